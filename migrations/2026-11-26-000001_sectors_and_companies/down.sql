@@ -1,0 +1,2 @@
+DROP TABLE companies;
+DROP TABLE sectors;

@@ -1,0 +1,295 @@
+//! Company endpoints: thin handlers that parse the request, call the store and shape the
+//! response.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::store::{self, After};
+use super::types::*;
+use crate::db::DbPool;
+use crate::domain::{Country, Errors, parse_enum, text};
+use crate::http::pagination::parse_limit;
+use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match};
+use crate::sectors::SectorCatalog;
+
+const MAX_QUERY_TEXT: usize = 200;
+
+fn not_found(id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiError {
+    move |e| match e {
+        diesel::result::Error::NotFound => ApiError::not_found(format!("no company with id {id}")),
+        other => other.into(),
+    }
+}
+
+fn location(id: Uuid) -> String {
+    format!("/api/v1/companies/{id}")
+}
+
+/// Create a company
+///
+/// Registers an organisation. The response carries the stored company, its `Location` and its
+/// `ETag`.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "createCompany",
+    request_body(content = CreateCompany, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Company,
+            headers(
+                ("Location" = String, description = "URL of the new company"),
+                ("ETag" = String, description = "Entity tag of the new company"),
+            )),
+    ),
+)]
+#[post("/companies")]
+pub async fn create_company(
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    body: JsonBody<CreateCompany>,
+) -> Result<HttpResponse, ApiError> {
+    let draft = body.0.parse(&catalog, Errors::default())?;
+    let now = Utc::now();
+    let row = draft.into_row(Uuid::now_v7(), now, now);
+    let mut conn = pool.get().await?;
+    let row = store::insert(&mut conn, &row).await?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((header::LOCATION, location(row.id)));
+    Ok(Tagged::new(&Company::from(row))?.with_status(created))
+}
+
+/// Get a company
+///
+/// Answers `304 Not Modified` when `If-None-Match` holds the current `ETag`.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "getCompany",
+    params(
+        ("id" = Uuid, Path, description = "Company id"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag of a copy the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The company", body = Company,
+            headers(("ETag" = String, description = "Entity tag of the company"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/companies/{id}")]
+pub async fn get_company(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id.0).await.map_err(not_found(id.0))?;
+    Ok(Tagged::new(&Company::from(row))?.respond(&req))
+}
+
+/// Update a company
+///
+/// A JSON merge patch (RFC 7396): absent fields stay as they are, `null` clears an optional
+/// field, and required fields (`name`, `kind`, `country`) cannot be cleared. Send `If-Match`
+/// with the `ETag` you read to make sure you do not overwrite someone else's change.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "updateCompany",
+    params(
+        ("id" = Uuid, Path, description = "Company id"),
+        ("If-Match" = Option<String>, Header, description = "Apply only if the company still has this ETag"),
+    ),
+    request_body(content(
+        (UpdateCompany = "application/merge-patch+json"),
+        (UpdateCompany = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "The updated company", body = Company,
+            headers(("ETag" = String, description = "Entity tag of the updated company"))),
+        (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The company changed since the client read it (stale If-Match); nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/companies/{id}")]
+pub async fn update_company(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    id: PathId,
+    body: JsonBody<UpdateCompany>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let patch = body.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let current = store::find_for_update(conn, id).await.map_err(not_found(id))?;
+            let created_at = current.created_at;
+            let current = Company::from(current);
+            check_if_match(if_match.as_deref(), &Tagged::new(&current)?.etag)?;
+            let mut errors = Errors::default();
+            let draft = patch.apply(current, &mut errors).parse(&catalog, errors)?;
+            let row = draft.into_row(id, created_at, Utc::now());
+            Ok(store::update(conn, &row).await?)
+        })
+        .await?;
+    Ok(Tagged::new(&Company::from(row))?.with_status(HttpResponse::Ok()))
+}
+
+/// Delete a company
+///
+/// Answers `409 Conflict` while other resources (speakers, offers, event participations) still
+/// refer to the company: nothing is deleted behind the client's back.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "deleteCompany",
+    params(
+        ("id" = Uuid, Path, description = "Company id"),
+        ("If-Match" = Option<String>, Header, description = "Delete only if the company still has this ETag"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Other resources still refer to the company", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The company changed since the client read it (stale If-Match); nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/companies/{id}")]
+pub async fn delete_company(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let current = store::find_for_update(conn, id).await.map_err(not_found(id))?;
+        check_if_match(if_match.as_deref(), &Tagged::new(&Company::from(current))?.etag)?;
+        store::delete(conn, id).await.map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                info,
+            ) => ApiError::conflict(format!(
+                "the company is still referenced ({}); remove those references first",
+                info.table_name().unwrap_or("other resources")
+            )),
+            other => other.into(),
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List companies
+///
+/// Filter by country, kind, sector and free text; sort by name or creation time. Pages are
+/// linked by an opaque cursor (`next_cursor`, also in the `Link` header).
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "listCompanies",
+    params(CompanyListParams),
+    responses(
+        (status = 200, description = "One page of companies", body = Page<Company>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+    ),
+)]
+#[get("/companies")]
+pub async fn list_companies(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<CompanyListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.0;
+    let limit = parse_limit(params.limit.as_deref())?;
+    let sort: CompanySort = match params.sort.as_deref() {
+        Some(raw) => parse_enum("sort", raw)?,
+        None => CompanySort::default(),
+    };
+    let filter = parse_filter(&params, &catalog)?;
+    let sort_name: &'static str = sort.into();
+    let after = match params.cursor.as_deref() {
+        None => After::Start,
+        Some(raw) => {
+            let cursor = Cursor::decode(raw, sort_name)?;
+            match sort {
+                CompanySort::Name | CompanySort::NameDesc => {
+                    After::Name(cursor.key_str()?.to_string(), cursor.id)
+                }
+                CompanySort::CreatedAt | CompanySort::CreatedAtDesc => {
+                    let micros = cursor.key_i64()?;
+                    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
+                        ApiError::bad_parameter("cursor", "is not a cursor this list issued")
+                    })?;
+                    After::CreatedAt(at, cursor.id)
+                }
+            }
+        }
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, sort, after, limit).await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |row| Cursor {
+            s: sort_name.to_string(),
+            k: match sort {
+                CompanySort::Name | CompanySort::NameDesc => row.sort_name.clone().into(),
+                CompanySort::CreatedAt | CompanySort::CreatedAtDesc => {
+                    row.created_at.timestamp_micros().into()
+                }
+            },
+            id: row.id,
+        },
+        Company::from,
+    );
+    Ok(page.respond(&req))
+}
+
+fn parse_filter(params: &CompanyListParams, catalog: &SectorCatalog) -> Result<CompanyFilter, ApiError> {
+    let country = params
+        .country
+        .as_deref()
+        .map(|raw| {
+            Country::parse(raw)
+                .map(Country::into_inner)
+                .map_err(|m| ApiError::bad_parameter("country", m))
+        })
+        .transpose()?;
+    let kind = params.kind.as_deref().map(|raw| parse_enum("kind", raw)).transpose()?;
+    let sector = params
+        .sector
+        .as_deref()
+        .map(|raw| {
+            let code = raw.trim().to_ascii_lowercase();
+            if catalog.contains(&code) {
+                Ok(code)
+            } else {
+                Err(ApiError::bad_parameter(
+                    "sector",
+                    format!("`{code}` is not a sector code; GET /api/v1/sectors lists them"),
+                ))
+            }
+        })
+        .transpose()?;
+    let q = match params.q.as_deref().map(str::trim) {
+        Some(q) if q.chars().count() > MAX_QUERY_TEXT => {
+            return Err(ApiError::bad_parameter(
+                "q",
+                format!("must be at most {MAX_QUERY_TEXT} characters long"),
+            ));
+        }
+        Some(q) if !q.is_empty() => Some(text::fold(q)),
+        _ => None,
+    };
+    Ok(CompanyFilter {
+        country,
+        kind,
+        sector,
+        q,
+    })
+}

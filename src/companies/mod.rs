@@ -1,0 +1,17 @@
+//! Companies: any organisation taking part in events or the marketplace (firms, startups,
+//! government bodies, chambers of commerce, universities, foundations, clusters, associations).
+
+pub mod handlers;
+pub mod store;
+pub mod types;
+
+pub use types::Company;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(handlers::list_companies)
+        .service(handlers::create_company)
+        .service(handlers::get_company)
+        .service(handlers::update_company)
+        .service(handlers::delete_company);
+}

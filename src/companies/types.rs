@@ -1,0 +1,369 @@
+//! Company request and response types, and their parsing into valid domain values.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::domain::{Country, Errors, text};
+use crate::http::Patch;
+use crate::sectors::SectorCatalog;
+
+/// What kind of organisation this is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum CompanyKind {
+    /// An established firm (e.g. Orange Business Services, Orpea).
+    Company,
+    /// A young company (e.g. Cargo.Tech, ExoAtlet).
+    Startup,
+    /// A ministry, city department or trade representation.
+    GovernmentBody,
+    /// A chamber of commerce and industry (e.g. CCI France Russie).
+    ChamberOfCommerce,
+    /// A university, business or engineering school.
+    University,
+    /// A foundation (e.g. the Skolkovo Foundation).
+    Foundation,
+    /// A cluster of companies (e.g. the Skolkovo international medical cluster).
+    Cluster,
+    /// A business club or association (e.g. French Tech Moscow).
+    Association,
+    Other,
+}
+crate::text_enum_sql!(CompanyKind);
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_CITY: usize = 100;
+pub const MAX_DESCRIPTION: usize = 10_000;
+
+/// An organisation: company, startup, government body, chamber of commerce, university,
+/// foundation, cluster or association.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    "name": "CCI France Russie",
+    "native_name": "Французско-российская торгово-промышленная палата",
+    "kind": "chamber_of_commerce",
+    "country": "RU",
+    "city": "Moscow",
+    "website": "https://www.ccifr.ru/",
+    "description": "Franco-Russian chamber of commerce; co-organised the Moscow–Paris teleconference on digital solutions for the city and business.",
+    "sectors": ["consulting", "investment"],
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Company {
+    pub id: Uuid,
+    /// The usual name, in Latin script where one is in use.
+    pub name: String,
+    /// The name in the organisation's own language and script, e.g. Cyrillic.
+    pub native_name: Option<String>,
+    pub kind: CompanyKind,
+    /// ISO 3166-1 alpha-2 code of the country where it is based.
+    #[schema(example = "FR")]
+    pub country: String,
+    pub city: Option<String>,
+    /// Absolute http(s) URL.
+    pub website: Option<String>,
+    pub description: Option<String>,
+    /// Sector codes (see `GET /api/v1/sectors`).
+    pub sectors: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A company as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::companies)]
+pub struct CompanyRow {
+    pub id: Uuid,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: CompanyKind,
+    pub country: String,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+    pub sort_name: String,
+    pub search_text: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<CompanyRow> for Company {
+    fn from(row: CompanyRow) -> Self {
+        Company {
+            id: row.id,
+            name: row.name,
+            native_name: row.native_name,
+            kind: row.kind,
+            country: row.country,
+            city: row.city,
+            website: row.website,
+            description: row.description,
+            sectors: row.sectors,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// A new company.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "ExoAtlet",
+    "native_name": "ЭкзоАтлет",
+    "kind": "startup",
+    "country": "RU",
+    "city": "Moscow",
+    "website": "https://exoatlet.com/",
+    "description": "Medical exoskeleton for the rehabilitation of patients with lower-limb locomotor disorders.",
+    "sectors": ["medtech", "healthcare"]
+}))]
+pub struct CreateCompany {
+    /// 1 to 200 characters; surrounding white space is removed.
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Name in the native script, 1 to 200 characters.
+    #[schema(max_length = 200)]
+    pub native_name: Option<String>,
+    pub kind: CompanyKind,
+    /// ISO 3166-1 alpha-2 code, either case.
+    #[schema(example = "FR", min_length = 2, max_length = 2)]
+    pub country: String,
+    #[schema(max_length = 100)]
+    pub city: Option<String>,
+    /// Absolute http(s) URL.
+    #[schema(max_length = 2048)]
+    pub website: Option<String>,
+    #[schema(max_length = 10000)]
+    pub description: Option<String>,
+    /// Sector codes, at most 10.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub sectors: Vec<String>,
+}
+
+/// A JSON merge patch (RFC 7396) of a company: absent fields stay, `null` clears an optional
+/// field. `name`, `kind` and `country` are required and cannot be cleared.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"city": "Moscow", "website": null, "sectors": ["medtech", "healthcare", "research"]}))]
+pub struct UpdateCompany {
+    #[serde(default)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub native_name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<CompanyKind>)]
+    pub kind: Patch<CompanyKind>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, min_length = 2, max_length = 2)]
+    pub country: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    pub city: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 2048)]
+    pub website: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 10000)]
+    pub description: Patch<String>,
+    /// Replaces the whole list; `null` empties it.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>, max_items = 10)]
+    pub sectors: Patch<Vec<String>>,
+}
+
+impl UpdateCompany {
+    /// The full new state: the patch applied to the current company. Clearing a required
+    /// field is recorded in `errors`.
+    pub fn apply(self, current: Company, errors: &mut Errors) -> CreateCompany {
+        fn required<T>(errors: &mut Errors, field: &str, patch: Patch<T>, current: T) -> T {
+            match patch {
+                Patch::Keep => current,
+                Patch::Set(v) => v,
+                Patch::Clear => {
+                    errors.add(field, "is required and cannot be null");
+                    current
+                }
+            }
+        }
+        CreateCompany {
+            name: required(errors, "name", self.name, current.name),
+            native_name: self.native_name.apply_to(current.native_name),
+            kind: required(errors, "kind", self.kind, current.kind),
+            country: required(errors, "country", self.country, current.country),
+            city: self.city.apply_to(current.city),
+            website: self.website.apply_to(current.website),
+            description: self.description.apply_to(current.description),
+            sectors: self.sectors.apply_to(Some(current.sectors)).unwrap_or_default(),
+        }
+    }
+}
+
+/// A valid company, ready to store.
+#[derive(Debug, Clone)]
+pub struct CompanyDraft {
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: CompanyKind,
+    pub country: Country,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+}
+
+impl CreateCompany {
+    /// Parses every field, collecting all problems into `errors`.
+    pub fn parse(self, catalog: &SectorCatalog, mut errors: Errors) -> Result<CompanyDraft, crate::http::ApiError> {
+        let name = text::required(&mut errors, "name", &self.name, MAX_NAME);
+        let native_name = text::optional(&mut errors, "native_name", self.native_name.as_deref(), MAX_NAME);
+        let country = errors.check("country", Country::parse(&self.country));
+        let city = text::optional(&mut errors, "city", self.city.as_deref(), MAX_CITY);
+        let website = text::web_url(&mut errors, "website", self.website.as_deref());
+        let description = text::optional(
+            &mut errors,
+            "description",
+            self.description.as_deref(),
+            MAX_DESCRIPTION,
+        );
+        let sectors = catalog.parse_list(&mut errors, "sectors", self.sectors);
+        match (name, country) {
+            (Some(name), Some(country)) if errors.is_empty() => Ok(CompanyDraft {
+                name,
+                native_name,
+                kind: self.kind,
+                country,
+                city,
+                website,
+                description,
+                sectors,
+            }),
+            _ => Err(errors.finish().err().unwrap_or_else(|| {
+                crate::http::ApiError::internal("validation failed without an error")
+            })),
+        }
+    }
+}
+
+impl CompanyDraft {
+    /// The row to store, with the derived search and sort keys.
+    pub fn into_row(self, id: Uuid, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> CompanyRow {
+        let sort_name = text::fold(&self.name);
+        let search_text = match &self.native_name {
+            Some(native) => format!("{sort_name} {}", text::fold(native)),
+            None => sort_name.clone(),
+        };
+        CompanyRow {
+            id,
+            name: self.name,
+            native_name: self.native_name,
+            kind: self.kind,
+            country: self.country.into_inner(),
+            city: self.city,
+            website: self.website,
+            description: self.description,
+            sectors: self.sectors,
+            sort_name,
+            search_text,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+/// Sort orders of the company list; `-` means descending.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+pub enum CompanySort {
+    /// By name, A to Z (case, accents and script ignored).
+    #[default]
+    #[strum(serialize = "name")]
+    #[serde(rename = "name")]
+    Name,
+    #[strum(serialize = "-name")]
+    #[serde(rename = "-name")]
+    NameDesc,
+    /// Oldest first.
+    #[strum(serialize = "created_at")]
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    /// Newest first.
+    #[strum(serialize = "-created_at")]
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+}
+
+/// Query parameters of `GET /api/v1/companies`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompanyListParams {
+    /// Only companies based in this country (ISO 3166-1 alpha-2).
+    #[param(value_type = Option<String>, example = "FR")]
+    pub country: Option<String>,
+    /// Only companies of this kind.
+    #[param(value_type = Option<CompanyKind>)]
+    pub kind: Option<String>,
+    /// Only companies active in this sector (a code from `GET /api/v1/sectors`).
+    #[param(value_type = Option<String>, example = "medtech")]
+    pub sector: Option<String>,
+    /// Free text matched against the name and native name, ignoring case, accents and script
+    /// (`dridze` finds `Dridzé`, `skolkovo` finds `Сколково`).
+    #[param(value_type = Option<String>, example = "skolkovo", max_length = 200)]
+    pub q: Option<String>,
+    /// Sort order.
+    #[param(value_type = Option<CompanySort>)]
+    pub sort: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+/// The parsed filters of a company list.
+#[derive(Debug, Default)]
+pub struct CompanyFilter {
+    pub country: Option<String>,
+    pub kind: Option<CompanyKind>,
+    pub sector: Option<String>,
+    /// Folded (lower-case ASCII) search text.
+    pub q: Option<String>,
+}

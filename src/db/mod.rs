@@ -1,0 +1,116 @@
+//! Database access: the connection pool, migrations, and the embedded PostgreSQL launcher.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+pub type Connection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// How long a request waits for a connection (or for a new one to be made) before the API
+/// answers 503: a down database fails requests fast instead of hanging them.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("could not connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("running migrations failed: {0}")]
+    Migrations(String),
+    #[error("building the connection pool failed: {0}")]
+    Pool(String),
+}
+
+/// A pool of `size` connections. Connections are made lazily, so a service whose database is
+/// down still starts, answers 503 and recovers when the database is back.
+pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
+    let mut config = ManagerConfig::default();
+    // `Verified` sends a query on every checkout, which costs about half the throughput of a
+    // primary-key read. `Fast` still drops connections whose socket is closed (is_broken), and
+    // a query failing on a dead connection marks it broken, so it is replaced on the next
+    // checkout.
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(ACQUIRE_TIMEOUT))
+        .create_timeout(Some(ACQUIRE_TIMEOUT))
+        .recycle_timeout(Some(ACQUIRE_TIMEOUT))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| DbError::Pool(e.to_string()))
+}
+
+/// Applies pending migrations. Diesel's migration harness is synchronous, so it runs on a
+/// blocking thread through `AsyncConnectionWrapper` (diesel-async's own async harness panics
+/// under actix's single-threaded runtimes).
+pub async fn run_migrations(url: &str) -> Result<usize, DbError> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn: AsyncConnectionWrapper<AsyncPgConnection> =
+            diesel::Connection::establish(&url)?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| DbError::Migrations(e.to_string()))?;
+        Ok(applied.len())
+    })
+    .await
+    .map_err(|e| DbError::Migrations(e.to_string()))?
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL's `quote_ident`, to build the CREATE DATABASE statement safely.
+    fn quote_ident(name: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Creates `database` (optionally as a copy of `template`) if it does not exist, through a
+/// connection to the maintenance database at `admin_url`.
+pub async fn create_database(
+    admin_url: &str,
+    database: &str,
+    template: Option<&str>,
+) -> Result<(), DbError> {
+    let mut conn = AsyncPgConnection::establish(admin_url).await?;
+    let exists: i64 = diesel::sql_query("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind::<diesel::sql_types::Text, _>(database)
+        .execute(&mut conn)
+        .await
+        .map(|n| n as i64)?;
+    if exists > 0 {
+        return Ok(());
+    }
+    let quoted: String = diesel::select(quote_ident(database)).get_result(&mut conn).await?;
+    let statement = match template {
+        Some(template) => {
+            let template: String = diesel::select(quote_ident(template)).get_result(&mut conn).await?;
+            format!("CREATE DATABASE {quoted} TEMPLATE {template} STRATEGY FILE_COPY")
+        }
+        None => format!("CREATE DATABASE {quoted}"),
+    };
+    diesel::sql_query(statement).execute(&mut conn).await?;
+    Ok(())
+}
+
+/// One cheap round trip through the pool: the readiness check.
+/// Any failure means the database is not usable right now, so it is reported as unavailable.
+pub async fn ping(pool: &DbPool) -> Result<(), crate::http::ApiError> {
+    let unavailable = |e: &dyn std::fmt::Display| crate::http::ApiError::Unavailable(e.to_string());
+    let mut conn = pool.get().await.map_err(|e| unavailable(&e))?;
+    diesel::select(1.into_sql::<diesel::sql_types::Integer>())
+        .execute(&mut conn)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Cross-cutting HTTP pieces shared by every resource: problem errors, extractors, pagination,
+//! ETags and merge patch.
+
+pub mod etag;
+pub mod extract;
+pub mod pagination;
+pub mod patch;
+pub mod problem;
+
+pub use etag::{Tagged, check_if_match, if_match};
+pub use extract::{JsonBody, PathId, Query};
+pub use pagination::{Cursor, Page};
+pub use patch::Patch;
+pub use problem::{ApiError, FieldError, Problem};

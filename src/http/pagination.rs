@@ -1,0 +1,133 @@
+//! Keyset pagination: the `limit` parameter, the opaque cursor and the list envelope with its
+//! `Link: <...>; rel="next"` header.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::problem::ApiError;
+
+pub const DEFAULT_LIMIT: i64 = 20;
+pub const MAX_LIMIT: i64 = 100;
+
+/// Parses the `limit` query parameter: 1 to 100, default 20.
+pub fn parse_limit(raw: Option<&str>) -> Result<i64, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(DEFAULT_LIMIT);
+    };
+    match raw.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        _ => Err(ApiError::bad_parameter(
+            "limit",
+            format!("must be a whole number from 1 to {MAX_LIMIT}"),
+        )),
+    }
+}
+
+/// The position after the last item of a page: the sort it belongs to, the sort key of that
+/// item and its id (the tie-breaker). Encoded as base64url JSON; clients treat it as opaque.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cursor {
+    /// The sort key name the cursor was made for; a cursor is only valid with the same sort.
+    pub s: String,
+    /// The sort value of the last item.
+    pub k: serde_json::Value,
+    /// The id of the last item.
+    pub id: uuid::Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Decodes a cursor made for `sort`; anything else is a 400.
+    pub fn decode(raw: &str, sort: &str) -> Result<Self, ApiError> {
+        let invalid = || {
+            ApiError::bad_parameter(
+                "cursor",
+                "is not a cursor this list issued; pass `next_cursor` from the previous page unchanged",
+            )
+        };
+        let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if cursor.s != sort {
+            return Err(ApiError::bad_parameter(
+                "cursor",
+                format!(
+                    "was issued for sort `{}`, not `{sort}`; keep the same sort while paging",
+                    cursor.s
+                ),
+            ));
+        }
+        Ok(cursor)
+    }
+
+    /// The sort value as a string, or a 400 when a forged cursor carries something else.
+    pub fn key_str(&self) -> Result<&str, ApiError> {
+        self.k.as_str().ok_or_else(forged)
+    }
+
+    /// The sort value as an integer, or a 400 when a forged cursor carries something else.
+    pub fn key_i64(&self) -> Result<i64, ApiError> {
+        self.k.as_i64().ok_or_else(forged)
+    }
+}
+
+fn forged() -> ApiError {
+    ApiError::bad_parameter("cursor", "is not a cursor this list issued")
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// At most `limit` items, in the requested order.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T: Serialize> Page<T> {
+    /// Builds a page from rows fetched with `limit + 1`: the extra row only tells that a next
+    /// page exists, and `cursor_of` makes the cursor from the last row kept.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        cursor_of: impl Fn(&R) -> Cursor,
+        to_item: impl Fn(R) -> T,
+    ) -> Self {
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if has_more {
+            rows.last().map(|r| cursor_of(r).encode())
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(to_item).collect(),
+            next_cursor,
+        }
+    }
+
+    /// `200` with the page and, when there is a next page, a `Link` header pointing at it with
+    /// the same query parameters.
+    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
+        let mut response = HttpResponse::Ok();
+        if let Some(cursor) = &self.next_cursor {
+            let mut query: Vec<(String, String)> =
+                serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+            query.retain(|(k, _)| k != "cursor");
+            query.push(("cursor".into(), cursor.clone()));
+            let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+            response.insert_header((
+                header::LINK,
+                format!("<{}?{}>; rel=\"next\"", req.path(), query),
+            ));
+        }
+        response.json(self)
+    }
+}

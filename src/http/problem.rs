@@ -1,0 +1,261 @@
+//! RFC 9457 problem details: the one error type every handler returns, and its JSON body.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Seconds a client should wait before retrying when the database is unavailable.
+const RETRY_AFTER_SECS: u32 = 2;
+
+/// One invalid field or parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The JSON field (dotted path for nested values, `[i]` for array items) or query parameter.
+    #[schema(example = "country")]
+    pub field: String,
+    /// What is wrong with it, in words meant for the developer calling the API.
+    #[schema(example = "must be an ISO 3166-1 alpha-2 country code such as FR or RU")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An error response (RFC 9457 problem details, media type `application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:coopapi:problem:validation-failed",
+    "title": "The request contains invalid values",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "errors": [
+        {"field": "name", "message": "must not be empty"},
+        {"field": "country", "message": "must be an ISO 3166-1 alpha-2 country code such as FR or RU"}
+    ]
+}))]
+pub struct Problem {
+    /// A URI identifying the kind of problem; stable, so clients can branch on it.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:coopapi:problem:not-found")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    #[schema(example = "Resource not found")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 404)]
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    #[schema(example = "no company with id 0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d")]
+    pub detail: String,
+    /// The invalid fields or parameters (validation problems only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Everything a request can fail with. Handlers return `Result<_, ApiError>`; the variants map
+/// one to one onto the statuses of the API contract.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("validation failed: {0:?}")]
+    Unprocessable(Vec<FieldError>),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_parameter(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let error = FieldError::new(field, message);
+        Self::BadRequest {
+            detail: format!("query parameter `{}` {}", error.field, error.message),
+            errors: vec![error],
+        }
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::NotFound(detail.into())
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict(detail.into())
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Unprocessable(vec![FieldError::new(field, message)])
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    fn slug_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest { .. } => ("bad-request", "The request is malformed"),
+            Self::NotFound(_) => ("not-found", "Resource not found"),
+            Self::Conflict(_) => ("conflict", "The request conflicts with the current state"),
+            Self::PreconditionFailed(_) => (
+                "precondition-failed",
+                "The resource has changed since it was read",
+            ),
+            Self::PayloadTooLarge(_) => ("payload-too-large", "The request body is too large"),
+            Self::UnsupportedMediaType(_) => (
+                "unsupported-media-type",
+                "The request body has an unsupported media type",
+            ),
+            Self::Unprocessable(_) => ("validation-failed", "The request contains invalid values"),
+            Self::MethodNotAllowed => (
+                "method-not-allowed",
+                "The method is not allowed on this resource",
+            ),
+            Self::Unavailable(_) => (
+                "service-unavailable",
+                "The database is unavailable, retry shortly",
+            ),
+            Self::Internal(_) => ("internal-error", "An unexpected error occurred"),
+        }
+    }
+
+    /// The body sent to the client. Internal causes are replaced by a fixed sentence.
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.slug_and_title();
+        let (detail, errors) = match self {
+            Self::BadRequest { detail, errors } => (detail.clone(), errors.clone()),
+            Self::Unprocessable(errors) => {
+                let detail = match errors.as_slice() {
+                    [one] => format!("`{}` {}", one.field, one.message),
+                    many => format!("{} fields are invalid", many.len()),
+                };
+                (detail, errors.clone())
+            }
+            Self::NotFound(d)
+            | Self::Conflict(d)
+            | Self::PreconditionFailed(d)
+            | Self::PayloadTooLarge(d)
+            | Self::UnsupportedMediaType(d) => (d.clone(), Vec::new()),
+            Self::MethodNotAllowed => (
+                "see the API documentation at /docs/ for the methods this path accepts".into(),
+                Vec::new(),
+            ),
+            Self::Unavailable(_) => (
+                "the database did not answer in time; the request was not carried out".into(),
+                Vec::new(),
+            ),
+            Self::Internal(_) => (
+                "the error was logged; please retry, and report it if it persists".into(),
+                Vec::new(),
+            ),
+        };
+        Problem {
+            problem_type: format!("urn:coopapi:problem:{slug}"),
+            title: title.into(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(cause) => log::error!("internal error: {cause}"),
+            Self::Unavailable(cause) => log::warn!("database unavailable: {cause}"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if matches!(self, Self::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+        }
+        // Serializing a struct of strings cannot fail; an empty body would still carry the status.
+        response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match &error {
+            Error::NotFound => Self::not_found("the resource does not exist"),
+            Error::DatabaseError(Kind::UniqueViolation, info) => Self::conflict(format!(
+                "a resource with the same unique values already exists ({})",
+                info.constraint_name().unwrap_or("unique constraint")
+            )),
+            Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
+                Self::conflict("the resource is still referenced by other resources")
+            }
+            Error::DatabaseError(Kind::ClosedConnection, _) => Self::Unavailable(error.to_string()),
+            Error::DatabaseError(Kind::Unknown, info)
+                if info.message().contains("terminating connection")
+                    || info.message().contains("shutting down") =>
+            {
+                Self::Unavailable(error.to_string())
+            }
+            _ => Self::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<crate::db::PoolError> for ApiError {
+    fn from(error: crate::db::PoolError) -> Self {
+        use deadpool::managed::PoolError as P;
+        match &error {
+            P::Timeout(_) | P::Backend(_) => Self::Unavailable(error.to_string()),
+            P::Closed | P::NoRuntimeSpecified | P::PostCreateHook(_) => {
+                Self::Internal(error.to_string())
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Cooperation platform API: international business-cooperation events, their speakers and
+//! organisations, and the marketplace of cooperation offers around them.
+//!
+//! `startup` builds the server, `db` owns the database (pool, migrations, embedded
+//! PostgreSQL), `http` holds the cross-cutting HTTP pieces, and each resource lives in its own
+//! folder with handlers, store and types.
+
+pub mod companies;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod schema;
+pub mod sectors;
+pub mod startup;

@@ -1,0 +1,85 @@
+//! The `coopapi` binary: serve (default), migrate, openapi.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::Parser;
+use coopapi::config::{Cli, Command, Settings};
+use coopapi::db::{self, embedded};
+use coopapi::startup;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    env_logger::Builder::new()
+        .parse_filters(&cli.settings.log_level)
+        .format_timestamp_millis()
+        .init();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", startup::openapi_json());
+        return ExitCode::SUCCESS;
+    }
+    let result = actix_web::rt::System::new().block_on(async move {
+        // The embedded cluster is started on this (main) thread and lives as long as it does,
+        // so its parent-death signal only fires when the process really ends.
+        let (cluster, url) = open_database(&cli.settings).await?;
+        let outcome = match command {
+            Command::Migrate => db::run_migrations(&url)
+                .await
+                .map(|n| log::info!("applied {n} migration(s)"))
+                .map_err(|e| e.to_string()),
+            _ => serve(&cli.settings, &url).await,
+        };
+        if let Some(cluster) = cluster {
+            cluster.stop();
+        }
+        outcome
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The configured server, or the embedded cluster when no `DATABASE_URL` is set.
+async fn open_database(
+    settings: &Settings,
+) -> Result<(Option<embedded::EmbeddedPostgres>, String), String> {
+    if let Some(url) = &settings.database_url {
+        return Ok((None, url.clone()));
+    }
+    let spec = embedded::ClusterSpec {
+        data_dir: settings.data_dir.clone(),
+        bin_dir: settings.pg_bin.clone(),
+        os_user: settings.pg_user.clone(),
+        ephemeral: false,
+    };
+    let cluster = embedded::EmbeddedPostgres::start(&spec).map_err(|e| e.to_string())?;
+    log::info!(
+        "embedded PostgreSQL running in {}",
+        cluster.data_dir().display()
+    );
+    db::create_database(&cluster.url("postgres"), embedded::DATABASE, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = cluster.url(embedded::DATABASE);
+    Ok((Some(cluster), url))
+}
+
+async fn serve(settings: &Settings, url: &str) -> Result<(), String> {
+    let (pool, catalog) = startup::prepare_database(url, settings.pool_size)
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind((settings.bind.as_str(), settings.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.bind, settings.port))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let options = startup::ServerOptions {
+        workers: settings.workers,
+    };
+    let server = startup::run(listener, pool, catalog, &options).map_err(|e| e.to_string())?;
+    log::info!("serving on http://{address} (Swagger UI at http://{address}/docs/)");
+    server.await.map_err(|e| e.to_string())
+}

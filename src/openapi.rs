@@ -1,0 +1,113 @@
+//! The OpenAPI document: info, tags and the error responses every operation shares. Paths and
+//! schemas are collected from the handlers by utoipa-actix-web, so routes and spec cannot drift.
+
+use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
+
+use crate::http::{FieldError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Cooperation platform API",
+        description = "A REST/JSON API for international business-cooperation events and the marketplace around them: \
+events linking halls in several cities, their venues, agenda, speakers and participating organisations; speakers; \
+companies (firms, startups, government bodies, chambers of commerce, universities, foundations, clusters); and \
+cooperation offers (what a company offers or looks for abroad).\n\n\
+Conventions: JSON with snake_case fields, RFC 3339 timestamps in UTC, ISO 3166-1 alpha-2 country codes, UUID ids. \
+Lists are keyset-paginated (`limit`, opaque `cursor`, `next_cursor` and a `Link` header). `PATCH` is JSON merge patch \
+(RFC 7396). Single resources carry an `ETag`: send it back in `If-None-Match` to get `304`, or in `If-Match` to make a \
+write fail with `412` if someone changed the resource in between. Every error is `application/problem+json` (RFC 9457).",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "companies", description = "Organisations: firms, startups, government bodies, chambers of commerce, universities, foundations, clusters, associations"),
+        (name = "sectors", description = "The controlled vocabulary of sector codes"),
+        (name = "health", description = "Liveness and readiness probes"),
+    ),
+    components(schemas(Problem, FieldError)),
+)]
+pub struct ApiDoc;
+
+const PROBLEM_JSON: &str = crate::http::problem::PROBLEM_JSON;
+
+/// Shared error responses, referenced from every operation that can produce them.
+fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
+    vec![
+        ("BadRequest", "Malformed request: invalid JSON, or a query parameter that is unknown or has an invalid value", false),
+        ("PayloadTooLarge", "The body is larger than 1 MiB", false),
+        ("UnsupportedMediaType", "The body is not JSON (send `Content-Type: application/json`)", false),
+        ("UnprocessableEntity", "The body is well-formed but holds invalid values or unknown fields; `errors` lists each field", false),
+        ("ServiceUnavailable", "The database is unavailable; retry after the `Retry-After` delay", true),
+        ("InternalServerError", "An unexpected error; details are logged, never sent", false),
+    ]
+}
+
+/// Adds the shared error responses to the collected document.
+pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, description, retry_after) in shared_responses() {
+        let mut response = ResponseBuilder::new().description(description).content(
+            PROBLEM_JSON,
+            Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem")))),
+        );
+        if retry_after {
+            response = response.header(
+                "Retry-After",
+                openapi::HeaderBuilder::new()
+                    .schema(Some(openapi::ObjectBuilder::new().schema_type(openapi::Type::Integer)))
+                    .description(Some("Seconds to wait before retrying"))
+                    .build(),
+            );
+        }
+        components.responses.insert(name.to_string(), RefOr::T(response.build()));
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let is_api = path.starts_with("/api/");
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_shared_errors(operation, is_api);
+        }
+    }
+    doc
+}
+
+fn add_shared_errors(operation: &mut Operation, is_api: bool) {
+    let has_query = operation.parameters.as_ref().is_some_and(|params| {
+        params.iter().any(|p| {
+            matches!(p, RefOr::T(p) if p.parameter_in == openapi::path::ParameterIn::Query)
+        })
+    });
+    let has_body = operation.request_body.is_some();
+    let mut refs: Vec<(&str, &str)> = Vec::new();
+    if has_query || has_body {
+        refs.push(("400", "BadRequest"));
+    }
+    if has_body {
+        refs.extend([
+            ("413", "PayloadTooLarge"),
+            ("415", "UnsupportedMediaType"),
+            ("422", "UnprocessableEntity"),
+        ]);
+    }
+    if is_api {
+        refs.push(("503", "ServiceUnavailable"));
+    }
+    refs.push(("500", "InternalServerError"));
+    for (status, name) in refs {
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+    }
+}

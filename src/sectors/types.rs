@@ -1,0 +1,68 @@
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::Errors;
+
+/// A sector of activity.
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, ToSchema)]
+#[diesel(table_name = crate::schema::sectors)]
+#[schema(example = json!({"code": "medtech", "name": "Medical technology", "description": "Medical devices, exoskeletons, diagnostics"}))]
+pub struct Sector {
+    /// The code used in `sectors` fields and filters.
+    pub code: String,
+    /// Human-readable name.
+    pub name: String,
+    /// What the sector covers.
+    pub description: String,
+}
+
+/// Most sectors one resource may carry.
+pub const MAX_SECTORS: usize = 10;
+
+/// The sector codes, loaded once at start. The table only changes through migrations, which run
+/// before the catalog is loaded, so the cache cannot go stale while the process runs.
+#[derive(Debug, Clone, Default)]
+pub struct SectorCatalog {
+    sectors: BTreeMap<String, Sector>,
+}
+
+impl SectorCatalog {
+    pub fn new(sectors: Vec<Sector>) -> Self {
+        Self {
+            sectors: sectors.into_iter().map(|s| (s.code.clone(), s)).collect(),
+        }
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Sector> {
+        self.sectors.values()
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.sectors.contains_key(code)
+    }
+
+    /// Validates a list of sector codes: known, at most [`MAX_SECTORS`], duplicates removed,
+    /// order kept.
+    pub fn parse_list(&self, errors: &mut Errors, field: &str, raw: Vec<String>) -> Vec<String> {
+        if raw.len() > MAX_SECTORS {
+            errors.add(field, format!("must hold at most {MAX_SECTORS} sectors"));
+            return Vec::new();
+        }
+        let mut codes: Vec<String> = Vec::with_capacity(raw.len());
+        for (i, code) in raw.into_iter().enumerate() {
+            let code = code.trim().to_ascii_lowercase();
+            if !self.contains(&code) {
+                errors.add(
+                    format!("{field}[{i}]"),
+                    format!("`{code}` is not a sector code; GET /api/v1/sectors lists them"),
+                );
+            } else if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        codes
+    }
+}
