@@ -81,31 +81,21 @@ fn check_media_type(req: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
-/// Deserializes `body`, telling syntax errors (400) from values that do not fit (422).
+/// Deserializes `body`, telling syntax errors (400) from values that do not fit (422). The
+/// syntax is checked on the whole body first, so trailing garbage is a 400 even when the
+/// leading value would not fit the type.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        use serde_json::error::Category;
-        match inner.classify() {
-            Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(format!(
-                "the body is not valid JSON: {}",
-                strip_position(&inner.to_string())
-            )),
-            Category::Data => {
-                let message = strip_position(&inner.to_string());
-                ApiError::Unprocessable(vec![field_error(&path, &message)])
-            }
-        }
-    })?;
-    de.end().map_err(|e| {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::bad_request(format!(
             "the body is not valid JSON: {}",
             strip_position(&e.to_string())
         ))
     })?;
-    Ok(value)
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let message = strip_position(&error.into_inner().to_string());
+        ApiError::Unprocessable(vec![field_error(&path, &message)])
+    })
 }
 
 /// serde's messages end with "at line 1 column 42", which means nothing to an API client
@@ -117,17 +107,11 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Names the field serde complained about. For an unknown field serde's path stops at the
+/// Names the field serde complained about. For a missing field serde's path stops at the
 /// parent, so the name is taken from the message.
 fn field_error(path: &str, message: &str) -> FieldError {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let name = rest.split('`').next().unwrap_or_default();
-        let field = if path == "." || path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{path}.{name}")
-        };
-        return FieldError::new(field, "is not a field of this resource");
+    if message.starts_with("unknown field `") {
+        return FieldError::new(path, "is not a field of this resource");
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();

@@ -1,0 +1,223 @@
+//! Test harness: one embedded PostgreSQL cluster per test process, a migrated template
+//! database, and one database cloned from it per test, so tests run in parallel and never see
+//! each other's rows.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use coopapi::db::{self, embedded};
+use coopapi::sectors::SectorCatalog;
+use coopapi::startup;
+use diesel::QueryableByName;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+
+const TEMPLATE: &str = "coopapi_template";
+
+struct Cluster {
+    /// URL of a database with `{db}` where the name goes.
+    url_pattern: String,
+}
+
+impl Cluster {
+    fn url(&self, database: &str) -> String {
+        self.url_pattern.replace("{db}", database)
+    }
+}
+
+static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+
+/// Starts the cluster on first use. It is owned by a thread that never ends: the cluster's
+/// parent-death signal fires when that thread ends, which is when the test process exits.
+fn cluster() -> &'static Cluster {
+    CLUSTER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            remove_stale_clusters();
+            let spec = embedded::ClusterSpec {
+                data_dir: PathBuf::from(format!("/tmp/coopapi-test-{}", std::process::id())),
+                bin_dir: std::env::var_os("PG_BIN").map(PathBuf::from),
+                os_user: std::env::var("PG_USER").unwrap_or_else(|_| "postgres".into()),
+                ephemeral: true,
+            };
+            let pg = embedded::EmbeddedPostgres::start(&spec).expect("start the test cluster");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for preparing the template");
+            runtime.block_on(async {
+                db::create_database(&pg.url("postgres"), TEMPLATE, None)
+                    .await
+                    .expect("create the template database");
+                db::run_migrations(&pg.url(TEMPLATE))
+                    .await
+                    .expect("migrate the template database");
+            });
+            tx.send(Cluster {
+                url_pattern: pg.url("{db}"),
+            })
+            .expect("hand the cluster over");
+            loop {
+                std::thread::park();
+            }
+        });
+        rx.recv().expect("the test cluster started")
+    })
+}
+
+/// Data directories of earlier test runs whose process is gone.
+fn remove_stale_clusters() {
+    let Ok(entries) = std::fs::read_dir("/tmp") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix("coopapi-test-") {
+            if !PathBuf::from(format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+}
+
+/// A server on a random port backed by a fresh database of its own.
+pub async fn spawn_app() -> TestApp {
+    let cluster = cluster();
+    let database = format!("test_{}", uuid::Uuid::now_v7().simple());
+    db::create_database(&cluster.url("postgres"), &database, Some(TEMPLATE))
+        .await
+        .expect("clone the template database");
+    let database_url = cluster.url(&database);
+    let (pool, catalog) = startup::prepare_database(&database_url, 4)
+        .await
+        .expect("prepare the test database");
+    let address = serve(pool, catalog);
+    TestApp {
+        address,
+        client: client(),
+        database_url,
+    }
+}
+
+/// A server whose database cannot be reached.
+pub async fn spawn_app_without_database() -> TestApp {
+    let database_url = "postgres://postgres@localhost/none?host=/nonexistent-coopapi-socket-dir".to_string();
+    let pool = db::pool(&database_url, 2).expect("build a pool");
+    let address = serve(pool, SectorCatalog::default());
+    TestApp {
+        address,
+        client: client(),
+        database_url,
+    }
+}
+
+fn serve(pool: db::DbPool, catalog: SectorCatalog) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+    let port = listener.local_addr().expect("local address").port();
+    let options = startup::ServerOptions { workers: Some(1) };
+    let server = startup::run(listener, pool, catalog, &options).expect("start the server");
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client")
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("POST")
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .header("content-type", "application/merge-patch+json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.client.delete(self.url(path)).send().await.expect("DELETE")
+    }
+
+    /// Runs SQL directly against this test's database.
+    pub async fn sql(&self, statement: &str) {
+        let mut conn = AsyncPgConnection::establish(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        diesel::sql_query(statement)
+            .execute(&mut conn)
+            .await
+            .expect("run SQL");
+    }
+
+    /// Rows in `table`, read directly from the database.
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut conn = AsyncPgConnection::establish(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut conn)
+            .await
+            .expect("count rows")
+            .n
+    }
+}
+
+/// Asserts the status and that the body is a problem document with that status; returns it.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("a JSON problem body");
+    assert_eq!(body["status"], status);
+    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("urn:coopapi:problem:")));
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+    body
+}
+
+/// The fields named in a validation problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real server over HTTP against a real PostgreSQL, one database per test.
+
+mod companies;
+mod health;
+mod helpers;
+mod openapi;
+mod sectors;

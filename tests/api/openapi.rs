@@ -1,0 +1,56 @@
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+const COMMITTED: &str = "openapi/openapi.json";
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let generated = coopapi::startup::openapi_json();
+    let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{COMMITTED} is out of date: run `cargo run -- openapi > {COMMITTED}`"
+    );
+}
+
+#[test]
+fn every_operation_documents_its_errors_and_has_an_id() {
+    let doc: Value = serde_json::from_str(&coopapi::startup::openapi_json()).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(operation["operationId"].is_string(), "{method} {path}");
+            assert!(operation["summary"].is_string(), "{method} {path} has a summary");
+            assert!(responses.contains_key("500"), "{method} {path} documents 500");
+            if path.starts_with("/api/") {
+                assert!(responses.contains_key("503"), "{method} {path} documents 503");
+            }
+            if operation.get("requestBody").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(responses.contains_key(status), "{method} {path} documents {status}");
+                }
+            }
+            if path.contains("{id}") && path.starts_with("/api/") {
+                assert!(responses.contains_key("404"), "{method} {path} documents 404");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_served_spec_is_the_committed_one_and_swagger_ui_is_served() {
+    let app = spawn_app().await;
+    let served: Value = app.get("/api-docs/openapi.json").await.json().await.unwrap();
+    let generated: Value = serde_json::from_str(&coopapi::startup::openapi_json()).unwrap();
+    assert_eq!(served, generated);
+    let redirect = app.get("/docs").await;
+    assert!(redirect.status().is_redirection());
+    assert_eq!(redirect.headers()["location"], "/docs/");
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("swagger"));
+    let script = app.get("/docs/swagger-ui-bundle.js").await;
+    assert_eq!(script.status(), 200, "Swagger UI's assets are served locally");
+}

@@ -1,0 +1,29 @@
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn sectors_list_holds_the_codes_of_the_article() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/sectors").await;
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    let codes: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "it", "big-data", "smart-city", "mobility", "healthcare", "pharma", "biotech", "medtech",
+        "logistics", "tourism", "franchising", "construction", "vr-ar", "aerospace", "education",
+        "finance", "energy",
+    ] {
+        assert!(codes.contains(&code), "missing sector {code}");
+    }
+    assert!(codes.len() >= 30);
+    assert!(page["next_cursor"].is_null());
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted);
+}
