@@ -5,7 +5,9 @@ use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
 
+use crate::domain::CountryCode;
 use crate::http::{FieldError, Problem};
+use crate::sectors::types::SectorCode;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,7 +28,7 @@ write fail with `412` if someone changed the resource in between. Every error is
         (name = "sectors", description = "The controlled vocabulary of sector codes"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, CountryCode, SectorCode)),
 )]
 pub struct ApiDoc;
 

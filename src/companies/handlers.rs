@@ -128,9 +128,11 @@ pub async fn update_company(
             let current = store::find_for_update(conn, id).await.map_err(not_found(id))?;
             let created_at = current.created_at;
             let current = Company::from(current);
-            check_if_match(if_match.as_deref(), &Tagged::new(&current)?.etag)?;
+            let etag = Tagged::new(&current)?.etag;
+            // Invalid content is reported as such (422) whatever the precondition says.
             let mut errors = Errors::default();
             let draft = patch.apply(current, &mut errors).parse(&catalog, errors)?;
+            check_if_match(if_match.as_deref(), &etag)?;
             let row = draft.into_row(id, created_at, Utc::now());
             Ok(store::update(conn, &row).await?)
         })
@@ -264,10 +266,9 @@ fn parse_filter(params: &CompanyListParams, catalog: &SectorCatalog) -> Result<C
     let sector = params
         .sector
         .as_deref()
-        .map(|raw| {
-            let code = raw.trim().to_ascii_lowercase();
-            if catalog.contains(&code) {
-                Ok(code)
+        .map(|code| {
+            if catalog.contains(code) {
+                Ok(code.to_string())
             } else {
                 Err(ApiError::bad_parameter(
                     "sector",
@@ -276,15 +277,15 @@ fn parse_filter(params: &CompanyListParams, catalog: &SectorCatalog) -> Result<C
             }
         })
         .transpose()?;
-    let q = match params.q.as_deref().map(str::trim) {
+    let q = match params.q.as_deref() {
         Some(q) if q.chars().count() > MAX_QUERY_TEXT => {
             return Err(ApiError::bad_parameter(
                 "q",
                 format!("must be at most {MAX_QUERY_TEXT} characters long"),
             ));
         }
-        Some(q) if !q.is_empty() => Some(text::fold(q)),
-        _ => None,
+        Some(q) => Some(text::fold(q.trim())).filter(|q| !q.is_empty()),
+        None => None,
     };
     Ok(CompanyFilter {
         country,

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::{Country, Errors, text};
+use crate::domain::text::{self, Lines};
+use crate::domain::{Country, CountryCode, Errors};
 use crate::http::Patch;
 use crate::sectors::SectorCatalog;
+use crate::sectors::types::SectorCode;
 
 /// What kind of organisation this is.
 #[derive(
@@ -78,13 +80,14 @@ pub struct Company {
     pub native_name: Option<String>,
     pub kind: CompanyKind,
     /// ISO 3166-1 alpha-2 code of the country where it is based.
-    #[schema(example = "FR")]
+    #[schema(value_type = CountryCode)]
     pub country: String,
     pub city: Option<String>,
     /// Absolute http(s) URL.
     pub website: Option<String>,
     pub description: Option<String>,
     /// Sector codes (see `GET /api/v1/sectors`).
+    #[schema(value_type = Vec<SectorCode>)]
     pub sectors: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -141,26 +144,29 @@ impl From<CompanyRow> for Company {
     "sectors": ["medtech", "healthcare"]
 }))]
 pub struct CreateCompany {
-    /// 1 to 200 characters; surrounding white space is removed.
-    #[schema(min_length = 1, max_length = 200)]
+    /// One line of at most 200 characters with at least one visible character; surrounding
+    /// white space is removed.
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$")]
     pub name: String,
-    /// Name in the native script, 1 to 200 characters.
-    #[schema(max_length = 200)]
+    /// Name in the native language and script, e.g. Cyrillic; one line of at most 200
+    /// characters. Blank counts as absent.
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*$")]
     pub native_name: Option<String>,
     pub kind: CompanyKind,
-    /// ISO 3166-1 alpha-2 code, either case.
-    #[schema(example = "FR", min_length = 2, max_length = 2)]
+    #[schema(value_type = CountryCode)]
     pub country: String,
-    #[schema(max_length = 100)]
+    /// One line of at most 100 characters. Blank counts as absent.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f]*$")]
     pub city: Option<String>,
     /// Absolute http(s) URL.
-    #[schema(max_length = 2048)]
+    #[schema(max_length = 2048, pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$")]
     pub website: Option<String>,
-    #[schema(max_length = 10000)]
+    /// At most 10,000 characters; line breaks allowed. Blank counts as absent.
+    #[schema(max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$")]
     pub description: Option<String>,
-    /// Sector codes, at most 10.
+    /// Sector codes, at most 10; duplicates are dropped.
     #[serde(default)]
-    #[schema(max_items = 10)]
+    #[schema(value_type = Vec<SectorCode>, max_items = 10)]
     pub sectors: Vec<String>,
 }
 
@@ -171,29 +177,29 @@ pub struct CreateCompany {
 #[schema(example = json!({"city": "Moscow", "website": null, "sectors": ["medtech", "healthcare", "research"]}))]
 pub struct UpdateCompany {
     #[serde(default)]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    #[schema(value_type = Option<String>, nullable = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$")]
     pub name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 200)]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*$")]
     pub native_name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<CompanyKind>)]
+    #[schema(value_type = Option<CompanyKind>, nullable = false)]
     pub kind: Patch<CompanyKind>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, min_length = 2, max_length = 2)]
+    #[schema(value_type = Option<CountryCode>, nullable = false)]
     pub country: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 100)]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f]*$")]
     pub city: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 2048)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$")]
     pub website: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 10000)]
+    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$")]
     pub description: Patch<String>,
     /// Replaces the whole list; `null` empties it.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>, max_items = 10)]
+    #[schema(value_type = Option<Vec<SectorCode>>, max_items = 10)]
     pub sectors: Patch<Vec<String>>,
 }
 
@@ -241,15 +247,22 @@ impl CreateCompany {
     /// Parses every field, collecting all problems into `errors`.
     pub fn parse(self, catalog: &SectorCatalog, mut errors: Errors) -> Result<CompanyDraft, crate::http::ApiError> {
         let name = text::required(&mut errors, "name", &self.name, MAX_NAME);
-        let native_name = text::optional(&mut errors, "native_name", self.native_name.as_deref(), MAX_NAME);
+        let native_name = text::optional(
+            &mut errors,
+            "native_name",
+            self.native_name.as_deref(),
+            MAX_NAME,
+            Lines::One,
+        );
         let country = errors.check("country", Country::parse(&self.country));
-        let city = text::optional(&mut errors, "city", self.city.as_deref(), MAX_CITY);
+        let city = text::optional(&mut errors, "city", self.city.as_deref(), MAX_CITY, Lines::One);
         let website = text::web_url(&mut errors, "website", self.website.as_deref());
         let description = text::optional(
             &mut errors,
             "description",
             self.description.as_deref(),
             MAX_DESCRIPTION,
+            Lines::Many,
         );
         let sectors = catalog.parse_list(&mut errors, "sectors", self.sectors);
         match (name, country) {
@@ -335,20 +348,20 @@ pub enum CompanySort {
 #[into_params(parameter_in = Query)]
 pub struct CompanyListParams {
     /// Only companies based in this country (ISO 3166-1 alpha-2).
-    #[param(value_type = Option<String>, example = "FR")]
+    #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
     /// Only companies of this kind.
-    #[param(value_type = Option<CompanyKind>)]
+    #[param(value_type = Option<CompanyKind>, inline)]
     pub kind: Option<String>,
     /// Only companies active in this sector (a code from `GET /api/v1/sectors`).
-    #[param(value_type = Option<String>, example = "medtech")]
+    #[param(value_type = Option<SectorCode>, inline)]
     pub sector: Option<String>,
     /// Free text matched against the name and native name, ignoring case, accents and script
     /// (`dridze` finds `Dridzé`, `skolkovo` finds `Сколково`).
     #[param(value_type = Option<String>, example = "skolkovo", max_length = 200)]
     pub q: Option<String>,
     /// Sort order.
-    #[param(value_type = Option<CompanySort>)]
+    #[param(value_type = Option<CompanySort>, inline)]
     pub sort: Option<String>,
     /// Page size, 1 to 100.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]

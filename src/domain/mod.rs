@@ -4,7 +4,7 @@
 pub mod country;
 pub mod text;
 
-pub use country::Country;
+pub use country::{Country, CountryCode};
 
 use crate::http::{ApiError, FieldError};
 
@@ -26,6 +26,10 @@ impl Errors {
                 None
             }
         }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -54,3 +54,29 @@ async fn the_served_spec_is_the_committed_one_and_swagger_ui_is_served() {
     let script = app.get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(script.status(), 200, "Swagger UI's assets are served locally");
 }
+
+fn collect_patterns(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(p)) = map.get("pattern") {
+                out.push(p.clone());
+            }
+            map.values().for_each(|v| collect_patterns(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_patterns(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_pattern_in_the_spec_is_one_the_server_enforces() {
+    use coopapi::domain::text::*;
+    let doc: Value = serde_json::from_str(&coopapi::startup::openapi_json()).unwrap();
+    let mut patterns = Vec::new();
+    collect_patterns(&doc, &mut patterns);
+    assert!(!patterns.is_empty());
+    let enforced = [LINE_PATTERN, REQUIRED_LINE_PATTERN, MULTILINE_PATTERN, WEB_URL_PATTERN];
+    for pattern in patterns {
+        assert!(enforced.contains(&pattern.as_str()), "{pattern} is not enforced by the server");
+    }
+}

@@ -27,3 +27,19 @@ async fn sectors_list_holds_the_codes_of_the_article() {
     sorted.sort();
     assert_eq!(codes, sorted);
 }
+
+#[tokio::test]
+async fn the_sector_enum_of_the_spec_equals_the_seeded_table() {
+    let app = spawn_app().await;
+    let page: Value = app.get("/api/v1/sectors").await.json().await.unwrap();
+    let served: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap().to_string())
+        .collect();
+    let mut documented: Vec<String> =
+        coopapi::sectors::types::SECTOR_CODES.iter().map(|c| c.to_string()).collect();
+    documented.sort();
+    assert_eq!(served, documented);
+}
