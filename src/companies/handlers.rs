@@ -68,7 +68,8 @@ pub async fn create_company(
     operation_id = "getCompany",
     params(
         ("id" = Uuid, Path, description = "Company id"),
-        ("If-None-Match" = Option<String>, Header, description = "ETag of a copy the client holds"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+            description = "ETags of copies the client holds (`*` or a list of entity tags)"),
     ),
     responses(
         (status = 200, description = "The company", body = Company,
@@ -85,7 +86,7 @@ pub async fn get_company(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id.0).await.map_err(not_found(id.0))?;
-    Ok(Tagged::new(&Company::from(row))?.respond(&req))
+    Tagged::new(&Company::from(row))?.respond(&req)
 }
 
 /// Update a company
@@ -98,7 +99,8 @@ pub async fn get_company(
     operation_id = "updateCompany",
     params(
         ("id" = Uuid, Path, description = "Company id"),
-        ("If-Match" = Option<String>, Header, description = "Apply only if the company still has this ETag"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+            description = "Apply only if the company still has one of these ETags"),
     ),
     request_body(content(
         (UpdateCompany = "application/merge-patch+json"),
@@ -121,7 +123,7 @@ pub async fn update_company(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.0;
     let patch = body.0;
-    let if_match = if_match(req.headers());
+    let if_match = if_match(req.headers())?;
     let mut conn = pool.get().await?;
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
@@ -132,7 +134,7 @@ pub async fn update_company(
             // Invalid content is reported as such (422) whatever the precondition says.
             let mut errors = Errors::default();
             let draft = patch.apply(current, &mut errors).parse(&catalog, errors)?;
-            check_if_match(if_match.as_deref(), &etag)?;
+            check_if_match(if_match.as_ref(), &etag)?;
             let row = draft.into_row(id, created_at, Utc::now());
             Ok(store::update(conn, &row).await?)
         })
@@ -149,7 +151,8 @@ pub async fn update_company(
     operation_id = "deleteCompany",
     params(
         ("id" = Uuid, Path, description = "Company id"),
-        ("If-Match" = Option<String>, Header, description = "Delete only if the company still has this ETag"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#,
+            description = "Delete only if the company still has one of these ETags"),
     ),
     responses(
         (status = 204, description = "Deleted"),
@@ -165,11 +168,11 @@ pub async fn delete_company(
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.0;
-    let if_match = if_match(req.headers());
+    let if_match = if_match(req.headers())?;
     let mut conn = pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         let current = store::find_for_update(conn, id).await.map_err(not_found(id))?;
-        check_if_match(if_match.as_deref(), &Tagged::new(&Company::from(current))?.etag)?;
+        check_if_match(if_match.as_ref(), &Tagged::new(&Company::from(current))?.etag)?;
         store::delete(conn, id).await.map_err(|e| match e {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::ForeignKeyViolation,

@@ -177,16 +177,16 @@ pub struct CreateCompany {
 #[schema(example = json!({"city": "Moscow", "website": null, "sectors": ["medtech", "healthcare", "research"]}))]
 pub struct UpdateCompany {
     #[serde(default)]
-    #[schema(value_type = Option<String>, nullable = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$")]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$")]
     pub name: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*$")]
     pub native_name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<CompanyKind>, nullable = false)]
+    #[schema(value_type = Option<CompanyKind>, nullable = false, required = false)]
     pub kind: Patch<CompanyKind>,
     #[serde(default)]
-    #[schema(value_type = Option<CountryCode>, nullable = false)]
+    #[schema(value_type = Option<CountryCode>, nullable = false, required = false)]
     pub country: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f]*$")]

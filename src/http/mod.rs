@@ -7,7 +7,7 @@ pub mod pagination;
 pub mod patch;
 pub mod problem;
 
-pub use etag::{Tagged, check_if_match, if_match};
+pub use etag::{Condition, Tagged, check_if_match, if_match};
 pub use extract::{JsonBody, PathId, Query};
 pub use pagination::{Cursor, Page};
 pub use patch::Patch;

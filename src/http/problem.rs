@@ -236,10 +236,16 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::ForeignKeyViolation, _) => {
                 Self::conflict("the resource is still referenced by other resources")
             }
-            Error::DatabaseError(Kind::ClosedConnection, _) => Self::Unavailable(error.to_string()),
+            // The connection died under the query (server restarted, backend terminated,
+            // network gone): the pool replaces it, so the client may simply retry.
+            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
+                Self::Unavailable(error.to_string())
+            }
+            // SQLSTATE class 57 (operator intervention) only reaches us as message text.
             Error::DatabaseError(Kind::Unknown, info)
-                if info.message().contains("terminating connection")
-                    || info.message().contains("shutting down") =>
+                if ["terminating connection", "shutting down", "starting up", "cannot connect now"]
+                    .iter()
+                    .any(|m| info.message().contains(m)) =>
             {
                 Self::Unavailable(error.to_string())
             }

@@ -493,3 +493,45 @@ async fn invalid_list_parameters_return_400_naming_the_parameter() {
         assert_eq!(error_fields(&problem), [field], "{query}");
     }
 }
+
+#[tokio::test]
+async fn a_malformed_conditional_header_returns_400_and_changes_nothing() {
+    let app = spawn_app().await;
+    let company = create(&app, orpea()).await;
+    let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
+    let get = app.client.get(app.url(&path)).header("if-none-match", "abc").send().await.unwrap();
+    assert_eq!(error_fields(&assert_problem(get, 400).await), ["If-None-Match"]);
+    let patch = app
+        .client
+        .patch(app.url(&path))
+        .header("content-type", "application/merge-patch+json")
+        .header("if-match", "")
+        .body(json!({"city": "Lyon"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_fields(&assert_problem(patch, 400).await), ["If-Match"]);
+    let delete = app.client.delete(app.url(&path)).header("if-match", "nope").send().await.unwrap();
+    assert_problem(delete, 400).await;
+    assert_eq!(app.get(&path).await.json::<Value>().await.unwrap(), company);
+}
+
+#[tokio::test]
+async fn if_match_star_or_a_list_holding_the_current_etag_lets_the_write_through() {
+    let app = spawn_app().await;
+    let company = create(&app, orpea()).await;
+    let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
+    let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_string();
+    for condition in [format!("\"stale\", W/{etag}"), "*".to_string()] {
+        let response = app
+            .client
+            .patch(app.url(&path))
+            .header("content-type", "application/merge-patch+json")
+            .header("if-match", condition.clone())
+            .body(json!({"city": "Lyon"}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{condition}");
+    }
+}

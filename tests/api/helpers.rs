@@ -91,9 +91,7 @@ pub struct TestApp {
 pub async fn spawn_app() -> TestApp {
     let cluster = cluster();
     let database = format!("test_{}", uuid::Uuid::now_v7().simple());
-    db::create_database(&cluster.url("postgres"), &database, Some(TEMPLATE))
-        .await
-        .expect("clone the template database");
+    clone_template(cluster, &database).await;
     let database_url = cluster.url(&database);
     let (pool, catalog) = startup::prepare_database(&database_url, 4)
         .await
@@ -103,6 +101,23 @@ pub async fn spawn_app() -> TestApp {
         address,
         client: client(),
         database_url,
+    }
+}
+
+/// Copies the migrated template. Right after the template is prepared, the backend of the
+/// migration connection may still be exiting, and PostgreSQL refuses to copy a database that
+/// has sessions; that lasts milliseconds, so the copy is retried briefly.
+async fn clone_template(cluster: &Cluster, database: &str) {
+    let mut attempts = 0;
+    loop {
+        match db::create_database(&cluster.url("postgres"), database, Some(TEMPLATE)).await {
+            Ok(()) => return,
+            Err(e) if attempts < 100 && e.to_string().contains("being accessed by other users") => {
+                attempts += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("clone the template database: {e}"),
+        }
     }
 }
 
@@ -119,6 +134,11 @@ pub async fn spawn_app_without_database() -> TestApp {
 }
 
 fn serve(pool: db::DbPool, catalog: SectorCatalog) -> String {
+    // Server logs show in the output of failing tests (RUST_LOG=debug for more).
+    let _ = env_logger::builder()
+        .is_test(true)
+        .parse_filters(&std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
     let options = startup::ServerOptions { workers: Some(1) };
