@@ -37,7 +37,7 @@ const PROBLEM_JSON: &str = crate::http::problem::PROBLEM_JSON;
 /// Shared error responses, referenced from every operation that can produce them.
 fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
     vec![
-        ("BadRequest", "Malformed request: invalid JSON, a query parameter that is unknown or has an invalid value, or a malformed conditional header", false),
+        ("BadRequest", "Malformed request: invalid JSON, or a query parameter that is unknown or has an invalid value", false),
         ("PayloadTooLarge", "The body is larger than 1 MiB", false),
         ("UnsupportedMediaType", "The body is not JSON (send `Content-Type: application/json`)", false),
         ("UnprocessableEntity", "The body is well-formed but holds invalid values or unknown fields; `errors` lists each field", false),
@@ -84,13 +84,10 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
 }
 
 fn add_shared_errors(operation: &mut Operation, is_api: bool) {
-    // Query parameters and conditional headers can be malformed; path ids cannot (404).
+    // Query parameters can be malformed; path ids cannot (404).
     let has_query = operation.parameters.as_ref().is_some_and(|params| {
         params.iter().any(|p| {
-            matches!(p, RefOr::T(p) if matches!(
-                p.parameter_in,
-                openapi::path::ParameterIn::Query | openapi::path::ParameterIn::Header
-            ))
+            matches!(p, RefOr::T(p) if p.parameter_in == openapi::path::ParameterIn::Query)
         })
     });
     let has_body = operation.request_body.is_some();

@@ -104,7 +104,7 @@ impl ApiError {
     pub fn bad_parameter(field: impl Into<String>, message: impl Into<String>) -> Self {
         let error = FieldError::new(field, message);
         Self::BadRequest {
-            detail: format!("query parameter `{}` {}", error.field, error.message),
+            detail: format!("parameter `{}` {}", error.field, error.message),
             errors: vec![error],
         }
     }

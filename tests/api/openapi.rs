@@ -80,7 +80,6 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         REQUIRED_LINE_PATTERN,
         MULTILINE_PATTERN,
         WEB_URL_PATTERN,
-        coopapi::http::etag::CONDITION_PATTERN,
     ];
     for pattern in patterns {
         assert!(enforced.contains(&pattern.as_str()), "{pattern} is not enforced by the server");
