@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "coopapi", version, about = "Cooperation platform API: events, speakers, companies and cooperation offers")]
+#[command(
+    name = "coopapi",
+    version,
+    about = "Cooperation platform API: events, speakers, companies and cooperation offers"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub settings: Settings,

@@ -37,12 +37,32 @@ const PROBLEM_JSON: &str = crate::http::problem::PROBLEM_JSON;
 /// Shared error responses, referenced from every operation that can produce them.
 fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
     vec![
-        ("BadRequest", "Malformed request: invalid JSON, or a query parameter that is unknown or has an invalid value", false),
+        (
+            "BadRequest",
+            "Malformed request: invalid JSON, or a query parameter that is unknown or has an invalid value",
+            false,
+        ),
         ("PayloadTooLarge", "The body is larger than 1 MiB", false),
-        ("UnsupportedMediaType", "The body is not JSON (send `Content-Type: application/json`)", false),
-        ("UnprocessableEntity", "The body is well-formed but holds invalid values or unknown fields; `errors` lists each field", false),
-        ("ServiceUnavailable", "The database is unavailable; retry after the `Retry-After` delay", true),
-        ("InternalServerError", "An unexpected error; details are logged, never sent", false),
+        (
+            "UnsupportedMediaType",
+            "The body is not JSON (send `Content-Type: application/json`)",
+            false,
+        ),
+        (
+            "UnprocessableEntity",
+            "The body is well-formed but holds invalid values or unknown fields; `errors` lists each field",
+            false,
+        ),
+        (
+            "ServiceUnavailable",
+            "The database is unavailable; retry after the `Retry-After` delay",
+            true,
+        ),
+        (
+            "InternalServerError",
+            "An unexpected error; details are logged, never sent",
+            false,
+        ),
     ]
 }
 
@@ -58,12 +78,16 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             response = response.header(
                 "Retry-After",
                 openapi::HeaderBuilder::new()
-                    .schema(Some(openapi::ObjectBuilder::new().schema_type(openapi::Type::Integer)))
+                    .schema(Some(
+                        openapi::ObjectBuilder::new().schema_type(openapi::Type::Integer),
+                    ))
                     .description(Some("Seconds to wait before retrying"))
                     .build(),
             );
         }
-        components.responses.insert(name.to_string(), RefOr::T(response.build()));
+        components
+            .responses
+            .insert(name.to_string(), RefOr::T(response.build()));
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let is_api = path.starts_with("/api/");
@@ -86,9 +110,9 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
 fn add_shared_errors(operation: &mut Operation, is_api: bool) {
     // Query parameters can be malformed; path ids cannot (404).
     let has_query = operation.parameters.as_ref().is_some_and(|params| {
-        params.iter().any(|p| {
-            matches!(p, RefOr::T(p) if p.parameter_in == openapi::path::ParameterIn::Query)
-        })
+        params.iter().any(
+            |p| matches!(p, RefOr::T(p) if p.parameter_in == openapi::path::ParameterIn::Query),
+        )
     });
     let has_body = operation.request_body.is_some();
     let mut refs: Vec<(&str, &str)> = Vec::new();

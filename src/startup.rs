@@ -132,14 +132,20 @@ pub fn run(
 }
 
 /// Prepares a database for serving: migrations, then the sector catalog.
-pub async fn prepare_database(url: &str, pool_size: usize) -> Result<(DbPool, SectorCatalog), db::DbError> {
+pub async fn prepare_database(
+    url: &str,
+    pool_size: usize,
+) -> Result<(DbPool, SectorCatalog), db::DbError> {
     let applied = db::run_migrations(url).await?;
     if applied > 0 {
         log::info!("applied {applied} migration(s)");
     }
     let pool = db::pool(url, pool_size)?;
     let catalog = {
-        let mut conn = pool.get().await.map_err(|e| db::DbError::Pool(e.to_string()))?;
+        let mut conn = pool
+            .get()
+            .await
+            .map_err(|e| db::DbError::Pool(e.to_string()))?;
         SectorCatalog::new(sectors::store::all(&mut conn).await?)
     };
     Ok((pool, catalog))

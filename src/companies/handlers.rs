@@ -12,7 +12,9 @@ use super::types::*;
 use crate::db::DbPool;
 use crate::domain::{Country, Errors, parse_enum, text};
 use crate::http::pagination::parse_limit;
-use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match};
+use crate::http::{
+    ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
+};
 use crate::sectors::SectorCatalog;
 
 const MAX_QUERY_TEXT: usize = 200;
@@ -85,7 +87,9 @@ pub async fn get_company(
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    let row = store::find(&mut conn, id.0).await.map_err(not_found(id.0))?;
+    let row = store::find(&mut conn, id.0)
+        .await
+        .map_err(not_found(id.0))?;
     Ok(Tagged::new(&Company::from(row))?.respond(&req))
 }
 
@@ -127,7 +131,9 @@ pub async fn update_company(
     let mut conn = pool.get().await?;
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let current = store::find_for_update(conn, id).await.map_err(not_found(id))?;
+            let current = store::find_for_update(conn, id)
+                .await
+                .map_err(not_found(id))?;
             let created_at = current.created_at;
             let current = Company::from(current);
             let etag = Tagged::new(&current)?.etag;
@@ -171,8 +177,13 @@ pub async fn delete_company(
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let current = store::find_for_update(conn, id).await.map_err(not_found(id))?;
-        check_if_match(if_match.as_ref(), &Tagged::new(&Company::from(current))?.etag)?;
+        let current = store::find_for_update(conn, id)
+            .await
+            .map_err(not_found(id))?;
+        check_if_match(
+            if_match.as_ref(),
+            &Tagged::new(&Company::from(current))?.etag,
+        )?;
         store::delete(conn, id).await.map_err(|e| match e {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::ForeignKeyViolation,
@@ -255,7 +266,10 @@ pub async fn list_companies(
     Ok(page.respond(&req))
 }
 
-fn parse_filter(params: &CompanyListParams, catalog: &SectorCatalog) -> Result<CompanyFilter, ApiError> {
+fn parse_filter(
+    params: &CompanyListParams,
+    catalog: &SectorCatalog,
+) -> Result<CompanyFilter, ApiError> {
     let country = params
         .country
         .as_deref()
@@ -265,7 +279,11 @@ fn parse_filter(params: &CompanyListParams, catalog: &SectorCatalog) -> Result<C
                 .map_err(|m| ApiError::bad_parameter("country", m))
         })
         .transpose()?;
-    let kind = params.kind.as_deref().map(|raw| parse_enum("kind", raw)).transpose()?;
+    let kind = params
+        .kind
+        .as_deref()
+        .map(|raw| parse_enum("kind", raw))
+        .transpose()?;
     let sector = params
         .sector
         .as_deref()

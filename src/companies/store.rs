@@ -58,7 +58,9 @@ pub async fn update(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResu
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
-    diesel::delete(companies::table.find(id)).execute(conn).await
+    diesel::delete(companies::table.find(id))
+        .execute(conn)
+        .await
 }
 
 /// Where a page starts: the sort key and id of the last row of the previous page.
@@ -78,7 +80,9 @@ pub async fn list(
     limit: i64,
 ) -> QueryResult<Vec<CompanyRow>> {
     use companies::dsl as c;
-    let mut query = companies::table.select(CompanyRow::as_select()).into_boxed();
+    let mut query = companies::table
+        .select(CompanyRow::as_select())
+        .into_boxed();
     if let Some(country) = &filter.country {
         query = query.filter(c::country.eq(country.clone()));
     }
@@ -95,17 +99,25 @@ pub async fn list(
     query = match after {
         After::Start => query,
         After::Name(key, id) if descending => query.filter(
-            c::sort_name.lt(key.clone()).or(c::sort_name.eq(key).and(c::id.lt(id))),
+            c::sort_name
+                .lt(key.clone())
+                .or(c::sort_name.eq(key).and(c::id.lt(id))),
         ),
         After::Name(key, id) => query.filter(
-            c::sort_name.gt(key.clone()).or(c::sort_name.eq(key).and(c::id.gt(id))),
+            c::sort_name
+                .gt(key.clone())
+                .or(c::sort_name.eq(key).and(c::id.gt(id))),
         ),
-        After::CreatedAt(key, id) if descending => {
-            query.filter(c::created_at.lt(key).or(c::created_at.eq(key).and(c::id.lt(id))))
-        }
-        After::CreatedAt(key, id) => {
-            query.filter(c::created_at.gt(key).or(c::created_at.eq(key).and(c::id.gt(id))))
-        }
+        After::CreatedAt(key, id) if descending => query.filter(
+            c::created_at
+                .lt(key)
+                .or(c::created_at.eq(key).and(c::id.lt(id))),
+        ),
+        After::CreatedAt(key, id) => query.filter(
+            c::created_at
+                .gt(key)
+                .or(c::created_at.eq(key).and(c::id.gt(id))),
+        ),
     };
     query = match sort {
         CompanySort::Name => query.order((c::sort_name.asc(), c::id.asc())),

@@ -146,7 +146,11 @@ impl From<CompanyRow> for Company {
 pub struct CreateCompany {
     /// One line of at most 200 characters with at least one visible character; surrounding
     /// white space is removed.
-    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
+    )]
     pub name: String,
     /// Name in the native language and script, e.g. Cyrillic; one line of at most 200
     /// characters. Blank counts as absent.
@@ -159,10 +163,16 @@ pub struct CreateCompany {
     #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f]*$")]
     pub city: Option<String>,
     /// Absolute http(s) URL.
-    #[schema(max_length = 2048, pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$")]
+    #[schema(
+        max_length = 2048,
+        pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$"
+    )]
     pub website: Option<String>,
     /// At most 10,000 characters; line breaks allowed. Blank counts as absent.
-    #[schema(max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$")]
+    #[schema(
+        max_length = 10000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+    )]
     pub description: Option<String>,
     /// Sector codes, at most 10; duplicates are dropped.
     #[serde(default)]
@@ -225,7 +235,10 @@ impl UpdateCompany {
             city: self.city.apply_to(current.city),
             website: self.website.apply_to(current.website),
             description: self.description.apply_to(current.description),
-            sectors: self.sectors.apply_to(Some(current.sectors)).unwrap_or_default(),
+            sectors: self
+                .sectors
+                .apply_to(Some(current.sectors))
+                .unwrap_or_default(),
         }
     }
 }
@@ -245,7 +258,11 @@ pub struct CompanyDraft {
 
 impl CreateCompany {
     /// Parses every field, collecting all problems into `errors`.
-    pub fn parse(self, catalog: &SectorCatalog, mut errors: Errors) -> Result<CompanyDraft, crate::http::ApiError> {
+    pub fn parse(
+        self,
+        catalog: &SectorCatalog,
+        mut errors: Errors,
+    ) -> Result<CompanyDraft, crate::http::ApiError> {
         let name = text::required(&mut errors, "name", &self.name, MAX_NAME);
         let native_name = text::optional(
             &mut errors,
@@ -255,7 +272,13 @@ impl CreateCompany {
             Lines::One,
         );
         let country = errors.check("country", Country::parse(&self.country));
-        let city = text::optional(&mut errors, "city", self.city.as_deref(), MAX_CITY, Lines::One);
+        let city = text::optional(
+            &mut errors,
+            "city",
+            self.city.as_deref(),
+            MAX_CITY,
+            Lines::One,
+        );
         let website = text::web_url(&mut errors, "website", self.website.as_deref());
         let description = text::optional(
             &mut errors,
@@ -285,7 +308,12 @@ impl CreateCompany {
 
 impl CompanyDraft {
     /// The row to store, with the derived search and sort keys.
-    pub fn into_row(self, id: Uuid, created_at: DateTime<Utc>, updated_at: DateTime<Utc>) -> CompanyRow {
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> CompanyRow {
         let sort_name = text::fold(&self.name);
         let search_text = match &self.native_name {
             Some(native) => format!("{sort_name} {}", text::fold(native)),

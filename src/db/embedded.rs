@@ -98,7 +98,13 @@ impl EmbeddedPostgres {
             initdb(&bin_dir, &data_dir, run_as.as_ref())?;
         }
         let socket_dir = socket_dir_for(&data_dir, run_as.as_ref())?;
-        let child = spawn_postgres(&bin_dir, &data_dir, &socket_dir, run_as.as_ref(), spec.ephemeral)?;
+        let child = spawn_postgres(
+            &bin_dir,
+            &data_dir,
+            &socket_dir,
+            run_as.as_ref(),
+            spec.ephemeral,
+        )?;
         let mut pg = EmbeddedPostgres {
             child,
             data_dir,
@@ -126,7 +132,10 @@ impl EmbeddedPostgres {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(EmbeddedError::Failed {
                     action: "starting PostgreSQL".into(),
-                    detail: format!("postgres exited with {status}; {}", log_tail(&self.data_dir)),
+                    detail: format!(
+                        "postgres exited with {status}; {}",
+                        log_tail(&self.data_dir)
+                    ),
                 });
             }
             let ready = Command::new(bin_dir.join("pg_isready"))
@@ -269,8 +278,10 @@ fn prepare_dir(data_dir: &Path, run_as: Option<&RunAs>) -> Result<(), EmbeddedEr
             }
         })?;
     }
-    fs::set_permissions(data_dir, fs::Permissions::from_mode(0o700))
-        .map_err(io_err(format!("setting the mode of {}", data_dir.display())))
+    fs::set_permissions(data_dir, fs::Permissions::from_mode(0o700)).map_err(io_err(format!(
+        "setting the mode of {}",
+        data_dir.display()
+    )))
 }
 
 /// The data directory holds the socket unless its path is too long for one.
@@ -293,12 +304,21 @@ fn as_user(command: &mut Command, run_as: Option<&RunAs>) {
 }
 
 fn initdb(bin_dir: &Path, data_dir: &Path, run_as: Option<&RunAs>) -> Result<(), EmbeddedError> {
-    log::info!("initialising a PostgreSQL cluster in {}", data_dir.display());
+    log::info!(
+        "initialising a PostgreSQL cluster in {}",
+        data_dir.display()
+    );
     let mut command = Command::new(bin_dir.join("initdb"));
     command
         .arg("-D")
         .arg(data_dir)
-        .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"])
+        .args([
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        ])
         .arg("--no-instructions")
         .stdin(Stdio::null());
     as_user(&mut command, run_as);
@@ -325,7 +345,9 @@ fn spawn_postgres(
         .append(true)
         .open(&log_path)
         .map_err(io_err(format!("opening {}", log_path.display())))?;
-    let log_err = log.try_clone().map_err(io_err("duplicating the log handle"))?;
+    let log_err = log
+        .try_clone()
+        .map_err(io_err("duplicating the log handle"))?;
     let mut command = Command::new(bin_dir.join("postgres"));
     command
         .arg("-D")
@@ -341,7 +363,12 @@ fn spawn_postgres(
         .process_group(0);
     if ephemeral {
         command.args([
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
         ]);
     }
     as_user(&mut command, run_as);
@@ -363,5 +390,9 @@ fn log_tail(data_dir: &Path) -> String {
     let log = fs::read_to_string(data_dir.join("server.log")).unwrap_or_default();
     let lines: Vec<&str> = log.lines().rev().take(5).collect();
     let tail: Vec<&str> = lines.into_iter().rev().collect();
-    format!("server log ({}): {}", data_dir.join("server.log").display(), tail.join(" | "))
+    format!(
+        "server log ({}): {}",
+        data_dir.join("server.log").display(),
+        tail.join(" | ")
+    )
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -91,10 +93,14 @@ pub async fn create_database(
     if exists > 0 {
         return Ok(());
     }
-    let quoted: String = diesel::select(quote_ident(database)).get_result(&mut conn).await?;
+    let quoted: String = diesel::select(quote_ident(database))
+        .get_result(&mut conn)
+        .await?;
     let statement = match template {
         Some(template) => {
-            let template: String = diesel::select(quote_ident(template)).get_result(&mut conn).await?;
+            let template: String = diesel::select(quote_ident(template))
+                .get_result(&mut conn)
+                .await?;
             format!("CREATE DATABASE {quoted} TEMPLATE {template} STRATEGY FILE_COPY")
         }
         None => format!("CREATE DATABASE {quoted}"),

@@ -52,6 +52,23 @@ impl fmt::Display for Country {
     }
 }
 
+/// The `CountryCode` schema: the assigned codes as an enum, so clients and generated test data
+/// know exactly what the server accepts.
+pub struct CountryCode;
+
+impl utoipa::PartialSchema for CountryCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some("An ISO 3166-1 alpha-2 country code, upper-case."))
+            .enum_values(Some(all_codes()))
+            .examples(["FR"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CountryCode {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,20 +91,3 @@ mod tests {
         assert_eq!(all_codes().count(), 249);
     }
 }
-
-/// The `CountryCode` schema: the assigned codes as an enum, so clients and generated test data
-/// know exactly what the server accepts.
-pub struct CountryCode;
-
-impl utoipa::PartialSchema for CountryCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .description(Some("An ISO 3166-1 alpha-2 country code, upper-case."))
-            .enum_values(Some(all_codes()))
-            .examples(["FR"])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for CountryCode {}

@@ -33,10 +33,19 @@ fn forbidden(c: char, lines: Lines) -> bool {
 }
 
 /// Checks length (as sent) and characters; returns the trimmed text, `None` when it is blank.
-fn checked(errors: &mut Errors, field: &str, raw: &str, max: usize, lines: Lines) -> Option<String> {
+fn checked(
+    errors: &mut Errors,
+    field: &str,
+    raw: &str,
+    max: usize,
+    lines: Lines,
+) -> Option<String> {
     let len = raw.chars().count();
     if len > max {
-        errors.add(field, format!("must be at most {max} characters long (got {len})"));
+        errors.add(
+            field,
+            format!("must be at most {max} characters long (got {len})"),
+        );
         return None;
     }
     if raw.chars().any(|c| forbidden(c, lines)) {
@@ -79,7 +88,10 @@ const URL_MESSAGE: &str = "must be an absolute http or https URL such as https:/
 pub fn web_url(errors: &mut Errors, field: &str, raw: Option<&str>) -> Option<String> {
     let value = raw?;
     if value.chars().count() > MAX_URL_LEN {
-        errors.add(field, format!("must be at most {MAX_URL_LEN} characters long"));
+        errors.add(
+            field,
+            format!("must be at most {MAX_URL_LEN} characters long"),
+        );
         return None;
     }
     if is_web_url(value) {
@@ -91,7 +103,10 @@ pub fn web_url(errors: &mut Errors, field: &str, raw: Option<&str>) -> Option<St
 }
 
 fn is_web_url(value: &str) -> bool {
-    let Some(rest) = value.strip_prefix("http://").or_else(|| value.strip_prefix("https://")) else {
+    let Some(rest) = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+    else {
         return false;
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -100,9 +115,11 @@ fn is_web_url(value: &str) -> bool {
         Some((host, port)) => (host, Some(port)),
         None => (authority, None),
     };
-    let label_ok = |l: &str| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let label_ok =
+        |l: &str| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     let host_ok = host.split('.').all(label_ok);
-    let port_ok = port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
     let tail_ok = tail.chars().all(|c| c > ' ' && c != '\x7f');
     host_ok && port_ok && tail_ok
 }
@@ -152,7 +169,10 @@ mod tests {
     #[test]
     fn required_text_is_trimmed_bounded_and_single_line() {
         let mut errors = Errors::default();
-        assert_eq!(required(&mut errors, "name", "  Orpea ", 10).as_deref(), Some("Orpea"));
+        assert_eq!(
+            required(&mut errors, "name", "  Orpea ", 10).as_deref(),
+            Some("Orpea")
+        );
         assert_eq!(required(&mut errors, "name", "   ", 10), None);
         assert_eq!(required(&mut errors, "name", "abcdefghijk", 10), None);
         assert_eq!(required(&mut errors, "name", "a\nb", 10), None);
@@ -170,10 +190,22 @@ mod tests {
     #[test]
     fn only_absolute_web_urls_are_accepted() {
         let mut errors = Errors::default();
-        for ok in ["https://sk.ru/", "http://a", "https://www.ccifr.ru:8443/fr/?x=1#top"] {
+        for ok in [
+            "https://sk.ru/",
+            "http://a",
+            "https://www.ccifr.ru:8443/fr/?x=1#top",
+        ] {
             assert!(web_url(&mut errors, "w", Some(ok)).is_some(), "{ok}");
         }
-        for bad in ["ftp://sk.ru/", "sk.ru", "javascript:alert(1)", "https://", "https://a..b", "https://a b", "https://a:"] {
+        for bad in [
+            "ftp://sk.ru/",
+            "sk.ru",
+            "javascript:alert(1)",
+            "https://",
+            "https://a..b",
+            "https://a b",
+            "https://a:",
+        ] {
             assert!(web_url(&mut errors, "w", Some(bad)).is_none(), "{bad}");
         }
         assert_eq!(errors.into_vec().len(), 7);

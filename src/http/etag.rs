@@ -26,7 +26,7 @@ impl ETag {
     fn listed_in(&self, condition: &Condition) -> bool {
         match condition {
             Condition::Any => true,
-            Condition::Tags(tags) => tags.iter().any(|t| *t == self.0),
+            Condition::Tags(tags) => tags.contains(&self.0),
         }
     }
 }
@@ -107,23 +107,28 @@ impl Tagged {
 /// The parsed `If-Match` header, taken out of the request so it can travel into a transaction.
 /// A header that is not readable as text names no tag.
 pub fn if_match(headers: &HeaderMap) -> Option<Condition> {
-    headers
-        .get(header::IF_MATCH)
-        .map(|v| v.to_str().map_or(Condition::Tags(Vec::new()), Condition::parse))
+    headers.get(header::IF_MATCH).map(|v| {
+        v.to_str()
+            .map_or(Condition::Tags(Vec::new()), Condition::parse)
+    })
 }
 
 /// Checks `If-Match` against the current version: absent passes, a list without the current
 /// tag fails with 412 so a client never overwrites a change it has not seen.
 pub fn check_if_match(if_match: Option<&Condition>, current: &ETag) -> Result<(), ApiError> {
     match if_match {
-        Some(condition) if !current.listed_in(condition) => Err(ApiError::PreconditionFailed(
-            format!(
+        Some(condition) if !current.listed_in(condition) => {
+            Err(ApiError::PreconditionFailed(format!(
                 "If-Match does not name the current ETag {}; fetch the resource again and reapply your change",
                 current.as_str()
-            ),
-        )),
+            )))
+        }
         _ => Ok(()),
     }
+}
+
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 #[cfg(test)]
@@ -141,7 +146,16 @@ mod tests {
 
     #[test]
     fn malformed_conditions_name_no_tag() {
-        for bad in ["", "abc", r#""a"#, r#""a" "b""#, r#""a","#, r#"W/ "a""#, "**", r#""a b""#] {
+        for bad in [
+            "",
+            "abc",
+            r#""a"#,
+            r#""a" "b""#,
+            r#""a","#,
+            r#"W/ "a""#,
+            "**",
+            r#""a b""#,
+        ] {
             assert_eq!(Condition::parse(bad), Condition::Tags(Vec::new()), "{bad}");
         }
     }
@@ -153,8 +167,4 @@ mod tests {
         assert!(etag.listed_in(&Condition::parse(&header)));
         assert!(!etag.listed_in(&Condition::parse(r#""x""#)));
     }
-}
-
-fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
 }

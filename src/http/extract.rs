@@ -41,7 +41,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::bad_request(format!("could not read the body: {e}")))?;
+                let chunk = chunk
+                    .map_err(|e| ApiError::bad_request(format!("could not read the body: {e}")))?;
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
                     return Err(too_large());
                 }
@@ -155,9 +156,9 @@ impl FromRequest for PathId {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let raw = req.match_info().get("id").unwrap_or_default();
         std::future::ready(
-            Uuid::try_parse(raw)
-                .map(PathId)
-                .map_err(|_| ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)"))),
+            Uuid::try_parse(raw).map(PathId).map_err(|_| {
+                ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)"))
+            }),
         )
     }
 }

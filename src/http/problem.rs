@@ -243,9 +243,14 @@ impl From<diesel::result::Error> for ApiError {
             }
             // SQLSTATE class 57 (operator intervention) only reaches us as message text.
             Error::DatabaseError(Kind::Unknown, info)
-                if ["terminating connection", "shutting down", "starting up", "cannot connect now"]
-                    .iter()
-                    .any(|m| info.message().contains(m)) =>
+                if [
+                    "terminating connection",
+                    "shutting down",
+                    "starting up",
+                    "cannot connect now",
+                ]
+                .iter()
+                .any(|m| info.message().contains(m)) =>
             {
                 Self::Unavailable(error.to_string())
             }

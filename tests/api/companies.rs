@@ -54,7 +54,11 @@ async fn create_returns_201_with_location_etag_and_the_stored_company() {
 
     let fetched = app.get(&location).await;
     assert_eq!(fetched.status(), 200);
-    assert_eq!(fetched.headers()["etag"].to_str().unwrap(), etag, "GET returns the ETag of POST");
+    assert_eq!(
+        fetched.headers()["etag"].to_str().unwrap(),
+        etag,
+        "GET returns the ETag of POST"
+    );
     let fetched: Value = fetched.json().await.unwrap();
     assert_eq!(fetched, body);
 }
@@ -87,18 +91,31 @@ async fn get_with_the_current_etag_in_if_none_match_returns_304() {
 #[tokio::test]
 async fn get_of_an_unknown_id_returns_404_problem() {
     let app = spawn_app().await;
-    let response = app.get("/api/v1/companies/0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d").await;
+    let response = app
+        .get("/api/v1/companies/0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d")
+        .await;
     let problem = assert_problem(response, 404).await;
-    assert!(problem["detail"].as_str().unwrap().contains("0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d")
+    );
 }
 
 #[tokio::test]
 async fn an_id_that_is_not_a_uuid_is_a_404_problem_not_a_500() {
     let app = spawn_app().await;
-    for path in ["/api/v1/companies/abc", "/api/v1/companies/1%20OR%201=1", "/api/v1/companies/%C3%A9"] {
+    for path in [
+        "/api/v1/companies/abc",
+        "/api/v1/companies/1%20OR%201=1",
+        "/api/v1/companies/%C3%A9",
+    ] {
         assert_problem(app.get(path).await, 404).await;
     }
-    let patch = app.patch_json("/api/v1/companies/abc", &json!({"name": "x"})).await;
+    let patch = app
+        .patch_json("/api/v1/companies/abc", &json!({"name": "x"}))
+        .await;
     assert_problem(patch, 404).await;
     assert_problem(app.delete("/api/v1/companies/abc").await, 404).await;
 }
@@ -106,7 +123,12 @@ async fn an_id_that_is_not_a_uuid_is_a_404_problem_not_a_500() {
 #[tokio::test]
 async fn create_with_malformed_json_returns_400_and_writes_nothing() {
     let app = spawn_app().await;
-    for body in ["{\"name\": \"Orpea\",", "", "not json", "{\"name\": \"a\"} trailing"] {
+    for body in [
+        "{\"name\": \"Orpea\",",
+        "",
+        "not json",
+        "{\"name\": \"a\"} trailing",
+    ] {
         let response = app
             .client
             .post(app.url("/api/v1/companies"))
@@ -133,7 +155,13 @@ async fn create_with_a_wrong_or_missing_content_type_returns_415_and_writes_noth
         .await
         .unwrap();
     assert_problem(wrong, 415).await;
-    let missing = app.client.post(app.url("/api/v1/companies")).body(body).send().await.unwrap();
+    let missing = app
+        .client
+        .post(app.url("/api/v1/companies"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_problem(missing, 415).await;
     assert_eq!(app.count("companies").await, 0);
 }
@@ -154,7 +182,10 @@ async fn create_with_invalid_values_returns_422_listing_every_field_and_writes_n
         )
         .await;
     let problem = assert_problem(response, 422).await;
-    assert_eq!(error_fields(&problem), ["name", "country", "website", "sectors[1]"]);
+    assert_eq!(
+        error_fields(&problem),
+        ["name", "country", "website", "sectors[1]"]
+    );
     assert_eq!(app.count("companies").await, 0);
 }
 
@@ -191,9 +222,18 @@ async fn create_with_a_missing_field_or_a_value_of_the_wrong_type_returns_422() 
     let app = spawn_app().await;
     let cases = [
         (json!({"kind": "startup", "country": "RU"}), "name"),
-        (json!({"name": "ExoAtlet", "kind": "robot", "country": "RU"}), "kind"),
-        (json!({"name": "ExoAtlet", "kind": "startup", "country": 7}), "country"),
-        (json!({"name": "ExoAtlet", "kind": "startup", "country": "RU", "sectors": "medtech"}), "sectors"),
+        (
+            json!({"name": "ExoAtlet", "kind": "robot", "country": "RU"}),
+            "kind",
+        ),
+        (
+            json!({"name": "ExoAtlet", "kind": "startup", "country": 7}),
+            "country",
+        ),
+        (
+            json!({"name": "ExoAtlet", "kind": "startup", "country": "RU", "sectors": "medtech"}),
+            "sectors",
+        ),
     ];
     for (body, field) in cases {
         let problem = assert_problem(app.post_json("/api/v1/companies", &body).await, 422).await;
@@ -217,7 +257,10 @@ async fn patch_changes_only_the_given_fields_and_null_clears_optional_ones() {
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app
-        .patch_json(&path, &json!({"city": "Paris", "website": null, "native_name": "ОРПЕА"}))
+        .patch_json(
+            &path,
+            &json!({"city": "Paris", "website": null, "native_name": "ОРПЕА"}),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let etag = response.headers()["etag"].to_str().unwrap().to_string();
@@ -239,9 +282,18 @@ async fn patch_accepts_plain_application_json_too() {
     let app = spawn_app().await;
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
-    let response = app.client.patch(app.url(&path)).json(&json!({"sectors": null})).send().await.unwrap();
+    let response = app
+        .client
+        .patch(app.url(&path))
+        .json(&json!({"sectors": null}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.json::<Value>().await.unwrap()["sectors"], json!([]));
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["sectors"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -250,7 +302,10 @@ async fn patch_that_nulls_a_required_field_returns_422_and_changes_nothing() {
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app
-        .patch_json(&path, &json!({"name": null, "kind": null, "country": null, "city": "Lyon"}))
+        .patch_json(
+            &path,
+            &json!({"name": null, "kind": null, "country": null, "city": "Lyon"}),
+        )
         .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(error_fields(&problem), ["name", "kind", "country"]);
@@ -280,8 +335,16 @@ async fn patch_with_a_stale_etag_returns_412_and_changes_nothing() {
     let app = spawn_app().await;
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
-    let old_etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_string();
-    assert_eq!(app.patch_json(&path, &json!({"city": "Paris"})).await.status(), 200);
+    let old_etag = app.get(&path).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.patch_json(&path, &json!({"city": "Paris"}))
+            .await
+            .status(),
+        200
+    );
     let after_first = app.get(&path).await.json::<Value>().await.unwrap();
 
     let response = app
@@ -294,7 +357,10 @@ async fn patch_with_a_stale_etag_returns_412_and_changes_nothing() {
         .await
         .unwrap();
     assert_problem(response, 412).await;
-    assert_eq!(app.get(&path).await.json::<Value>().await.unwrap(), after_first);
+    assert_eq!(
+        app.get(&path).await.json::<Value>().await.unwrap(),
+        after_first
+    );
 }
 
 #[tokio::test]
@@ -302,7 +368,10 @@ async fn patch_with_the_current_etag_succeeds() {
     let app = spawn_app().await;
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
-    let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_string();
+    let etag = app.get(&path).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let response = app
         .client
         .patch(app.url(&path))
@@ -320,7 +389,10 @@ async fn patch_with_the_current_etag_succeeds() {
 async fn patch_of_an_unknown_company_returns_404() {
     let app = spawn_app().await;
     let response = app
-        .patch_json("/api/v1/companies/0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d", &json!({"city": "Paris"}))
+        .patch_json(
+            "/api/v1/companies/0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+            &json!({"city": "Paris"}),
+        )
         .await;
     assert_problem(response, 404).await;
     assert_eq!(app.count("companies").await, 0);
@@ -360,10 +432,17 @@ async fn delete_of_a_company_still_referenced_returns_409_and_keeps_it() {
     let company = create(&app, orpea()).await;
     let id = company["id"].as_str().unwrap();
     // A reference the way later resources (speakers, offers) hold one: a restricting foreign key.
-    app.sql("CREATE TABLE test_refs (company_id uuid NOT NULL REFERENCES companies (id))").await;
-    app.sql(&format!("INSERT INTO test_refs VALUES ('{id}')")).await;
+    app.sql("CREATE TABLE test_refs (company_id uuid NOT NULL REFERENCES companies (id))")
+        .await;
+    app.sql(&format!("INSERT INTO test_refs VALUES ('{id}')"))
+        .await;
     let problem = assert_problem(app.delete(&format!("/api/v1/companies/{id}")).await, 409).await;
-    assert!(problem["detail"].as_str().unwrap().contains("still referenced"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("still referenced")
+    );
     assert_eq!(app.count("companies").await, 1);
 }
 
@@ -387,14 +466,24 @@ async fn list_filters_by_country_kind_and_sector() {
     seed_article_organisations(&app).await;
     assert_eq!(
         names(&list(&app, "?country=FR").await),
-        ["Aéro-Club de France", "Interact Software", "Orange Business Services"]
+        [
+            "Aéro-Club de France",
+            "Interact Software",
+            "Orange Business Services"
+        ]
     );
-    assert_eq!(names(&list(&app, "?kind=startup").await), ["ExoAtlet", "Interact Software"]);
+    assert_eq!(
+        names(&list(&app, "?kind=startup").await),
+        ["ExoAtlet", "Interact Software"]
+    );
     assert_eq!(
         names(&list(&app, "?sector=it&country=FR").await),
         ["Interact Software", "Orange Business Services"]
     );
-    assert_eq!(names(&list(&app, "?sector=pharma").await), Vec::<String>::new());
+    assert_eq!(
+        names(&list(&app, "?sector=pharma").await),
+        Vec::<String>::new()
+    );
 }
 
 #[tokio::test]
@@ -404,10 +493,19 @@ async fn q_matches_names_ignoring_case_accents_and_script() {
     let dridze = "Département des relations économiques de Moscou (Evgueny Dridzé)";
     assert_eq!(names(&list(&app, "?q=dridze").await), [dridze]);
     assert_eq!(names(&list(&app, "?q=DRIDZÉ").await), [dridze]);
-    assert_eq!(names(&list(&app, "?q=aero-club").await), ["Aéro-Club de France"]);
+    assert_eq!(
+        names(&list(&app, "?q=aero-club").await),
+        ["Aéro-Club de France"]
+    );
     // The Cyrillic native name is searchable in Latin script and in Cyrillic.
-    assert_eq!(names(&list(&app, "?q=%D0%AD%D0%BA%D0%B7%D0%BE").await), ["ExoAtlet"]);
-    assert_eq!(names(&list(&app, "?q=skolkovo").await), ["Skolkovo Foundation"]);
+    assert_eq!(
+        names(&list(&app, "?q=%D0%AD%D0%BA%D0%B7%D0%BE").await),
+        ["ExoAtlet"]
+    );
+    assert_eq!(
+        names(&list(&app, "?q=skolkovo").await),
+        ["Skolkovo Foundation"]
+    );
     // LIKE wildcards in q are taken literally.
     assert_eq!(names(&list(&app, "?q=%25").await), Vec::<String>::new());
     assert_eq!(names(&list(&app, "?q=_").await), Vec::<String>::new());
@@ -423,7 +521,10 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats() {
     loop {
         let response = app.get(&format!("/api/v1/companies{query}")).await;
         assert_eq!(response.status(), 200);
-        let link = response.headers().get("link").map(|v| v.to_str().unwrap().to_string());
+        let link = response
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_string());
         let page: Value = response.json().await.unwrap();
         pages += 1;
         assert!(page["items"].as_array().unwrap().len() <= 3);
@@ -463,7 +564,9 @@ async fn sort_orders_by_name_or_creation_time_in_either_direction() {
     let mut newest = names(&list(&app, "?sort=-created_at&limit=4").await);
     let second = list(&app, "?sort=-created_at&limit=4").await;
     let cursor = second["next_cursor"].as_str().unwrap();
-    newest.extend(names(&list(&app, &format!("?sort=-created_at&limit=4&cursor={cursor}")).await));
+    newest.extend(names(
+        &list(&app, &format!("?sort=-created_at&limit=4&cursor={cursor}")).await,
+    ));
     newest.reverse();
     assert_eq!(newest, oldest);
 }
@@ -479,8 +582,14 @@ async fn invalid_list_parameters_return_400_naming_the_parameter() {
         ("?limit=1000", "limit"),
         ("?limit=abc", "limit"),
         ("?cursor=not-a-cursor", "cursor"),
-        ("?cursor=eyJzIjoibmFtZSIsImsiOjQyLCJpZCI6IjAxOTBmNWM0LTZhMmUtN2NjMS04ZDFlLTRjNGI1YTFmMmUzZCJ9", "cursor"),
-        (&format!("?sort=created_at&cursor={name_cursor}") as &str, "cursor"),
+        (
+            "?cursor=eyJzIjoibmFtZSIsImsiOjQyLCJpZCI6IjAxOTBmNWM0LTZhMmUtN2NjMS04ZDFlLTRjNGI1YTFmMmUzZCJ9",
+            "cursor",
+        ),
+        (
+            &format!("?sort=created_at&cursor={name_cursor}") as &str,
+            "cursor",
+        ),
         ("?country=XX", "country"),
         ("?country=fr", "country"),
         ("?kind=robot", "kind"),
@@ -489,7 +598,8 @@ async fn invalid_list_parameters_return_400_naming_the_parameter() {
         ("?contry=FR", "contry"),
     ];
     for (query, field) in cases {
-        let problem = assert_problem(app.get(&format!("/api/v1/companies{query}")).await, 400).await;
+        let problem =
+            assert_problem(app.get(&format!("/api/v1/companies{query}")).await, 400).await;
         assert_eq!(error_fields(&problem), [field], "{query}");
     }
 }
@@ -499,8 +609,18 @@ async fn a_malformed_condition_matches_no_etag() {
     let app = spawn_app().await;
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
-    let get = app.client.get(app.url(&path)).header("if-none-match", "abc").send().await.unwrap();
-    assert_eq!(get.status(), 200, "a malformed If-None-Match gets the full response");
+    let get = app
+        .client
+        .get(app.url(&path))
+        .header("if-none-match", "abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        get.status(),
+        200,
+        "a malformed If-None-Match gets the full response"
+    );
     let patch = app
         .client
         .patch(app.url(&path))
@@ -511,7 +631,13 @@ async fn a_malformed_condition_matches_no_etag() {
         .await
         .unwrap();
     assert_problem(patch, 412).await;
-    let delete = app.client.delete(app.url(&path)).header("if-match", "nope").send().await.unwrap();
+    let delete = app
+        .client
+        .delete(app.url(&path))
+        .header("if-match", "nope")
+        .send()
+        .await
+        .unwrap();
     assert_problem(delete, 412).await;
     assert_eq!(app.get(&path).await.json::<Value>().await.unwrap(), company);
 }
@@ -521,7 +647,10 @@ async fn if_match_star_or_a_list_holding_the_current_etag_lets_the_write_through
     let app = spawn_app().await;
     let company = create(&app, orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
-    let etag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_string();
+    let etag = app.get(&path).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
     for condition in [format!("\"stale\", W/{etag}"), "*".to_string()] {
         let response = app
             .client

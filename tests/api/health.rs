@@ -16,14 +16,25 @@ async fn healthz_and_readyz_answer_200_when_the_database_is_up() {
 #[tokio::test]
 async fn without_a_database_readyz_and_api_calls_answer_503_with_retry_after_quickly() {
     let app = spawn_app_without_database().await;
-    assert_eq!(app.get("/healthz").await.status(), 200, "liveness does not need the database");
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "liveness does not need the database"
+    );
     let started = Instant::now();
-    for path in ["/readyz", "/api/v1/companies", "/api/v1/companies/0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d"] {
+    for path in [
+        "/readyz",
+        "/api/v1/companies",
+        "/api/v1/companies/0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    ] {
         let response = app.get(path).await;
         assert!(response.headers().contains_key("retry-after"), "{path}");
         let problem = assert_problem(response, 503).await;
         let text = problem.to_string();
-        assert!(!text.contains("nonexistent"), "no connection details leak: {text}");
+        assert!(
+            !text.contains("nonexistent"),
+            "no connection details leak: {text}"
+        );
     }
     // Generous bound: the point is failing within the pool timeout rather than hanging.
     assert!(started.elapsed() < Duration::from_secs(20));
@@ -46,7 +57,10 @@ async fn the_service_recovers_by_itself_after_its_database_connections_are_kille
             break;
         }
     }
-    assert!(statuses.iter().all(|s| [200, 503].contains(s)), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [200, 503].contains(s)),
+        "{statuses:?}"
+    );
     assert_eq!(statuses.last(), Some(&200), "{statuses:?}");
 }
 
@@ -54,7 +68,12 @@ async fn the_service_recovers_by_itself_after_its_database_connections_are_kille
 async fn an_unknown_path_is_404_and_a_wrong_method_is_405_with_allow() {
     let app = spawn_app().await;
     assert_problem(app.get("/api/v1/nothing-here").await, 404).await;
-    let response = app.client.put(app.url("/api/v1/companies")).send().await.unwrap();
+    let response = app
+        .client
+        .put(app.url("/api/v1/companies"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["allow"], "GET, POST");
     assert_problem(response, 405).await;
     let response = app

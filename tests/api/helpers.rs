@@ -73,10 +73,10 @@ fn remove_stale_clusters() {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = name.strip_prefix("coopapi-test-") {
-            if !PathBuf::from(format!("/proc/{pid}")).exists() {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
+        if let Some(pid) = name.strip_prefix("coopapi-test-")
+            && !PathBuf::from(format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }
@@ -123,7 +123,8 @@ async fn clone_template(cluster: &Cluster, database: &str) {
 
 /// A server whose database cannot be reached.
 pub async fn spawn_app_without_database() -> TestApp {
-    let database_url = "postgres://postgres@localhost/none?host=/nonexistent-coopapi-socket-dir".to_string();
+    let database_url =
+        "postgres://postgres@localhost/none?host=/nonexistent-coopapi-socket-dir".to_string();
     let pool = db::pool(&database_url, 2).expect("build a pool");
     let address = serve(pool, SectorCatalog::default());
     TestApp {
@@ -170,7 +171,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn patch_json(&self, path: &str, body: &Value) -> reqwest::Response {
@@ -184,7 +190,11 @@ impl TestApp {
     }
 
     pub async fn delete(&self, path: &str) -> reqwest::Response {
-        self.client.delete(self.url(path)).send().await.expect("DELETE")
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("DELETE")
     }
 
     /// Runs SQL directly against this test's database.
@@ -223,7 +233,11 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(content_type, "application/problem+json");
     let body: Value = response.json().await.expect("a JSON problem body");
     assert_eq!(body["status"], status);
-    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("urn:coopapi:problem:")));
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("urn:coopapi:problem:"))
+    );
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
     body

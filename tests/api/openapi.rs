@@ -22,18 +22,33 @@ fn every_operation_documents_its_errors_and_has_an_id() {
         for (method, operation) in item.as_object().unwrap() {
             let responses = operation["responses"].as_object().unwrap();
             assert!(operation["operationId"].is_string(), "{method} {path}");
-            assert!(operation["summary"].is_string(), "{method} {path} has a summary");
-            assert!(responses.contains_key("500"), "{method} {path} documents 500");
+            assert!(
+                operation["summary"].is_string(),
+                "{method} {path} has a summary"
+            );
+            assert!(
+                responses.contains_key("500"),
+                "{method} {path} documents 500"
+            );
             if path.starts_with("/api/") {
-                assert!(responses.contains_key("503"), "{method} {path} documents 503");
+                assert!(
+                    responses.contains_key("503"),
+                    "{method} {path} documents 503"
+                );
             }
             if operation.get("requestBody").is_some() {
                 for status in ["400", "413", "415", "422"] {
-                    assert!(responses.contains_key(status), "{method} {path} documents {status}");
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} documents {status}"
+                    );
                 }
             }
             if path.contains("{id}") && path.starts_with("/api/") {
-                assert!(responses.contains_key("404"), "{method} {path} documents 404");
+                assert!(
+                    responses.contains_key("404"),
+                    "{method} {path} documents 404"
+                );
             }
         }
     }
@@ -42,7 +57,12 @@ fn every_operation_documents_its_errors_and_has_an_id() {
 #[tokio::test]
 async fn the_served_spec_is_the_committed_one_and_swagger_ui_is_served() {
     let app = spawn_app().await;
-    let served: Value = app.get("/api-docs/openapi.json").await.json().await.unwrap();
+    let served: Value = app
+        .get("/api-docs/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
     let generated: Value = serde_json::from_str(&coopapi::startup::openapi_json()).unwrap();
     assert_eq!(served, generated);
     let redirect = app.get("/docs").await;
@@ -52,7 +72,11 @@ async fn the_served_spec_is_the_committed_one_and_swagger_ui_is_served() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("swagger"));
     let script = app.get("/docs/swagger-ui-bundle.js").await;
-    assert_eq!(script.status(), 200, "Swagger UI's assets are served locally");
+    assert_eq!(
+        script.status(),
+        200,
+        "Swagger UI's assets are served locally"
+    );
 }
 
 fn collect_patterns(value: &Value, out: &mut Vec<String>) {
@@ -82,6 +106,9 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         WEB_URL_PATTERN,
     ];
     for pattern in patterns {
-        assert!(enforced.contains(&pattern.as_str()), "{pattern} is not enforced by the server");
+        assert!(
+            enforced.contains(&pattern.as_str()),
+            "{pattern} is not enforced by the server"
+        );
     }
 }

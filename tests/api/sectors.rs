@@ -15,9 +15,23 @@ async fn sectors_list_holds_the_codes_of_the_article() {
         .map(|s| s["code"].as_str().unwrap())
         .collect();
     for code in [
-        "it", "big-data", "smart-city", "mobility", "healthcare", "pharma", "biotech", "medtech",
-        "logistics", "tourism", "franchising", "construction", "vr-ar", "aerospace", "education",
-        "finance", "energy",
+        "it",
+        "big-data",
+        "smart-city",
+        "mobility",
+        "healthcare",
+        "pharma",
+        "biotech",
+        "medtech",
+        "logistics",
+        "tourism",
+        "franchising",
+        "construction",
+        "vr-ar",
+        "aerospace",
+        "education",
+        "finance",
+        "energy",
     ] {
         assert!(codes.contains(&code), "missing sector {code}");
     }
@@ -38,8 +52,10 @@ async fn the_sector_enum_of_the_spec_equals_the_seeded_table() {
         .iter()
         .map(|s| s["code"].as_str().unwrap().to_string())
         .collect();
-    let mut documented: Vec<String> =
-        coopapi::sectors::types::SECTOR_CODES.iter().map(|c| c.to_string()).collect();
+    let mut documented: Vec<String> = coopapi::sectors::types::SECTOR_CODES
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     documented.sort();
     assert_eq!(served, documented);
 }
