@@ -39,6 +39,9 @@ pub struct Settings {
     /// PostgreSQL URL. Without it the service runs its own embedded cluster in --data-dir.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
+    /// Refuse to start the embedded cluster: DATABASE_URL must be set (containers set this).
+    #[arg(long, env = "REQUIRE_DATABASE_URL", global = true)]
+    pub require_database_url: bool,
     /// Data directory of the embedded PostgreSQL cluster.
     #[arg(long, env = "DATA_DIR", default_value = "./data/pg", global = true)]
     pub data_dir: PathBuf,

@@ -51,6 +51,9 @@ async fn open_database(
     if let Some(url) = &settings.database_url {
         return Ok((None, url.clone()));
     }
+    if settings.require_database_url {
+        return Err("DATABASE_URL is not set, and REQUIRE_DATABASE_URL forbids the embedded database: set DATABASE_URL to your PostgreSQL server (e.g. postgres://user:password@db:5432/coopapi)".into());
+    }
     let spec = embedded::ClusterSpec {
         data_dir: settings.data_dir.clone(),
         bin_dir: settings.pg_bin.clone(),
