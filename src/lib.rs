@@ -14,4 +14,5 @@ pub mod http;
 pub mod openapi;
 pub mod schema;
 pub mod sectors;
+pub mod speakers;
 pub mod startup;

@@ -25,6 +25,7 @@ write fail with `412` if someone changed the resource in between. Every error is
     ),
     tags(
         (name = "companies", description = "Organisations: firms, startups, government bodies, chambers of commerce, universities, foundations, clusters, associations"),
+        (name = "speakers", description = "People who speak at events; contact details are private"),
         (name = "sectors", description = "The controlled vocabulary of sector codes"),
         (name = "health", description = "Liveness and readiness probes"),
     ),

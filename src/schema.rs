@@ -1,4 +1,5 @@
-// @generated automatically by Diesel CLI.
+// The diesel table definitions, in the form `diesel print-schema` produces (see diesel.toml);
+// keep them in step with migrations/.
 
 diesel::table! {
     companies (id) {
@@ -19,6 +20,101 @@ diesel::table! {
 }
 
 diesel::table! {
+    cooperation_offers (id) {
+        id -> Uuid,
+        company_id -> Uuid,
+        kind -> Text,
+        cooperation_types -> Array<Text>,
+        title -> Text,
+        summary -> Nullable<Text>,
+        description -> Nullable<Text>,
+        sectors -> Array<Text>,
+        target_countries -> Array<Text>,
+        language -> Nullable<Text>,
+        status -> Text,
+        published_at -> Nullable<Timestamptz>,
+        valid_until -> Nullable<Date>,
+        event_id -> Nullable<Uuid>,
+        search_text -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_participants (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        company_id -> Uuid,
+        role -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_sessions (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        venue_id -> Nullable<Uuid>,
+        title -> Text,
+        description -> Nullable<Text>,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_speakers (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        speaker_id -> Uuid,
+        session_id -> Nullable<Uuid>,
+        role -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    event_venues (id) {
+        id -> Uuid,
+        event_id -> Uuid,
+        name -> Text,
+        address -> Nullable<Text>,
+        city -> Text,
+        country -> Text,
+        timezone -> Text,
+        capacity -> Nullable<Int4>,
+        attendance -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        kind -> Text,
+        format -> Text,
+        status -> Text,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        timezone -> Text,
+        languages -> Array<Text>,
+        sectors -> Array<Text>,
+        search_text -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sectors (code) {
         code -> Text,
         name -> Text,
@@ -26,4 +122,43 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(companies, sectors,);
+diesel::table! {
+    speakers (id) {
+        id -> Uuid,
+        full_name -> Text,
+        native_name -> Nullable<Text>,
+        position -> Nullable<Text>,
+        company_id -> Nullable<Uuid>,
+        country -> Nullable<Text>,
+        bio -> Nullable<Text>,
+        links -> Array<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        sort_name -> Text,
+        search_text -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(cooperation_offers -> companies (company_id));
+diesel::joinable!(cooperation_offers -> events (event_id));
+diesel::joinable!(event_participants -> companies (company_id));
+diesel::joinable!(event_participants -> events (event_id));
+diesel::joinable!(event_sessions -> events (event_id));
+diesel::joinable!(event_speakers -> events (event_id));
+diesel::joinable!(event_speakers -> speakers (speaker_id));
+diesel::joinable!(event_venues -> events (event_id));
+diesel::joinable!(speakers -> companies (company_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    companies,
+    cooperation_offers,
+    event_participants,
+    event_sessions,
+    event_speakers,
+    event_venues,
+    events,
+    sectors,
+    speakers,
+);

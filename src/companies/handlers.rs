@@ -7,24 +7,15 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::store::{self, After};
+use super::store;
 use super::types::*;
 use crate::db::DbPool;
-use crate::domain::{Country, Errors, parse_enum, text};
-use crate::http::pagination::parse_limit;
+use crate::domain::{Errors, parse_enum};
+use crate::http::listing::{NameListing, parse_country, parse_q};
 use crate::http::{
-    ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
+    ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use crate::sectors::SectorCatalog;
-
-const MAX_QUERY_TEXT: usize = 200;
-
-fn not_found(id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiError {
-    move |e| match e {
-        diesel::result::Error::NotFound => ApiError::not_found(format!("no company with id {id}")),
-        other => other.into(),
-    }
-}
 
 fn location(id: Uuid) -> String {
     format!("/api/v1/companies/{id}")
@@ -89,7 +80,7 @@ pub async fn get_company(
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id.0)
         .await
-        .map_err(not_found(id.0))?;
+        .map_err(ApiError::missing("company", id.0))?;
     Ok(Tagged::new(&Company::from(row))?.respond(&req))
 }
 
@@ -133,7 +124,7 @@ pub async fn update_company(
         .transaction::<_, ApiError, _>(async |conn| {
             let current = store::find_for_update(conn, id)
                 .await
-                .map_err(not_found(id))?;
+                .map_err(ApiError::missing("company", id))?;
             let created_at = current.created_at;
             let current = Company::from(current);
             let etag = Tagged::new(&current)?.etag;
@@ -179,21 +170,30 @@ pub async fn delete_company(
     conn.transaction::<_, ApiError, _>(async |conn| {
         let current = store::find_for_update(conn, id)
             .await
-            .map_err(not_found(id))?;
+            .map_err(ApiError::missing("company", id))?;
         check_if_match(
             if_match.as_ref(),
             &Tagged::new(&Company::from(current))?.etag,
         )?;
-        store::delete(conn, id).await.map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                info,
-            ) => ApiError::conflict(format!(
-                "the company is still referenced ({}); remove those references first",
-                info.table_name().unwrap_or("other resources")
-            )),
-            other => other.into(),
-        })?;
+        // The row lock taken above makes these counts final: a new reference to the company
+        // would need a key-share lock on it.
+        let (speakers, offers, participations) = store::references(conn, id).await?;
+        let held: Vec<String> = [
+            (speakers, "speaker(s)"),
+            (offers, "cooperation offer(s)"),
+            (participations, "event participation(s)"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        if !held.is_empty() {
+            return Err(ApiError::conflict(format!(
+                "the company is still referenced by {}; remove or reassign them first",
+                held.join(", ")
+            )));
+        }
+        store::delete(conn, id).await?;
         Ok(())
     })
     .await?;
@@ -221,46 +221,18 @@ pub async fn list_companies(
     params: Query<CompanyListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0;
-    let limit = parse_limit(params.limit.as_deref())?;
-    let sort: CompanySort = match params.sort.as_deref() {
-        Some(raw) => parse_enum("sort", raw)?,
-        None => CompanySort::default(),
-    };
+    let listing = NameListing::parse(
+        params.limit.as_deref(),
+        params.sort.as_deref(),
+        params.cursor.as_deref(),
+    )?;
     let filter = parse_filter(&params, &catalog)?;
-    let sort_name: &'static str = sort.into();
-    let after = match params.cursor.as_deref() {
-        None => After::Start,
-        Some(raw) => {
-            let cursor = Cursor::decode(raw, sort_name)?;
-            match sort {
-                CompanySort::Name | CompanySort::NameDesc => {
-                    After::Name(cursor.key_str()?.to_string(), cursor.id)
-                }
-                CompanySort::CreatedAt | CompanySort::CreatedAtDesc => {
-                    let micros = cursor.key_i64()?;
-                    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
-                        ApiError::bad_parameter("cursor", "is not a cursor this list issued")
-                    })?;
-                    After::CreatedAt(at, cursor.id)
-                }
-            }
-        }
-    };
     let mut conn = pool.get().await?;
-    let rows = store::list(&mut conn, &filter, sort, after, limit).await?;
+    let rows = store::list(&mut conn, &filter, &listing).await?;
     let page = Page::from_rows(
         rows,
-        limit,
-        |row| Cursor {
-            s: sort_name.to_string(),
-            k: match sort {
-                CompanySort::Name | CompanySort::NameDesc => row.sort_name.clone().into(),
-                CompanySort::CreatedAt | CompanySort::CreatedAtDesc => {
-                    row.created_at.timestamp_micros().into()
-                }
-            },
-            id: row.id,
-        },
+        listing.limit,
+        |row| listing.cursor(&row.sort_name, row.created_at, row.id),
         Company::from,
     );
     Ok(page.respond(&req))
@@ -270,48 +242,19 @@ fn parse_filter(
     params: &CompanyListParams,
     catalog: &SectorCatalog,
 ) -> Result<CompanyFilter, ApiError> {
-    let country = params
-        .country
-        .as_deref()
-        .map(|raw| {
-            Country::parse(raw)
-                .map(Country::into_inner)
-                .map_err(|m| ApiError::bad_parameter("country", m))
-        })
-        .transpose()?;
-    let kind = params
-        .kind
-        .as_deref()
-        .map(|raw| parse_enum("kind", raw))
-        .transpose()?;
     let sector = params
         .sector
         .as_deref()
-        .map(|code| {
-            if catalog.contains(code) {
-                Ok(code.to_string())
-            } else {
-                Err(ApiError::bad_parameter(
-                    "sector",
-                    format!("`{code}` is not a sector code; GET /api/v1/sectors lists them"),
-                ))
-            }
-        })
+        .map(|code| catalog.parse_param("sector", code))
         .transpose()?;
-    let q = match params.q.as_deref() {
-        Some(q) if q.chars().count() > MAX_QUERY_TEXT => {
-            return Err(ApiError::bad_parameter(
-                "q",
-                format!("must be at most {MAX_QUERY_TEXT} characters long"),
-            ));
-        }
-        Some(q) => Some(text::fold(q.trim())).filter(|q| !q.is_empty()),
-        None => None,
-    };
     Ok(CompanyFilter {
-        country,
-        kind,
+        country: parse_country("country", params.country.as_deref())?,
+        kind: params
+            .kind
+            .as_deref()
+            .map(|raw| parse_enum("kind", raw))
+            .transpose()?,
         sector,
-        q,
+        q: parse_q(params.q.as_deref())?,
     })
 }

@@ -5,9 +5,10 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{CompanyFilter, CompanyRow, CompanySort};
+use super::types::{CompanyFilter, CompanyRow};
 use crate::domain::text::like_contains;
-use crate::schema::companies;
+use crate::http::listing::NameListing;
+use crate::schema::{companies, cooperation_offers, event_participants, speakers};
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
     diesel::insert_into(companies::table)
@@ -57,17 +58,30 @@ pub async fn update(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResu
         .await
 }
 
+/// What still refers to a company: (speakers, cooperation offers, event participations).
+pub async fn references(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<(i64, i64, i64)> {
+    let speakers = speakers::table
+        .filter(speakers::company_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let offers = cooperation_offers::table
+        .filter(cooperation_offers::company_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let participations = event_participants::table
+        .filter(event_participants::company_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((speakers, offers, participations))
+}
+
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
     diesel::delete(companies::table.find(id))
         .execute(conn)
         .await
-}
-
-/// Where a page starts: the sort key and id of the last row of the previous page.
-pub enum After {
-    Start,
-    Name(String, Uuid),
-    CreatedAt(chrono::DateTime<chrono::Utc>, Uuid),
 }
 
 /// One page of companies in keyset order; fetches `limit + 1` rows so the caller can tell
@@ -75,9 +89,7 @@ pub enum After {
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &CompanyFilter,
-    sort: CompanySort,
-    after: After,
-    limit: i64,
+    listing: &NameListing,
 ) -> QueryResult<Vec<CompanyRow>> {
     use companies::dsl as c;
     let mut query = companies::table
@@ -95,35 +107,7 @@ pub async fn list(
     if let Some(q) = &filter.q {
         query = query.filter(c::search_text.like(like_contains(q)));
     }
-    let descending = matches!(sort, CompanySort::NameDesc | CompanySort::CreatedAtDesc);
-    query = match after {
-        After::Start => query,
-        After::Name(key, id) if descending => query.filter(
-            c::sort_name
-                .lt(key.clone())
-                .or(c::sort_name.eq(key).and(c::id.lt(id))),
-        ),
-        After::Name(key, id) => query.filter(
-            c::sort_name
-                .gt(key.clone())
-                .or(c::sort_name.eq(key).and(c::id.gt(id))),
-        ),
-        After::CreatedAt(key, id) if descending => query.filter(
-            c::created_at
-                .lt(key)
-                .or(c::created_at.eq(key).and(c::id.lt(id))),
-        ),
-        After::CreatedAt(key, id) => query.filter(
-            c::created_at
-                .gt(key)
-                .or(c::created_at.eq(key).and(c::id.gt(id))),
-        ),
-    };
-    query = match sort {
-        CompanySort::Name => query.order((c::sort_name.asc(), c::id.asc())),
-        CompanySort::NameDesc => query.order((c::sort_name.desc(), c::id.desc())),
-        CompanySort::CreatedAt => query.order((c::created_at.asc(), c::id.asc())),
-        CompanySort::CreatedAtDesc => query.order((c::created_at.desc(), c::id.desc())),
-    };
-    query.limit(limit + 1).load(conn).await
+    crate::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
+        .load(conn)
+        .await
 }

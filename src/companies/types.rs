@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::domain::text::{self, Lines};
 use crate::domain::{Country, CountryCode, Errors};
 use crate::http::Patch;
+use crate::http::listing::NameSort;
 use crate::sectors::SectorCatalog;
 use crate::sectors::types::SectorCode;
 
@@ -149,29 +150,29 @@ pub struct CreateCompany {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub name: String,
     /// Name in the native language and script, e.g. Cyrillic; one line of at most 200
     /// characters. Blank counts as absent.
-    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*$")]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub native_name: Option<String>,
     pub kind: CompanyKind,
     #[schema(value_type = CountryCode)]
     pub country: String,
     /// One line of at most 100 characters. Blank counts as absent.
-    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f]*$")]
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub city: Option<String>,
     /// Absolute http(s) URL.
     #[schema(
         max_length = 2048,
-        pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$"
+        pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f-\u009f]*)?$"
     )]
     pub website: Option<String>,
     /// At most 10,000 characters; line breaks allowed. Blank counts as absent.
     #[schema(
         max_length = 10000,
-        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
     )]
     pub description: Option<String>,
     /// Sector codes, at most 10; duplicates are dropped.
@@ -187,10 +188,10 @@ pub struct CreateCompany {
 #[schema(example = json!({"city": "Moscow", "website": null, "sectors": ["medtech", "healthcare", "research"]}))]
 pub struct UpdateCompany {
     #[serde(default)]
-    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$")]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
     pub name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f]*$")]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub native_name: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<CompanyKind>, nullable = false, required = false)]
@@ -199,13 +200,13 @@ pub struct UpdateCompany {
     #[schema(value_type = Option<CountryCode>, nullable = false, required = false)]
     pub country: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f]*$")]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub city: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$")]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f-\u009f]*)?$")]
     pub website: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$")]
+    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
     pub description: Patch<String>,
     /// Replaces the whole list; `null` empties it.
     #[serde(default)]
@@ -337,39 +338,6 @@ impl CompanyDraft {
     }
 }
 
-/// Sort orders of the company list; `-` means descending.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-pub enum CompanySort {
-    /// By name, A to Z (case, accents and script ignored).
-    #[default]
-    #[strum(serialize = "name")]
-    #[serde(rename = "name")]
-    Name,
-    #[strum(serialize = "-name")]
-    #[serde(rename = "-name")]
-    NameDesc,
-    /// Oldest first.
-    #[strum(serialize = "created_at")]
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    /// Newest first.
-    #[strum(serialize = "-created_at")]
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
-}
-
 /// Query parameters of `GET /api/v1/companies`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -389,7 +357,7 @@ pub struct CompanyListParams {
     #[param(value_type = Option<String>, example = "skolkovo", max_length = 200)]
     pub q: Option<String>,
     /// Sort order.
-    #[param(value_type = Option<CompanySort>, inline)]
+    #[param(value_type = Option<NameSort>, inline)]
     pub sort: Option<String>,
     /// Page size, 1 to 100.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]

@@ -114,12 +114,22 @@ impl EmbeddedPostgres {
         Ok(pg)
     }
 
-    /// A connection URL for `database` over the Unix socket.
+    /// A connection URL for `database` over the Unix socket. The socket directory is the
+    /// (percent-encoded) host: naming any other host would make the driver try it first and
+    /// possibly reach a different server on the default port.
     pub fn url(&self, database: &str) -> String {
-        format!(
-            "postgres://{SUPERUSER}@localhost/{database}?host={}",
-            self.socket_dir.display()
-        )
+        let host: String = self
+            .socket_dir
+            .to_string_lossy()
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                other => format!("%{other:02X}"),
+            })
+            .collect();
+        format!("postgres://{SUPERUSER}@{host}/{database}")
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -1,6 +1,7 @@
 //! Domain values shared by several resources, parsed from raw request input at the edge so the
 //! rest of the code only sees valid data.
 
+pub mod contact;
 pub mod country;
 pub mod text;
 

@@ -7,15 +7,13 @@
 use super::Errors;
 
 /// A one-line text (names, cities): no control characters.
-pub const LINE_PATTERN: &str = r"^[^\u0000-\u001f\u007f]*$";
+pub const LINE_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
 /// A required one-line text: no control characters and at least one visible character.
-pub const REQUIRED_LINE_PATTERN: &str =
-    r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$";
+pub const REQUIRED_LINE_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$";
 /// A multi-line text (descriptions): no control characters but tab, line feed and return.
-pub const MULTILINE_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$";
+pub const MULTILINE_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
 /// An absolute http(s) URL.
-pub const WEB_URL_PATTERN: &str =
-    r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f]*)?$";
+pub const WEB_URL_PATTERN: &str = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f-\u009f]*)?$";
 
 /// Which control characters a text may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +22,13 @@ pub enum Lines {
     Many,
 }
 
+/// C0 and C1 control characters and DEL: the `\u0000-\u001f\u007f-\u009f` of the patterns.
+pub fn is_control(c: char) -> bool {
+    c < ' ' || ('\x7f'..='\u{9f}').contains(&c)
+}
+
 fn forbidden(c: char, lines: Lines) -> bool {
-    let control = c < ' ' || c == '\x7f';
+    let control = is_control(c);
     match lines {
         Lines::One => control,
         Lines::Many => control && !matches!(c, '\t' | '\n' | '\r'),
@@ -120,7 +123,7 @@ fn is_web_url(value: &str) -> bool {
     let host_ok = host.split('.').all(label_ok);
     let port_ok =
         port.is_none_or(|p| (1..=5).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()));
-    let tail_ok = tail.chars().all(|c| c > ' ' && c != '\x7f');
+    let tail_ok = tail.chars().all(|c| c != ' ' && !is_control(c));
     host_ok && port_ok && tail_ok
 }
 

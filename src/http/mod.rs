@@ -3,6 +3,7 @@
 
 pub mod etag;
 pub mod extract;
+pub mod listing;
 pub mod pagination;
 pub mod patch;
 pub mod problem;

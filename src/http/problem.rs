@@ -113,6 +113,32 @@ impl ApiError {
         Self::NotFound(detail.into())
     }
 
+    /// Maps diesel's NotFound for a lookup by id to a 404 naming the resource.
+    pub fn missing(
+        what: &'static str,
+        id: uuid::Uuid,
+    ) -> impl FnOnce(diesel::result::Error) -> Self {
+        move |e| match e {
+            diesel::result::Error::NotFound => Self::not_found(format!("no {what} with id {id}")),
+            other => other.into(),
+        }
+    }
+
+    /// Maps a foreign-key violation on insert or update (the referenced row does not exist) to
+    /// a 422 on `field`; other errors map as usual.
+    pub fn dangling(
+        field: &'static str,
+        message: &'static str,
+    ) -> impl FnOnce(diesel::result::Error) -> Self {
+        move |e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => Self::invalid(field, message),
+            other => other.into(),
+        }
+    }
+
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::Conflict(detail.into())
     }

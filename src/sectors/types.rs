@@ -98,6 +98,18 @@ impl SectorCatalog {
         self.sectors.contains_key(code)
     }
 
+    /// Validates a sector filter parameter (400 when unknown).
+    pub fn parse_param(&self, field: &str, code: &str) -> Result<String, crate::http::ApiError> {
+        if self.contains(code) {
+            Ok(code.to_string())
+        } else {
+            Err(crate::http::ApiError::bad_parameter(
+                field,
+                format!("`{code}` is not a sector code; GET /api/v1/sectors lists them"),
+            ))
+        }
+    }
+
     /// Validates a list of sector codes: known, at most [`MAX_SECTORS`], duplicates removed,
     /// order kept.
     pub fn parse_list(&self, errors: &mut Errors, field: &str, raw: Vec<String>) -> Vec<String> {

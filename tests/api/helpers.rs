@@ -16,13 +16,13 @@ use serde_json::Value;
 const TEMPLATE: &str = "coopapi_template";
 
 struct Cluster {
-    /// URL of a database with `{db}` where the name goes.
+    /// URL of a database with `DBNAME` where the name goes.
     url_pattern: String,
 }
 
 impl Cluster {
     fn url(&self, database: &str) -> String {
-        self.url_pattern.replace("{db}", database)
+        self.url_pattern.replace("DBNAME", database)
     }
 }
 
@@ -54,8 +54,11 @@ fn cluster() -> &'static Cluster {
                     .await
                     .expect("migrate the template database");
             });
+            // Shutting the runtime down closes the migration connection, which would otherwise
+            // stay open (its driver task unpolled) and block copying the template.
+            drop(runtime);
             tx.send(Cluster {
-                url_pattern: pg.url("{db}"),
+                url_pattern: pg.url("DBNAME"),
             })
             .expect("hand the cluster over");
             loop {

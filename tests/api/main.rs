@@ -5,3 +5,4 @@ mod health;
 mod helpers;
 mod openapi;
 mod sectors;
+mod speakers;

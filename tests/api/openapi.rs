@@ -104,6 +104,8 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         REQUIRED_LINE_PATTERN,
         MULTILINE_PATTERN,
         WEB_URL_PATTERN,
+        coopapi::domain::contact::EMAIL_PATTERN,
+        coopapi::domain::contact::PHONE_PATTERN,
     ];
     for pattern in patterns {
         assert!(

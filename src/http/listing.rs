@@ -1,0 +1,181 @@
+//! The sort orders and keyset positions shared by lists of named resources (companies,
+//! speakers), and the macro that turns them into ORDER BY and WHERE clauses.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::pagination::{Cursor, parse_limit};
+use super::problem::ApiError;
+use crate::domain::parse_enum;
+
+/// Sort orders of lists of named resources; `-` means descending.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+pub enum NameSort {
+    /// By name, A to Z (case, accents and script ignored).
+    #[default]
+    #[strum(serialize = "name")]
+    #[serde(rename = "name")]
+    Name,
+    #[strum(serialize = "-name")]
+    #[serde(rename = "-name")]
+    NameDesc,
+    /// Oldest first.
+    #[strum(serialize = "created_at")]
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    /// Newest first.
+    #[strum(serialize = "-created_at")]
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+}
+
+impl NameSort {
+    pub fn descending(self) -> bool {
+        matches!(self, NameSort::NameDesc | NameSort::CreatedAtDesc)
+    }
+
+    pub fn by_name(self) -> bool {
+        matches!(self, NameSort::Name | NameSort::NameDesc)
+    }
+}
+
+/// Where a page starts: after the row with this sort key and id.
+#[derive(Debug, Clone)]
+pub enum Position {
+    Start,
+    Name(String, Uuid),
+    CreatedAt(DateTime<Utc>, Uuid),
+}
+
+/// The paging parameters of a list of named resources, parsed.
+#[derive(Debug, Clone)]
+pub struct NameListing {
+    pub limit: i64,
+    pub sort: NameSort,
+    pub after: Position,
+}
+
+impl NameListing {
+    pub fn parse(
+        limit: Option<&str>,
+        sort: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let limit = parse_limit(limit)?;
+        let sort: NameSort = match sort {
+            Some(raw) => parse_enum("sort", raw)?,
+            None => NameSort::default(),
+        };
+        let after = match cursor {
+            None => Position::Start,
+            Some(raw) => {
+                let cursor = Cursor::decode(raw, sort.into())?;
+                if sort.by_name() {
+                    Position::Name(cursor.key_str()?.to_string(), cursor.id)
+                } else {
+                    Position::CreatedAt(cursor.key_time()?, cursor.id)
+                }
+            }
+        };
+        Ok(Self { limit, sort, after })
+    }
+
+    /// The cursor pointing after a row with these keys.
+    pub fn cursor(&self, sort_name: &str, created_at: DateTime<Utc>, id: Uuid) -> Cursor {
+        let name: &'static str = self.sort.into();
+        Cursor {
+            s: name.to_string(),
+            k: if self.sort.by_name() {
+                sort_name.into()
+            } else {
+                created_at.timestamp_micros().into()
+            },
+            id,
+        }
+    }
+}
+
+/// Applies a [`NameListing`]'s keyset condition, order and limit (plus one, to detect a next
+/// page) to a boxed diesel query over a table with `sort_name`, `created_at` and `id` columns.
+#[macro_export]
+macro_rules! apply_name_listing {
+    ($query:expr, $listing:expr, $sort_name:expr, $created_at:expr, $id:expr) => {{
+        use $crate::http::listing::{NameSort, Position};
+        let listing = $listing;
+        let descending = listing.sort.descending();
+        let mut query = $query;
+        query = match listing.after.clone() {
+            Position::Start => query,
+            Position::Name(key, id) if descending => query.filter(
+                $sort_name
+                    .lt(key.clone())
+                    .or($sort_name.eq(key).and($id.lt(id))),
+            ),
+            Position::Name(key, id) => query.filter(
+                $sort_name
+                    .gt(key.clone())
+                    .or($sort_name.eq(key).and($id.gt(id))),
+            ),
+            Position::CreatedAt(key, id) if descending => {
+                query.filter($created_at.lt(key).or($created_at.eq(key).and($id.lt(id))))
+            }
+            Position::CreatedAt(key, id) => {
+                query.filter($created_at.gt(key).or($created_at.eq(key).and($id.gt(id))))
+            }
+        };
+        query = match listing.sort {
+            NameSort::Name => query.order(($sort_name.asc(), $id.asc())),
+            NameSort::NameDesc => query.order(($sort_name.desc(), $id.desc())),
+            NameSort::CreatedAt => query.order(($created_at.asc(), $id.asc())),
+            NameSort::CreatedAtDesc => query.order(($created_at.desc(), $id.desc())),
+        };
+        query.limit(listing.limit + 1)
+    }};
+}
+
+/// Longest accepted `q`.
+pub const MAX_QUERY_TEXT: usize = 200;
+
+/// Parses a free-text `q` parameter into its folded form; blank means no filter.
+pub fn parse_q(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    match raw {
+        Some(q) if q.chars().count() > MAX_QUERY_TEXT => Err(ApiError::bad_parameter(
+            "q",
+            format!("must be at most {MAX_QUERY_TEXT} characters long"),
+        )),
+        Some(q) => Ok(Some(crate::domain::text::fold(q.trim())).filter(|q| !q.is_empty())),
+        None => Ok(None),
+    }
+}
+
+/// Parses a country filter parameter.
+pub fn parse_country(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    raw.map(|raw| {
+        crate::domain::Country::parse(raw)
+            .map(crate::domain::Country::into_inner)
+            .map_err(|m| ApiError::bad_parameter(field, m))
+    })
+    .transpose()
+}
+
+/// Parses an id filter parameter.
+pub fn parse_id(field: &str, raw: Option<&str>) -> Result<Option<Uuid>, ApiError> {
+    raw.map(|raw| {
+        Uuid::try_parse(raw).map_err(|_| ApiError::bad_parameter(field, "must be a UUID"))
+    })
+    .transpose()
+}

@@ -1,0 +1,220 @@
+//! Speaker endpoints.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::store;
+use super::types::*;
+use crate::db::DbPool;
+use crate::domain::Errors;
+use crate::http::listing::{NameListing, parse_country, parse_id, parse_q};
+use crate::http::{
+    ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
+};
+
+const NO_COMPANY: &str = "is not the id of an existing company";
+
+/// Create a speaker
+///
+/// Registers a person who speaks at events. `email` and `phone` are stored but never returned
+/// in public responses.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "createSpeaker",
+    request_body(content = CreateSpeaker, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Speaker,
+            headers(
+                ("Location" = String, description = "URL of the new speaker"),
+                ("ETag" = String, description = "Entity tag of the new speaker"),
+            )),
+    ),
+)]
+#[post("/speakers")]
+pub async fn create_speaker(
+    pool: web::Data<DbPool>,
+    body: JsonBody<CreateSpeaker>,
+) -> Result<HttpResponse, ApiError> {
+    let draft = body.0.parse(Errors::default())?;
+    let now = Utc::now();
+    let row = draft.into_row(Uuid::now_v7(), now, now);
+    let mut conn = pool.get().await?;
+    let row = store::insert(&mut conn, &row)
+        .await
+        .map_err(ApiError::dangling("company_id", NO_COMPANY))?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
+    Ok(Tagged::new(&Speaker::from(row))?.with_status(created))
+}
+
+/// Get a speaker
+///
+/// Answers `304 Not Modified` when `If-None-Match` holds the current `ETag`.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "getSpeaker",
+    params(
+        ("id" = Uuid, Path, description = "Speaker id"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The speaker", body = Speaker,
+            headers(("ETag" = String, description = "Entity tag of the speaker"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No speaker has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/speakers/{id}")]
+pub async fn get_speaker(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("speaker", id.0))?;
+    Ok(Tagged::new(&Speaker::from(row))?.respond(&req))
+}
+
+/// Update a speaker
+///
+/// A JSON merge patch (RFC 7396); `full_name` cannot be cleared. Send `If-Match` with the
+/// `ETag` you read to avoid overwriting someone else's change.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "updateSpeaker",
+    params(
+        ("id" = Uuid, Path, description = "Speaker id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the speaker still has one of these ETags"),
+    ),
+    request_body(content(
+        (UpdateSpeaker = "application/merge-patch+json"),
+        (UpdateSpeaker = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "The updated speaker", body = Speaker,
+            headers(("ETag" = String, description = "Entity tag of the updated speaker"))),
+        (status = 404, description = "No speaker has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The speaker changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/speakers/{id}")]
+pub async fn update_speaker(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+    body: JsonBody<UpdateSpeaker>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let patch = body.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let current = store::find_for_update(conn, id)
+                .await
+                .map_err(ApiError::missing("speaker", id))?;
+            let created_at = current.created_at;
+            let etag = Tagged::new(&Speaker::from(current.clone()))?.etag;
+            let mut errors = Errors::default();
+            let draft = patch.apply(current, &mut errors).parse(errors)?;
+            check_if_match(if_match.as_ref(), &etag)?;
+            let row = draft.into_row(id, created_at, Utc::now());
+            store::update(conn, &row)
+                .await
+                .map_err(ApiError::dangling("company_id", NO_COMPANY))
+        })
+        .await?;
+    Ok(Tagged::new(&Speaker::from(row))?.with_status(HttpResponse::Ok()))
+}
+
+/// Delete a speaker
+///
+/// Answers `409 Conflict` while the speaker still appears at events.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "deleteSpeaker",
+    params(
+        ("id" = Uuid, Path, description = "Speaker id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the speaker still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No speaker has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The speaker still appears at events", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The speaker changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/speakers/{id}")]
+pub async fn delete_speaker(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let current = store::find_for_update(conn, id)
+            .await
+            .map_err(ApiError::missing("speaker", id))?;
+        check_if_match(
+            if_match.as_ref(),
+            &Tagged::new(&Speaker::from(current))?.etag,
+        )?;
+        let appearances = store::appearance_count(conn, id).await?;
+        if appearances > 0 {
+            return Err(ApiError::conflict(format!(
+                "the speaker still has {appearances} event appearance(s); remove them first"
+            )));
+        }
+        store::delete(conn, id).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List speakers
+///
+/// Filter by company, country and free text; sort by name or creation time.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "listSpeakers",
+    params(SpeakerListParams),
+    responses(
+        (status = 200, description = "One page of speakers", body = Page<Speaker>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+    ),
+)]
+#[get("/speakers")]
+pub async fn list_speakers(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    params: Query<SpeakerListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.0;
+    let listing = NameListing::parse(
+        params.limit.as_deref(),
+        params.sort.as_deref(),
+        params.cursor.as_deref(),
+    )?;
+    let filter = SpeakerFilter {
+        company_id: parse_id("company_id", params.company_id.as_deref())?,
+        country: parse_country("country", params.country.as_deref())?,
+        q: parse_q(params.q.as_deref())?,
+    };
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, &listing).await?;
+    let page = Page::from_rows(
+        rows,
+        listing.limit,
+        |row| listing.cursor(&row.sort_name, row.created_at, row.id),
+        Speaker::from,
+    );
+    Ok(page.respond(&req))
+}

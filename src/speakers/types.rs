@@ -1,0 +1,338 @@
+//! Speaker request and response types, and their parsing into valid values.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::domain::text::{self, Lines};
+use crate::domain::{Country, CountryCode, Errors, contact};
+use crate::http::listing::NameSort;
+use crate::http::{ApiError, Patch};
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_POSITION: usize = 300;
+pub const MAX_BIO: usize = 10_000;
+pub const MAX_LINKS: usize = 10;
+
+/// A person who speaks at events. Contact details are private and not part of this view.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0190f5c4-7b11-7a2e-9f0a-5d3c2b1a0f9e",
+    "full_name": "Evgueny Dridzé",
+    "native_name": "Евгений Дридзе",
+    "position": "Deputy head of the Department of foreign economic and international relations of the city of Moscow",
+    "company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    "country": "RU",
+    "bio": null,
+    "links": [],
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Speaker {
+    pub id: Uuid,
+    /// Full name, in Latin script where one is in use.
+    pub full_name: String,
+    /// The name in its native script, e.g. Cyrillic.
+    pub native_name: Option<String>,
+    /// Position or title.
+    pub position: Option<String>,
+    /// The company, administration, university... the speaker represents.
+    pub company_id: Option<Uuid>,
+    #[schema(value_type = Option<CountryCode>)]
+    pub country: Option<String>,
+    pub bio: Option<String>,
+    /// Public links (profile pages, publications).
+    pub links: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A speaker as stored, contact details included.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::speakers)]
+pub struct SpeakerRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub native_name: Option<String>,
+    pub position: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub country: Option<String>,
+    pub bio: Option<String>,
+    pub links: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub sort_name: String,
+    pub search_text: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SpeakerRow> for Speaker {
+    fn from(row: SpeakerRow) -> Self {
+        Speaker {
+            id: row.id,
+            full_name: row.full_name,
+            native_name: row.native_name,
+            position: row.position,
+            company_id: row.company_id,
+            country: row.country,
+            bio: row.bio,
+            links: row.links,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// A new speaker.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "full_name": "Lidia Soutormina",
+    "native_name": "Лидия Сутормина",
+    "position": "Events director, CCI France Russie",
+    "company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    "country": "RU",
+    "links": ["https://www.ccifr.ru/"],
+    "email": "events@example.org"
+}))]
+pub struct CreateSpeaker {
+    /// One line of at most 200 characters with at least one visible character.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub full_name: String,
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub native_name: Option<String>,
+    #[schema(max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub position: Option<String>,
+    /// An existing company (422 otherwise).
+    pub company_id: Option<Uuid>,
+    #[schema(value_type = Option<CountryCode>)]
+    pub country: Option<String>,
+    #[schema(
+        max_length = 10000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
+    pub bio: Option<String>,
+    /// Absolute http(s) URLs, at most 10.
+    #[serde(default)]
+    #[schema(max_items = 10, inline)]
+    pub links: Vec<Link>,
+    /// Private: stored, shown only to authorised callers (a later version).
+    #[schema(
+        max_length = 254,
+        pattern = r"^[^@\s\u0000-\u001f\u007f-\u009f]+@[^@\s\u0000-\u001f\u007f-\u009f]+\.[^@\s\u0000-\u001f\u007f-\u009f]+$"
+    )]
+    pub email: Option<String>,
+    /// Private, like `email`.
+    #[schema(pattern = r"^\+?[0-9][0-9 ().-]{2,31}$")]
+    pub phone: Option<String>,
+}
+
+/// An absolute http(s) URL.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = String, max_length = 2048, pattern = r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\u0000-\u0020\u007f-\u009f]*)?$")]
+pub struct Link(pub String);
+
+/// A JSON merge patch of a speaker: absent fields stay, `null` clears an optional field;
+/// `full_name` cannot be cleared.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"position": "Events director", "email": null}))]
+pub struct UpdateSpeaker {
+    #[serde(default)]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    pub full_name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub native_name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub position: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Uuid>)]
+    pub company_id: Patch<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<CountryCode>)]
+    pub country: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    pub bio: Patch<String>,
+    /// Replaces the whole list; `null` empties it.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<Link>>, max_items = 10)]
+    pub links: Patch<Vec<Link>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 254, pattern = r"^[^@\s\u0000-\u001f\u007f-\u009f]+@[^@\s\u0000-\u001f\u007f-\u009f]+\.[^@\s\u0000-\u001f\u007f-\u009f]+$")]
+    pub email: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = r"^\+?[0-9][0-9 ().-]{2,31}$")]
+    pub phone: Patch<String>,
+}
+
+impl UpdateSpeaker {
+    /// The full new state: the patch applied to the stored speaker.
+    pub fn apply(self, current: SpeakerRow, errors: &mut Errors) -> CreateSpeaker {
+        let full_name = match self.full_name {
+            Patch::Keep => current.full_name,
+            Patch::Set(v) => v,
+            Patch::Clear => {
+                errors.add("full_name", "is required and cannot be null");
+                current.full_name
+            }
+        };
+        CreateSpeaker {
+            full_name,
+            native_name: self.native_name.apply_to(current.native_name),
+            position: self.position.apply_to(current.position),
+            company_id: self.company_id.apply_to(current.company_id),
+            country: self.country.apply_to(current.country),
+            bio: self.bio.apply_to(current.bio),
+            links: self
+                .links
+                .apply_to(Some(current.links.into_iter().map(Link).collect()))
+                .unwrap_or_default(),
+            email: self.email.apply_to(current.email),
+            phone: self.phone.apply_to(current.phone),
+        }
+    }
+}
+
+/// A valid speaker, ready to store.
+#[derive(Debug, Clone)]
+pub struct SpeakerDraft {
+    pub full_name: String,
+    pub native_name: Option<String>,
+    pub position: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub country: Option<Country>,
+    pub bio: Option<String>,
+    pub links: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl CreateSpeaker {
+    pub fn parse(self, mut errors: Errors) -> Result<SpeakerDraft, ApiError> {
+        let full_name = text::required(&mut errors, "full_name", &self.full_name, MAX_NAME);
+        let native_name = text::optional(
+            &mut errors,
+            "native_name",
+            self.native_name.as_deref(),
+            MAX_NAME,
+            Lines::One,
+        );
+        let position = text::optional(
+            &mut errors,
+            "position",
+            self.position.as_deref(),
+            MAX_POSITION,
+            Lines::One,
+        );
+        let country = match self.country.as_deref() {
+            Some(raw) => errors.check("country", Country::parse(raw)),
+            None => None,
+        };
+        let bio = text::optional(
+            &mut errors,
+            "bio",
+            self.bio.as_deref(),
+            MAX_BIO,
+            Lines::Many,
+        );
+        let mut links = Vec::new();
+        if self.links.len() > MAX_LINKS {
+            errors.add("links", format!("must hold at most {MAX_LINKS} links"));
+        } else {
+            for (i, link) in self.links.iter().enumerate() {
+                if let Some(url) = text::web_url(&mut errors, &format!("links[{i}]"), Some(&link.0))
+                {
+                    links.push(url);
+                }
+            }
+        }
+        let email = contact::email(&mut errors, "email", self.email.as_deref());
+        let phone = contact::phone(&mut errors, "phone", self.phone.as_deref());
+        errors.finish()?;
+        Ok(SpeakerDraft {
+            full_name: full_name.unwrap_or_default(),
+            native_name,
+            position,
+            company_id: self.company_id,
+            country,
+            bio,
+            links,
+            email,
+            phone,
+        })
+    }
+}
+
+impl SpeakerDraft {
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> SpeakerRow {
+        let sort_name = text::fold(&self.full_name);
+        let search_text = match &self.native_name {
+            Some(native) => format!("{sort_name} {}", text::fold(native)),
+            None => sort_name.clone(),
+        };
+        SpeakerRow {
+            id,
+            full_name: self.full_name,
+            native_name: self.native_name,
+            position: self.position,
+            company_id: self.company_id,
+            country: self.country.map(Country::into_inner),
+            bio: self.bio,
+            links: self.links,
+            email: self.email,
+            phone: self.phone,
+            sort_name,
+            search_text,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+/// Query parameters of `GET /api/v1/speakers`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SpeakerListParams {
+    /// Only speakers affiliated with this company.
+    #[param(value_type = Option<Uuid>)]
+    pub company_id: Option<String>,
+    /// Only speakers from this country.
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub country: Option<String>,
+    /// Free text matched against the full and native names, ignoring case, accents and script
+    /// (`dridze` and `Дридзе` both find `Evgueny Dridzé`).
+    #[param(value_type = Option<String>, example = "dridze", max_length = 200)]
+    pub q: Option<String>,
+    #[param(value_type = Option<NameSort>, inline)]
+    pub sort: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct SpeakerFilter {
+    pub company_id: Option<Uuid>,
+    pub country: Option<String>,
+    pub q: Option<String>,
+}
