@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod health;
 pub mod http;
+pub mod offers;
 pub mod openapi;
 pub mod schema;
 pub mod sectors;

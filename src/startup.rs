@@ -15,13 +15,14 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::db::{self, DbPool};
 use crate::http::ApiError;
 use crate::sectors::SectorCatalog;
-use crate::{companies, health, openapi, sectors, speakers};
+use crate::{companies, health, offers, openapi, sectors, speakers};
 
 /// Everything under `/api/v1`.
 fn api_v1(config: &mut ServiceConfig) {
     companies::configure(config);
     sectors::configure(config);
     speakers::configure(config);
+    offers::configure(config);
 }
 
 /// Registers every documented route on a utoipa app and returns the finished spec beside it.

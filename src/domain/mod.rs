@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod country;
+pub mod language;
 pub mod text;
 
 pub use country::{Country, CountryCode};

@@ -125,16 +125,26 @@ impl ApiError {
     }
 
     /// Maps a foreign-key violation on insert or update (the referenced row does not exist) to
-    /// a 422 on `field`; other errors map as usual.
+    /// a 422 on the field behind the violated constraint. `refs` lists
+    /// `(constraint, field, what it names)`; other errors map as usual.
     pub fn dangling(
-        field: &'static str,
-        message: &'static str,
+        refs: &'static [(&'static str, &'static str, &'static str)],
     ) -> impl FnOnce(diesel::result::Error) -> Self {
         move |e| match e {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::ForeignKeyViolation,
-                _,
-            ) => Self::invalid(field, message),
+                info,
+            ) => {
+                let constraint = info.constraint_name().unwrap_or_default();
+                match refs.iter().find(|(c, _, _)| *c == constraint) {
+                    Some((_, field, what)) => {
+                        Self::invalid(*field, format!("is not the id of an existing {what}"))
+                    }
+                    None => {
+                        Self::Internal(format!("unexpected foreign key violation: {constraint}"))
+                    }
+                }
+            }
             other => other.into(),
         }
     }

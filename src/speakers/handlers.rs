@@ -15,7 +15,7 @@ use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 
-const NO_COMPANY: &str = "is not the id of an existing company";
+const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id", "company")];
 
 /// Create a speaker
 ///
@@ -44,7 +44,7 @@ pub async fn create_speaker(
     let mut conn = pool.get().await?;
     let row = store::insert(&mut conn, &row)
         .await
-        .map_err(ApiError::dangling("company_id", NO_COMPANY))?;
+        .map_err(ApiError::dangling(REFS))?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
     Ok(Tagged::new(&Speaker::from(row))?.with_status(created))
@@ -126,7 +126,7 @@ pub async fn update_speaker(
             let row = draft.into_row(id, created_at, Utc::now());
             store::update(conn, &row)
                 .await
-                .map_err(ApiError::dangling("company_id", NO_COMPANY))
+                .map_err(ApiError::dangling(REFS))
         })
         .await?;
     Ok(Tagged::new(&Speaker::from(row))?.with_status(HttpResponse::Ok()))

@@ -3,6 +3,7 @@
 mod companies;
 mod health;
 mod helpers;
+mod offers;
 mod openapi;
 mod sectors;
 mod speakers;

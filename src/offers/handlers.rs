@@ -1,0 +1,269 @@
+//! Cooperation offer endpoints.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use uuid::Uuid;
+
+use super::store;
+use super::types::*;
+use crate::db::DbPool;
+use crate::domain::{Errors, parse_enum};
+use crate::http::listing::{parse_country, parse_id, parse_q};
+use crate::http::pagination::parse_limit;
+use crate::http::{
+    ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
+};
+use crate::sectors::SectorCatalog;
+
+const REFS: &[(&str, &str, &str)] = &[
+    (
+        "cooperation_offers_company_id_fkey",
+        "company_id",
+        "company",
+    ),
+    ("cooperation_offers_event_id_fkey", "event_id", "event"),
+];
+
+/// Create a cooperation offer
+///
+/// Publishes what a company offers or looks for abroad. The offer starts as a `draft` unless
+/// `status` is `published`, in which case `published_at` is set.
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "createCooperationOffer",
+    request_body(content = CreateOffer, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Offer,
+            headers(
+                ("Location" = String, description = "URL of the new offer"),
+                ("ETag" = String, description = "Entity tag of the new offer"),
+            )),
+    ),
+)]
+#[post("/cooperation-offers")]
+pub async fn create_offer(
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    body: JsonBody<CreateOffer>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = Errors::default();
+    if body.0.status == Some(OfferStatus::Closed) {
+        errors.add("status", "a new offer is draft or published");
+    }
+    let draft = body.0.parse(&catalog, errors)?;
+    let now = Utc::now();
+    let row = draft.into_row(Uuid::now_v7(), now, now, None);
+    let mut conn = pool.get().await?;
+    let row = store::insert(&mut conn, &row)
+        .await
+        .map_err(ApiError::dangling(REFS))?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((
+        header::LOCATION,
+        format!("/api/v1/cooperation-offers/{}", row.id),
+    ));
+    Ok(Tagged::new(&row.into_offer(today()))?.with_status(created))
+}
+
+/// Get a cooperation offer
+///
+/// A published offer past `valid_until` reads as `expired`.
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "getCooperationOffer",
+    params(
+        ("id" = Uuid, Path, description = "Offer id"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The offer", body = Offer,
+            headers(("ETag" = String, description = "Entity tag of the offer"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No offer has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/cooperation-offers/{id}")]
+pub async fn get_offer(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("cooperation offer", id.0))?;
+    Ok(Tagged::new(&row.into_offer(today()))?.respond(&req))
+}
+
+/// Update a cooperation offer
+///
+/// A JSON merge patch (RFC 7396). `status` follows the lifecycle draft → published → closed
+/// (a draft may be closed directly); any other move, such as closed → draft, is a 422.
+/// Publishing sets `published_at`. `company_id` cannot be changed.
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "updateCooperationOffer",
+    params(
+        ("id" = Uuid, Path, description = "Offer id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the offer still has one of these ETags"),
+    ),
+    request_body(content(
+        (UpdateOffer = "application/merge-patch+json"),
+        (UpdateOffer = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "The updated offer", body = Offer,
+            headers(("ETag" = String, description = "Entity tag of the updated offer"))),
+        (status = 404, description = "No offer has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The offer changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/cooperation-offers/{id}")]
+pub async fn update_offer(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    id: PathId,
+    body: JsonBody<UpdateOffer>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let patch = body.0;
+    let if_match = if_match(req.headers());
+    let today = today();
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let current = store::find_for_update(conn, id)
+                .await
+                .map_err(ApiError::missing("cooperation offer", id))?;
+            let etag = Tagged::new(&current.clone().into_offer(today))?.etag;
+            let mut errors = Errors::default();
+            let draft = patch.apply(&current, &mut errors).parse(&catalog, errors)?;
+            check_if_match(if_match.as_ref(), &etag)?;
+            let row = draft.into_row(id, current.created_at, Utc::now(), current.published_at);
+            store::update(conn, &row)
+                .await
+                .map_err(ApiError::dangling(REFS))
+        })
+        .await?;
+    Ok(Tagged::new(&row.into_offer(today))?.with_status(HttpResponse::Ok()))
+}
+
+/// Delete a cooperation offer
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "deleteCooperationOffer",
+    params(
+        ("id" = Uuid, Path, description = "Offer id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the offer still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No offer has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The offer changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/cooperation-offers/{id}")]
+pub async fn delete_offer(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let current = store::find_for_update(conn, id)
+            .await
+            .map_err(ApiError::missing("cooperation offer", id))?;
+        check_if_match(
+            if_match.as_ref(),
+            &Tagged::new(&current.into_offer(today()))?.etag,
+        )?;
+        store::delete(conn, id).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List cooperation offers
+///
+/// By default only published, unexpired offers; `status` selects others. Filters combine.
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "listCooperationOffers",
+    params(OfferListParams),
+    responses(
+        (status = 200, description = "One page of offers", body = Page<Offer>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+    ),
+)]
+#[get("/cooperation-offers")]
+pub async fn list_offers(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<OfferListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let p = params.0;
+    let limit = parse_limit(p.limit.as_deref())?;
+    let sort: OfferSort = p
+        .sort
+        .as_deref()
+        .map(|s| parse_enum("sort", s))
+        .transpose()?
+        .unwrap_or_default();
+    let sort_name: &'static str = sort.into();
+    let after = match p.cursor.as_deref() {
+        Some(raw) => {
+            let cursor = Cursor::decode(raw, sort_name)?;
+            Some((cursor.key_time()?, cursor.id))
+        }
+        None => None,
+    };
+    let filter = OfferFilter {
+        company_id: parse_id("company_id", p.company_id.as_deref())?,
+        company_country: parse_country("company_country", p.company_country.as_deref())?,
+        kind: p
+            .kind
+            .as_deref()
+            .map(|k| parse_enum("kind", k))
+            .transpose()?,
+        cooperation_type: p
+            .cooperation_type
+            .as_deref()
+            .map(|t| parse_enum("cooperation_type", t))
+            .transpose()?,
+        sector: p
+            .sector
+            .as_deref()
+            .map(|s| catalog.parse_param("sector", s))
+            .transpose()?,
+        target_country: parse_country("target_country", p.target_country.as_deref())?,
+        status: p
+            .status
+            .as_deref()
+            .map(|s| parse_enum("status", s))
+            .transpose()?
+            .unwrap_or_default(),
+        event_id: parse_id("event_id", p.event_id.as_deref())?,
+        q: parse_q(p.q.as_deref())?,
+    };
+    let today = today();
+    let mut conn = pool.get().await?;
+    let rows = store::list(&mut conn, &filter, sort, after, limit, today).await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |row| Cursor {
+            s: sort_name.to_string(),
+            k: row.created_at.timestamp_micros().into(),
+            id: row.id,
+        },
+        |row| row.into_offer(today),
+    );
+    Ok(page.respond(&req))
+}

@@ -1,0 +1,17 @@
+//! Cooperation offers: what a company offers or looks for abroad (distribution, licensing,
+//! investment, R&D partnership...), with a draft → published → closed lifecycle.
+
+pub mod handlers;
+pub mod store;
+pub mod types;
+
+pub use types::Offer;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(handlers::list_offers)
+        .service(handlers::create_offer)
+        .service(handlers::get_offer)
+        .service(handlers::update_offer)
+        .service(handlers::delete_offer);
+}

@@ -1,0 +1,594 @@
+//! Cooperation offer request and response types, the status lifecycle, and parsing.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::domain::language::{self, LanguageCode};
+use crate::domain::text::{self, Lines};
+use crate::domain::{Country, CountryCode, Errors};
+use crate::http::{ApiError, Patch};
+use crate::sectors::SectorCatalog;
+use crate::sectors::types::SectorCode;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema,
+            strum::EnumString, strum::IntoStaticStr, strum::VariantNames,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        crate::text_enum_sql!($name);
+    };
+}
+
+text_enum! {
+    /// What the offer is: an offer or a request, of business, technology or investment, or an
+    /// R&D partnership.
+    OfferKind {
+        BusinessOffer,
+        BusinessRequest,
+        TechnologyOffer,
+        TechnologyRequest,
+        InvestmentOffer,
+        InvestmentRequest,
+        RdPartnership,
+    }
+}
+
+text_enum! {
+    /// A form of cooperation.
+    CooperationType {
+        CommercialAgreement,
+        Distribution,
+        Franchise,
+        JointVenture,
+        Licensing,
+        Subcontracting,
+        Supply,
+        Investment,
+        ResearchCooperation,
+        TechnicalCooperation,
+        Acquisition,
+    }
+}
+
+text_enum! {
+    /// The stored lifecycle state: `draft` → `published` → `closed` (a draft may also be
+    /// closed directly). Nothing leaves `closed`, and nothing returns to `draft`.
+    OfferStatus {
+        Draft,
+        Published,
+        Closed,
+    }
+}
+
+impl OfferStatus {
+    pub fn can_move_to(self, next: OfferStatus) -> bool {
+        use OfferStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Draft, Published) | (Draft, Closed) | (Published, Closed)
+            )
+    }
+}
+
+/// The status a reader sees: a published offer past `valid_until` reads as `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferState {
+    Draft,
+    Published,
+    Closed,
+    Expired,
+}
+
+pub const MAX_TITLE: usize = 300;
+pub const MAX_SUMMARY: usize = 1000;
+pub const MAX_DESCRIPTION: usize = 20_000;
+pub const MAX_COUNTRIES: usize = 50;
+
+/// A cooperation offer or request published by a company.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0190f5c4-8c22-7d3e-a1b2-c3d4e5f60718",
+    "company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    "kind": "technology_offer",
+    "cooperation_types": ["distribution", "licensing"],
+    "title": "Medical exoskeleton ExoAtlet: distributors and rehabilitation centres wanted in France",
+    "summary": "Exoskeleton for the rehabilitation of patients with lower-limb locomotor disorders.",
+    "description": "Illustrative offer drawn from the Moscow–Paris teleconference report.",
+    "sectors": ["medtech", "healthcare"],
+    "target_countries": ["FR"],
+    "language": "en",
+    "status": "published",
+    "published_at": "2026-11-26T06:17:12.123456Z",
+    "valid_until": "2027-06-30",
+    "event_id": null,
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Offer {
+    pub id: Uuid,
+    /// The company that publishes the offer.
+    pub company_id: Uuid,
+    pub kind: OfferKind,
+    pub cooperation_types: Vec<CooperationType>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Vec<SectorCode>)]
+    pub sectors: Vec<String>,
+    /// Countries where the company looks for partners.
+    #[schema(value_type = Vec<CountryCode>)]
+    pub target_countries: Vec<String>,
+    /// Language of the texts.
+    #[schema(value_type = Option<LanguageCode>)]
+    pub language: Option<String>,
+    pub status: OfferState,
+    /// When the offer was first published (set by the server).
+    pub published_at: Option<DateTime<Utc>>,
+    /// Last day the offer is valid; after it the offer reads as `expired`.
+    pub valid_until: Option<NaiveDate>,
+    /// The event where the offer was presented.
+    pub event_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An offer as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::cooperation_offers)]
+pub struct OfferRow {
+    pub id: Uuid,
+    pub company_id: Uuid,
+    pub kind: OfferKind,
+    pub cooperation_types: Vec<CooperationType>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+    pub target_countries: Vec<String>,
+    pub language: Option<String>,
+    pub status: OfferStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub valid_until: Option<NaiveDate>,
+    pub event_id: Option<Uuid>,
+    pub search_text: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OfferRow {
+    pub fn state(&self, today: NaiveDate) -> OfferState {
+        match self.status {
+            OfferStatus::Draft => OfferState::Draft,
+            OfferStatus::Closed => OfferState::Closed,
+            OfferStatus::Published if self.valid_until.is_some_and(|d| d < today) => {
+                OfferState::Expired
+            }
+            OfferStatus::Published => OfferState::Published,
+        }
+    }
+
+    pub fn into_offer(self, today: NaiveDate) -> Offer {
+        Offer {
+            status: self.state(today),
+            id: self.id,
+            company_id: self.company_id,
+            kind: self.kind,
+            cooperation_types: self.cooperation_types,
+            title: self.title,
+            summary: self.summary,
+            description: self.description,
+            sectors: self.sectors,
+            target_countries: self.target_countries,
+            language: self.language,
+            published_at: self.published_at,
+            valid_until: self.valid_until,
+            event_id: self.event_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Today in UTC: the day `valid_until` is compared with.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// A new offer. It starts as a `draft` unless `status` says `published`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    "kind": "technology_offer",
+    "cooperation_types": ["distribution", "licensing"],
+    "title": "Medical exoskeleton ExoAtlet: distributors and rehabilitation centres wanted in France",
+    "summary": "Exoskeleton for the rehabilitation of patients with lower-limb locomotor disorders.",
+    "sectors": ["medtech", "healthcare"],
+    "target_countries": ["FR"],
+    "language": "en",
+    "status": "published",
+    "valid_until": "2027-06-30"
+}))]
+pub struct CreateOffer {
+    /// The publishing company (must exist; 422 otherwise). Cannot be changed later.
+    pub company_id: Uuid,
+    pub kind: OfferKind,
+    /// At least one; duplicates are dropped.
+    #[schema(min_items = 1)]
+    pub cooperation_types: Vec<CooperationType>,
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub title: String,
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
+    pub summary: Option<String>,
+    #[schema(
+        max_length = 20000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
+    pub description: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Vec<SectorCode>, max_items = 10)]
+    pub sectors: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Vec<CountryCode>, max_items = 50)]
+    pub target_countries: Vec<String>,
+    #[schema(value_type = Option<LanguageCode>)]
+    pub language: Option<String>,
+    /// `draft` (default) or `published`; see the lifecycle on `PATCH`.
+    pub status: Option<OfferStatus>,
+    pub valid_until: Option<NaiveDate>,
+    /// An existing event where the offer was presented (422 otherwise).
+    pub event_id: Option<Uuid>,
+}
+
+/// A JSON merge patch of an offer. `status` moves along the lifecycle (draft → published →
+/// closed); `company_id` cannot be changed.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "closed"}))]
+pub struct UpdateOffer {
+    #[serde(default)]
+    #[schema(value_type = Option<OfferKind>, nullable = false, required = false)]
+    pub kind: Patch<OfferKind>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<CooperationType>>, nullable = false, required = false, min_items = 1)]
+    pub cooperation_types: Patch<Vec<CooperationType>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    pub title: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    pub summary: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 20000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    pub description: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<SectorCode>>, max_items = 10)]
+    pub sectors: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<CountryCode>>, max_items = 50)]
+    pub target_countries: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<LanguageCode>)]
+    pub language: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<OfferStatus>, nullable = false, required = false)]
+    pub status: Patch<OfferStatus>,
+    #[serde(default)]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub valid_until: Patch<NaiveDate>,
+    #[serde(default)]
+    #[schema(value_type = Option<Uuid>)]
+    pub event_id: Patch<Uuid>,
+}
+
+fn required<T>(errors: &mut Errors, field: &str, patch: Patch<T>, current: T) -> T {
+    match patch {
+        Patch::Keep => current,
+        Patch::Set(v) => v,
+        Patch::Clear => {
+            errors.add(field, "is required and cannot be null");
+            current
+        }
+    }
+}
+
+impl UpdateOffer {
+    pub fn apply(self, current: &OfferRow, errors: &mut Errors) -> CreateOffer {
+        let status = required(errors, "status", self.status, current.status);
+        if !current.status.can_move_to(status) {
+            let from: &'static str = current.status.into();
+            let to: &'static str = status.into();
+            errors.add(
+                "status",
+                format!(
+                    "cannot move from {from} to {to}; the lifecycle is draft → published → closed"
+                ),
+            );
+        }
+        let c = current.clone();
+        CreateOffer {
+            company_id: c.company_id,
+            kind: required(errors, "kind", self.kind, c.kind),
+            cooperation_types: required(
+                errors,
+                "cooperation_types",
+                self.cooperation_types,
+                c.cooperation_types,
+            ),
+            title: required(errors, "title", self.title, c.title),
+            summary: self.summary.apply_to(c.summary),
+            description: self.description.apply_to(c.description),
+            sectors: self.sectors.apply_to(Some(c.sectors)).unwrap_or_default(),
+            target_countries: self
+                .target_countries
+                .apply_to(Some(c.target_countries))
+                .unwrap_or_default(),
+            language: self.language.apply_to(c.language),
+            status: Some(status),
+            valid_until: self.valid_until.apply_to(c.valid_until),
+            event_id: self.event_id.apply_to(c.event_id),
+        }
+    }
+}
+
+/// A valid offer, ready to store.
+#[derive(Debug, Clone)]
+pub struct OfferDraft {
+    pub company_id: Uuid,
+    pub kind: OfferKind,
+    pub cooperation_types: Vec<CooperationType>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+    pub target_countries: Vec<String>,
+    pub language: Option<String>,
+    pub status: OfferStatus,
+    pub valid_until: Option<NaiveDate>,
+    pub event_id: Option<Uuid>,
+}
+
+impl CreateOffer {
+    pub fn parse(
+        self,
+        catalog: &SectorCatalog,
+        mut errors: Errors,
+    ) -> Result<OfferDraft, ApiError> {
+        let title = text::required(&mut errors, "title", &self.title, MAX_TITLE);
+        let summary = text::optional(
+            &mut errors,
+            "summary",
+            self.summary.as_deref(),
+            MAX_SUMMARY,
+            Lines::Many,
+        );
+        let description = text::optional(
+            &mut errors,
+            "description",
+            self.description.as_deref(),
+            MAX_DESCRIPTION,
+            Lines::Many,
+        );
+        let mut cooperation_types = Vec::new();
+        for t in self.cooperation_types {
+            if !cooperation_types.contains(&t) {
+                cooperation_types.push(t);
+            }
+        }
+        if cooperation_types.is_empty() {
+            errors.add(
+                "cooperation_types",
+                "must name at least one type of cooperation",
+            );
+        }
+        let sectors = catalog.parse_list(&mut errors, "sectors", self.sectors);
+        let target_countries =
+            parse_countries(&mut errors, "target_countries", self.target_countries);
+        let language = self
+            .language
+            .as_deref()
+            .and_then(|l| errors.check("language", language::parse(l)));
+        errors.finish()?;
+        Ok(OfferDraft {
+            company_id: self.company_id,
+            kind: self.kind,
+            cooperation_types,
+            title: title.unwrap_or_default(),
+            summary,
+            description,
+            sectors,
+            target_countries,
+            language,
+            status: self.status.unwrap_or(OfferStatus::Draft),
+            valid_until: self.valid_until,
+            event_id: self.event_id,
+        })
+    }
+}
+
+/// A list of country codes: valid, at most [`MAX_COUNTRIES`], duplicates dropped.
+pub fn parse_countries(errors: &mut Errors, field: &str, raw: Vec<String>) -> Vec<String> {
+    if raw.len() > MAX_COUNTRIES {
+        errors.add(
+            field,
+            format!("must hold at most {MAX_COUNTRIES} countries"),
+        );
+        return Vec::new();
+    }
+    let mut countries: Vec<String> = Vec::new();
+    for (i, code) in raw.iter().enumerate() {
+        match Country::parse(code) {
+            Ok(c) if !countries.contains(&c.as_str().to_string()) => countries.push(c.into_inner()),
+            Ok(_) => {}
+            Err(m) => errors.add(format!("{field}[{i}]"), m),
+        }
+    }
+    countries
+}
+
+impl OfferDraft {
+    /// The row to store. `published_at` is kept from `previous` or set now on publication.
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        previous_published_at: Option<DateTime<Utc>>,
+    ) -> OfferRow {
+        let published_at = match self.status {
+            OfferStatus::Draft => None,
+            _ => previous_published_at.or(Some(now)),
+        };
+        let search_text = [Some(&self.title), self.summary.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|t| text::fold(t))
+            .collect::<Vec<_>>()
+            .join(" ");
+        OfferRow {
+            id,
+            company_id: self.company_id,
+            kind: self.kind,
+            cooperation_types: self.cooperation_types,
+            title: self.title,
+            summary: self.summary,
+            description: self.description,
+            sectors: self.sectors,
+            target_countries: self.target_countries,
+            language: self.language,
+            status: self.status,
+            published_at,
+            valid_until: self.valid_until,
+            event_id: self.event_id,
+            search_text,
+            created_at,
+            updated_at: now,
+        }
+    }
+}
+
+/// Which offers a list shows by status.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum StatusFilter {
+    /// Published and not expired (the default).
+    #[default]
+    Published,
+    /// Published but past `valid_until`.
+    Expired,
+    Draft,
+    Closed,
+    /// Every status.
+    Any,
+}
+
+/// Sort orders of the offer list.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+pub enum OfferSort {
+    /// Newest first (the default).
+    #[default]
+    #[strum(serialize = "-created_at")]
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    /// Oldest first.
+    #[strum(serialize = "created_at")]
+    #[serde(rename = "created_at")]
+    CreatedAt,
+}
+
+/// Query parameters of `GET /api/v1/cooperation-offers`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OfferListParams {
+    /// Only offers of this company.
+    #[param(value_type = Option<Uuid>)]
+    pub company_id: Option<String>,
+    /// Only offers of companies based in this country.
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub company_country: Option<String>,
+    #[param(value_type = Option<OfferKind>, inline)]
+    pub kind: Option<String>,
+    /// Only offers proposing this form of cooperation.
+    #[param(value_type = Option<CooperationType>, inline)]
+    pub cooperation_type: Option<String>,
+    #[param(value_type = Option<SectorCode>, inline)]
+    pub sector: Option<String>,
+    /// Only offers looking for partners in this country.
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub target_country: Option<String>,
+    /// Default: published and not expired.
+    #[param(value_type = Option<StatusFilter>, inline)]
+    pub status: Option<String>,
+    /// Only offers presented at this event.
+    #[param(value_type = Option<Uuid>)]
+    pub event_id: Option<String>,
+    /// Free text matched against title and summary, ignoring case, accents and script.
+    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton")]
+    pub q: Option<String>,
+    #[param(value_type = Option<OfferSort>, inline)]
+    pub sort: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct OfferFilter {
+    pub company_id: Option<Uuid>,
+    pub company_country: Option<String>,
+    pub kind: Option<OfferKind>,
+    pub cooperation_type: Option<CooperationType>,
+    pub sector: Option<String>,
+    pub target_country: Option<String>,
+    pub status: StatusFilter,
+    pub event_id: Option<Uuid>,
+    pub q: Option<String>,
+}
