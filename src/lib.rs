@@ -9,6 +9,7 @@ pub mod companies;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod events;
 pub mod health;
 pub mod http;
 pub mod offers;

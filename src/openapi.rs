@@ -7,6 +7,7 @@ use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
 
 use crate::domain::CountryCode;
 use crate::domain::language::LanguageCode;
+use crate::domain::timezone::TimeZoneName;
 use crate::http::{FieldError, Problem};
 use crate::sectors::types::SectorCode;
 
@@ -26,12 +27,13 @@ write fail with `412` if someone changed the resource in between. Every error is
     ),
     tags(
         (name = "companies", description = "Organisations: firms, startups, government bodies, chambers of commerce, universities, foundations, clusters, associations"),
+        (name = "events", description = "Events and their parts: venues, agenda sessions, speaker appearances, participating companies"),
         (name = "speakers", description = "People who speak at events; contact details are private"),
         (name = "cooperation-offers", description = "What companies offer or look for abroad: the marketplace"),
         (name = "sectors", description = "The controlled vocabulary of sector codes"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
-    components(schemas(Problem, FieldError, CountryCode, SectorCode, LanguageCode)),
+    components(schemas(Problem, FieldError, CountryCode, SectorCode, LanguageCode, TimeZoneName)),
 )]
 pub struct ApiDoc;
 

@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::db::{self, DbPool};
 use crate::http::ApiError;
 use crate::sectors::SectorCatalog;
-use crate::{companies, health, offers, openapi, sectors, speakers};
+use crate::{companies, events, health, offers, openapi, sectors, speakers};
 
 /// Everything under `/api/v1`.
 fn api_v1(config: &mut ServiceConfig) {
@@ -23,6 +23,7 @@ fn api_v1(config: &mut ServiceConfig) {
     sectors::configure(config);
     speakers::configure(config);
     offers::configure(config);
+    events::configure(config);
 }
 
 /// Registers every documented route on a utoipa app and returns the finished spec beside it.

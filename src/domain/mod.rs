@@ -5,6 +5,7 @@ pub mod contact;
 pub mod country;
 pub mod language;
 pub mod text;
+pub mod timezone;
 
 pub use country::{Country, CountryCode};
 
@@ -93,4 +94,23 @@ pub fn parse_enum<T: std::str::FromStr + strum::VariantNames>(
     raw.trim().parse().map_err(|_| {
         ApiError::bad_parameter(field, format!("must be one of: {}", T::VARIANTS.join(", ")))
     })
+}
+
+/// Declares a string-valued enum (snake_case in JSON and in its `text` column) with its serde,
+/// OpenAPI, strum and diesel plumbing.
+#[macro_export]
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            strum::EnumString, strum::IntoStaticStr, strum::VariantNames,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        $crate::text_enum_sql!($name);
+    };
 }

@@ -139,17 +139,20 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
-pub fn like_contains(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
+pub fn like_escape(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len());
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
         pattern.push(c);
     }
-    pattern.push('%');
     pattern
+}
+
+/// A LIKE pattern matching values that contain `needle` literally.
+pub fn like_contains(needle: &str) -> String {
+    format!("%{}%", like_escape(needle))
 }
 
 #[cfg(test)]

@@ -13,23 +13,7 @@ use crate::http::{ApiError, Patch};
 use crate::sectors::SectorCatalog;
 use crate::sectors::types::SectorCode;
 
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema,
-            strum::EnumString, strum::IntoStaticStr, strum::VariantNames,
-            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
-        )]
-        #[serde(rename_all = "snake_case")]
-        #[strum(serialize_all = "snake_case")]
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-        crate::text_enum_sql!($name);
-    };
-}
-
-text_enum! {
+crate::text_enum! {
     /// What the offer is: an offer or a request, of business, technology or investment, or an
     /// R&D partnership.
     OfferKind {
@@ -43,7 +27,7 @@ text_enum! {
     }
 }
 
-text_enum! {
+crate::text_enum! {
     /// A form of cooperation.
     CooperationType {
         CommercialAgreement,
@@ -60,7 +44,7 @@ text_enum! {
     }
 }
 
-text_enum! {
+crate::text_enum! {
     /// The stored lifecycle state: `draft` → `published` → `closed` (a draft may also be
     /// closed directly). Nothing leaves `closed`, and nothing returns to `draft`.
     OfferStatus {

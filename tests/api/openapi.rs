@@ -106,6 +106,7 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         WEB_URL_PATTERN,
         coopapi::domain::contact::EMAIL_PATTERN,
         coopapi::domain::contact::PHONE_PATTERN,
+        coopapi::events::types::EXPAND_PATTERN,
     ];
     for pattern in patterns {
         assert!(

@@ -1,0 +1,381 @@
+//! Event endpoints, and the expansion of an event with its parts.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::parts::{self, Part};
+use super::store;
+use super::types::*;
+use crate::db::DbPool;
+use crate::domain::{Errors, parse_enum};
+use crate::http::listing::{parse_country, parse_q};
+use crate::http::pagination::parse_limit;
+use crate::http::{
+    ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
+};
+use crate::sectors::SectorCatalog;
+
+/// Create an event
+///
+/// Registers an event. Add its venues, agenda, speakers and participating companies with the
+/// `/api/v1/events/{id}/...` operations.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "createEvent",
+    request_body(content = CreateEvent, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Event,
+            headers(
+                ("Location" = String, description = "URL of the new event"),
+                ("ETag" = String, description = "Entity tag of the new event"),
+            )),
+    ),
+)]
+#[post("/events")]
+pub async fn create_event(
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    body: JsonBody<CreateEvent>,
+) -> Result<HttpResponse, ApiError> {
+    let draft = body.0.parse(&catalog, Errors::default())?;
+    let now = Utc::now();
+    let row = draft.into_row(Uuid::now_v7(), now, now);
+    let mut conn = pool.get().await?;
+    let row = store::insert(&mut conn, &row).await?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((header::LOCATION, format!("/api/v1/events/{}", row.id)));
+    Ok(Tagged::new(&Event::from(row))?.with_status(created))
+}
+
+/// Get an event
+///
+/// `expand=venues,sessions,speakers,participants` embeds those parts (speakers and companies
+/// with their names) in a fixed number of queries, however many parts there are.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "getEvent",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        EventGetParams,
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The event", body = EventView,
+            headers(("ETag" = String, description = "Entity tag of this representation"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}")]
+pub async fn get_event(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+    params: Query<EventGetParams>,
+) -> Result<HttpResponse, ApiError> {
+    let expand = Expand::parse(params.0.expand.as_deref())?;
+    let mut conn = pool.get().await?;
+    let row = store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("event", id.0))?;
+    let mut views = expand_events(&mut conn, vec![row], expand).await?;
+    let view = views
+        .pop()
+        .ok_or_else(|| ApiError::internal("expansion lost the event"))?;
+    Ok(Tagged::new(&view)?.respond(&req))
+}
+
+/// Update an event
+///
+/// A JSON merge patch (RFC 7396). The new window must still hold every session of the agenda.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "updateEvent",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the event still has one of these ETags"),
+    ),
+    request_body(content((UpdateEvent = "application/merge-patch+json"), (UpdateEvent = "application/json"))),
+    responses(
+        (status = 200, description = "The updated event", body = Event,
+            headers(("ETag" = String, description = "Entity tag of the updated event"))),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The event changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/events/{id}")]
+pub async fn update_event(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    id: PathId,
+    body: JsonBody<UpdateEvent>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let patch = body.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let current = store::find_for_update(conn, id).await.map_err(ApiError::missing("event", id))?;
+            let created_at = current.created_at;
+            let etag = Tagged::new(&EventView::plain(current.clone()))?.etag;
+            let mut errors = Errors::default();
+            let draft = patch.apply(current, &mut errors).parse(&catalog, errors)?;
+            let (starts_at, ends_at) = draft.window();
+            let outside = store::sessions_outside(conn, id, starts_at, ends_at).await?;
+            if outside > 0 {
+                return Err(ApiError::invalid(
+                    "starts_at",
+                    format!("{outside} session(s) of the agenda would fall outside the new window; move them first"),
+                ));
+            }
+            check_if_match(if_match.as_ref(), &etag)?;
+            Ok(store::update(conn, &draft.into_row(id, created_at, Utc::now())).await?)
+        })
+        .await?;
+    Ok(Tagged::new(&EventView::plain(row))?.with_status(HttpResponse::Ok()))
+}
+
+/// Delete an event
+///
+/// Deletes the event together with its venues, sessions, speaker appearances and
+/// participations, which belong to it. `409 Conflict` while cooperation offers still refer to
+/// the event (they belong to their companies).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "deleteEvent",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the event still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted, with its venues, sessions, appearances and participations"),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Cooperation offers still refer to the event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The event changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/events/{id}")]
+pub async fn delete_event(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.0;
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let current = store::find_for_update(conn, id)
+            .await
+            .map_err(ApiError::missing("event", id))?;
+        check_if_match(
+            if_match.as_ref(),
+            &Tagged::new(&EventView::plain(current))?.etag,
+        )?;
+        let offers = store::offer_count(conn, id).await?;
+        if offers > 0 {
+            return Err(ApiError::conflict(format!(
+                "{offers} cooperation offer(s) still refer to the event; unlink them first"
+            )));
+        }
+        store::delete(conn, id).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List events
+///
+/// Filter by time range (events overlapping `from`–`to`), kind, format, status, venue country
+/// and city, sector and free text; `expand` embeds parts as on `GET /api/v1/events/{id}`.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "listEvents",
+    params(EventListParams),
+    responses(
+        (status = 200, description = "One page of events", body = Page<EventView>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+    ),
+)]
+#[get("/events")]
+pub async fn list_events(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<EventListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let p = params.0;
+    let limit = parse_limit(p.limit.as_deref())?;
+    let expand = Expand::parse(p.expand.as_deref())?;
+    let sort: EventSort = p
+        .sort
+        .as_deref()
+        .map(|s| parse_enum("sort", s))
+        .transpose()?
+        .unwrap_or_default();
+    let sort_name: &'static str = sort.into();
+    let after = match p.cursor.as_deref() {
+        Some(raw) => {
+            let cursor = Cursor::decode(raw, sort_name)?;
+            Some((cursor.key_time()?, cursor.id))
+        }
+        None => None,
+    };
+    let filter = EventFilter {
+        from: parse_time("from", p.from.as_deref())?,
+        to: parse_time("to", p.to.as_deref())?,
+        kind: p
+            .kind
+            .as_deref()
+            .map(|k| parse_enum("kind", k))
+            .transpose()?,
+        format: p
+            .format
+            .as_deref()
+            .map(|f| parse_enum("format", f))
+            .transpose()?,
+        status: p
+            .status
+            .as_deref()
+            .map(|s| parse_enum("status", s))
+            .transpose()?,
+        country: parse_country("country", p.country.as_deref())?,
+        city: match p.city.as_deref() {
+            Some(c) if c.chars().count() > 100 => {
+                return Err(ApiError::bad_parameter(
+                    "city",
+                    "must be at most 100 characters long",
+                ));
+            }
+            Some(c) => Some(c.trim().to_string()),
+            None => None,
+        },
+        sector: p
+            .sector
+            .as_deref()
+            .map(|s| catalog.parse_param("sector", s))
+            .transpose()?,
+        q: parse_q(p.q.as_deref())?,
+    };
+    let mut conn = pool.get().await?;
+    let mut rows = store::list(&mut conn, &filter, sort, after, limit).await?;
+    let next = (rows.len() as i64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| Cursor {
+            s: sort_name.to_string(),
+            k: r.starts_at.timestamp_micros().into(),
+            id: r.id,
+        })
+    });
+    let items = expand_events(&mut conn, rows, expand).await?;
+    let page = Page {
+        items,
+        next_cursor: next.flatten().map(|c| c.encode()),
+    };
+    Ok(page.respond(&req))
+}
+
+fn parse_time(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    raw.map(|raw| {
+        DateTime::parse_from_rfc3339(raw)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| {
+                ApiError::bad_parameter(
+                    field,
+                    "must be an RFC 3339 timestamp such as 2019-11-14T10:00:00Z",
+                )
+            })
+    })
+    .transpose()
+}
+
+impl EventView {
+    pub fn plain(row: EventRow) -> Self {
+        EventView {
+            event: Event::from(row),
+            venues: None,
+            sessions: None,
+            speakers: None,
+            participants: None,
+        }
+    }
+}
+
+fn group<T>(items: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+    let mut groups: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for item in items {
+        groups.entry(key(&item)).or_default().push(item);
+    }
+    groups
+}
+
+/// The events with the parts `expand` asks for: one query per expanded part (two for speakers
+/// and participants, whose people and companies come in one more batch), whatever the number
+/// of events and parts.
+pub async fn expand_events(
+    conn: &mut AsyncPgConnection,
+    rows: Vec<EventRow>,
+    expand: Expand,
+) -> Result<Vec<EventView>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut venues = if expand.venues {
+        group(
+            parts::venues::Venues::list(conn, ids.clone(), None, None).await?,
+            |v| v.event_id,
+        )
+    } else {
+        HashMap::new()
+    };
+    let mut sessions = if expand.sessions {
+        group(
+            parts::sessions::Sessions::list(conn, ids.clone(), None, None).await?,
+            |s| s.event_id,
+        )
+    } else {
+        HashMap::new()
+    };
+    let mut speakers = if expand.speakers {
+        group(
+            parts::appearances::with_speakers(conn, ids.clone()).await?,
+            |a| a.appearance.event_id,
+        )
+    } else {
+        HashMap::new()
+    };
+    let mut participants = if expand.participants {
+        group(
+            parts::participants::with_companies(conn, ids.clone()).await?,
+            |p| p.participant.event_id,
+        )
+    } else {
+        HashMap::new()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            EventView {
+                event: Event::from(row),
+                venues: expand
+                    .venues
+                    .then(|| venues.remove(&id).unwrap_or_default()),
+                sessions: expand
+                    .sessions
+                    .then(|| sessions.remove(&id).unwrap_or_default()),
+                speakers: expand
+                    .speakers
+                    .then(|| speakers.remove(&id).unwrap_or_default()),
+                participants: expand
+                    .participants
+                    .then(|| participants.remove(&id).unwrap_or_default()),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,379 @@
+//! Speaker appearances: who speaks at an event, in which session, in which role.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::domain::Errors;
+use crate::events::types::{EventRow, required};
+use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::schema::{event_speakers, speakers};
+use crate::sectors::SectorCatalog;
+
+crate::text_enum! {
+    /// The part a speaker plays.
+    SpeakerRole {
+        Speaker,
+        Moderator,
+        Panelist,
+        Host,
+    }
+}
+
+/// A speaker's appearance at an event.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[diesel(table_name = event_speakers)]
+#[schema(example = json!({
+    "id": "0190f5c4-9d33-7e4f-b2c3-000000000021",
+    "event_id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
+    "speaker_id": "0190f5c4-7b11-7a2e-9f0a-5d3c2b1a0f9e",
+    "session_id": null,
+    "role": "moderator",
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Appearance {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub speaker_id: Uuid,
+    /// The session of this event, or null for the event as a whole.
+    pub session_id: Option<Uuid>,
+    pub role: SpeakerRole,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The speaker of an appearance, as embedded by `expand=speakers`.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = speakers)]
+pub struct SpeakerSummary {
+    pub id: Uuid,
+    pub full_name: String,
+    pub native_name: Option<String>,
+    pub position: Option<String>,
+    pub company_id: Option<Uuid>,
+}
+
+/// An appearance with its speaker's name and position.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AppearanceView {
+    #[serde(flatten)]
+    pub appearance: Appearance,
+    pub speaker: SpeakerSummary,
+}
+
+/// A new appearance.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"speaker_id": "0190f5c4-7b11-7a2e-9f0a-5d3c2b1a0f9e", "role": "moderator"}))]
+pub struct CreateAppearance {
+    /// An existing speaker (422 otherwise).
+    pub speaker_id: Uuid,
+    /// A session of this event (422 otherwise), or absent for the whole event.
+    pub session_id: Option<Uuid>,
+    pub role: SpeakerRole,
+}
+
+/// A JSON merge patch of an appearance.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "panelist"}))]
+pub struct UpdateAppearance {
+    #[serde(default)]
+    #[schema(value_type = Option<Uuid>, nullable = false, required = false)]
+    pub speaker_id: Patch<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<Uuid>)]
+    pub session_id: Patch<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<SpeakerRole>, nullable = false, required = false)]
+    pub role: Patch<SpeakerRole>,
+}
+
+pub struct Appearances;
+
+impl Part for Appearances {
+    const NAME: &'static str = "speaker appearance";
+    const COLLECTION: &'static str = "speakers";
+    const REFS: &'static [(&'static str, &'static str, &'static str)] = &[
+        ("event_speakers_speaker_id_fkey", "speaker_id", "speaker"),
+        (
+            "event_speakers_event_id_session_id_fkey",
+            "session_id",
+            "session of this event",
+        ),
+    ];
+    const IN_USE: &'static str = "the appearance is still referenced";
+    const DUPLICATE: &'static str =
+        "this speaker already appears in this role in this session of the event";
+
+    type Row = Appearance;
+    type View = Appearance;
+    type Create = CreateAppearance;
+    type Update = UpdateAppearance;
+
+    fn id(row: &Appearance) -> Uuid {
+        row.id
+    }
+    fn created_at(row: &Appearance) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn list_key(row: &Appearance) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn view(row: Appearance) -> Appearance {
+        row
+    }
+
+    fn apply(u: UpdateAppearance, c: &Appearance, errors: &mut Errors) -> CreateAppearance {
+        CreateAppearance {
+            speaker_id: required(errors, "speaker_id", u.speaker_id, c.speaker_id),
+            session_id: u.session_id.apply_to(c.session_id),
+            role: required(errors, "role", u.role, c.role),
+        }
+    }
+
+    fn build(
+        a: CreateAppearance,
+        event: &EventRow,
+        _: &SectorCatalog,
+        errors: Errors,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Appearance, ApiError> {
+        errors.finish()?;
+        Ok(Appearance {
+            id,
+            event_id: event.id,
+            speaker_id: a.speaker_id,
+            session_id: a.session_id,
+            role: a.role,
+            created_at,
+            updated_at: now,
+        })
+    }
+
+    fn insert<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Appearance,
+    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
+        diesel::insert_into(event_speakers::table)
+            .values(row)
+            .returning(Appearance::as_returning())
+            .get_result(conn)
+    }
+
+    fn find<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_id: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
+        let query = event_speakers::table
+            .filter(event_speakers::id.eq(id))
+            .filter(event_speakers::event_id.eq(event_id))
+            .select(Appearance::as_select());
+        async move {
+            if lock {
+                query.for_update().first(conn).await
+            } else {
+                query.first(conn).await
+            }
+        }
+    }
+
+    fn update<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Appearance,
+    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
+        use event_speakers::dsl as a;
+        diesel::update(event_speakers::table.find(row.id))
+            .set((
+                a::speaker_id.eq(row.speaker_id),
+                a::session_id.eq(row.session_id),
+                a::role.eq(row.role),
+                a::updated_at.eq(row.updated_at),
+            ))
+            .returning(Appearance::as_returning())
+            .get_result(conn)
+    }
+
+    fn delete<'a>(
+        conn: &'a mut AsyncPgConnection,
+        id: Uuid,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
+        diesel::delete(event_speakers::table.find(id)).execute(conn)
+    }
+
+    fn list<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_ids: Vec<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: Option<i64>,
+    ) -> impl Future<Output = QueryResult<Vec<Appearance>>> + Send + 'a {
+        use event_speakers::dsl as a;
+        let mut query = event_speakers::table
+            .filter(a::event_id.eq_any(event_ids))
+            .select(Appearance::as_select())
+            .order((a::created_at.asc(), a::id.asc()))
+            .into_boxed();
+        if let Some((at, id)) = after {
+            query = query.filter(
+                a::created_at
+                    .gt(at)
+                    .or(a::created_at.eq(at).and(a::id.gt(id))),
+            );
+        }
+        if let Some(limit) = limit {
+            query = query.limit(limit + 1);
+        }
+        query.load(conn)
+    }
+}
+
+/// The appearances of the events with their speakers, in one joined query.
+pub async fn with_speakers(
+    conn: &mut AsyncPgConnection,
+    event_ids: Vec<Uuid>,
+) -> QueryResult<Vec<AppearanceView>> {
+    let rows: Vec<(Appearance, SpeakerSummary)> = event_speakers::table
+        .inner_join(speakers::table)
+        .filter(event_speakers::event_id.eq_any(event_ids))
+        .select((Appearance::as_select(), SpeakerSummary::as_select()))
+        .order((event_speakers::created_at.asc(), event_speakers::id.asc()))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(appearance, speaker)| AppearanceView {
+            appearance,
+            speaker,
+        })
+        .collect())
+}
+
+/// List the speakers of an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "listEventAppearances",
+    params(("id" = Uuid, Path, description = "Event id"), PartListParams),
+    responses(
+        (status = 200, description = "One page of speakers", body = Page<Appearance>),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/speakers")]
+pub async fn list_appearances(
+    req: HttpRequest,
+    pool: Pool,
+    id: PathId,
+    params: Query<PartListParams>,
+) -> Result<HttpResponse, ApiError> {
+    super::list::<Appearances>(&req, &pool, id.0, params.0).await
+}
+
+/// Add a speaker appearance to an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "createEventAppearance",
+    params(("id" = Uuid, Path, description = "Event id")),
+    request_body(content = CreateAppearance, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Appearance,
+            headers(("Location" = String, description = "URL of the new appearance"), ("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/events/{id}/speakers")]
+pub async fn create_appearance(
+    pool: Pool,
+    catalog: Catalog,
+    id: PathId,
+    body: JsonBody<CreateAppearance>,
+) -> Result<HttpResponse, ApiError> {
+    super::create::<Appearances>(&pool, &catalog, id.0, body.0).await
+}
+
+/// Get a speaker appearance
+#[utoipa::path(
+    tag = "events",
+    operation_id = "getEventAppearance",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Appearance id"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The appearance", body = Appearance, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No such appearance in this event", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/speakers/{part_id}")]
+pub async fn get_appearance(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::get::<Appearances>(&req, &pool, path.event_id, path.id).await
+}
+
+/// Update a speaker appearance
+///
+/// A JSON merge patch (RFC 7396).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "updateEventAppearance",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Appearance id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the appearance still has one of these ETags"),
+    ),
+    request_body(content((UpdateAppearance = "application/merge-patch+json"), (UpdateAppearance = "application/json"))),
+    responses(
+        (status = 200, description = "The updated appearance", body = Appearance, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No such appearance in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The appearance changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/events/{id}/speakers/{part_id}")]
+pub async fn update_appearance(
+    req: HttpRequest,
+    pool: Pool,
+    catalog: Catalog,
+    path: PartPath,
+    body: JsonBody<UpdateAppearance>,
+) -> Result<HttpResponse, ApiError> {
+    super::update::<Appearances>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+}
+
+/// Remove a speaker appearance
+#[utoipa::path(
+    tag = "events",
+    operation_id = "deleteEventAppearance",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Appearance id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the appearance still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such appearance in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The appearance changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/events/{id}/speakers/{part_id}")]
+pub async fn delete_appearance(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::delete::<Appearances>(&req, &pool, path.event_id, path.id).await
+}

@@ -1,0 +1,305 @@
+//! The parts of an event — venues, sessions, speaker appearances, participating companies —
+//! at `/api/v1/events/{id}/<part>`. They belong to their event (deleting the event deletes
+//! them). Each part implements [`Part`] (its queries and validation); the request flows
+//! (404 for a part of another event, ETags, If-Match, merge patch, keyset lists) are written
+//! once here.
+
+pub mod appearances;
+pub mod participants;
+pub mod sessions;
+pub mod venues;
+
+use std::future::Future;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::result::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+pub use appearances::Appearance;
+pub use participants::Participant;
+pub use sessions::Session;
+pub use venues::Venue;
+
+use super::store as events;
+use super::types::EventRow;
+use crate::db::DbPool;
+use crate::domain::Errors;
+use crate::http::pagination::parse_limit;
+use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
+use crate::sectors::SectorCatalog;
+
+/// A kind of event part: its types, validation and queries.
+pub trait Part: Send + Sync + 'static {
+    /// Singular name for messages ("venue").
+    const NAME: &'static str;
+    /// The path segment ("venues").
+    const COLLECTION: &'static str;
+    /// Foreign keys whose violation means a field names nothing: (constraint, field, what).
+    const REFS: &'static [(&'static str, &'static str, &'static str)];
+    /// Why a delete was refused when other parts still use this one.
+    const IN_USE: &'static str;
+    /// Why a create or update was refused by a unique constraint.
+    const DUPLICATE: &'static str;
+
+    type Row: Clone + Send + Sync + 'static;
+    type View: Serialize + Send;
+    type Create: DeserializeOwned + Send + 'static;
+    type Update: DeserializeOwned + Send + 'static;
+
+    fn id(row: &Self::Row) -> Uuid;
+    fn created_at(row: &Self::Row) -> DateTime<Utc>;
+    /// The key lists are ordered by (with the id as tie-breaker).
+    fn list_key(row: &Self::Row) -> DateTime<Utc>;
+    fn view(row: Self::Row) -> Self::View;
+    /// The full new state of a part: the patch applied to the stored one.
+    fn apply(update: Self::Update, current: &Self::Row, errors: &mut Errors) -> Self::Create;
+    /// Validates a part of `event` and builds the row to store.
+    fn build(
+        create: Self::Create,
+        event: &EventRow,
+        catalog: &SectorCatalog,
+        errors: Errors,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Self::Row, ApiError>;
+
+    fn insert<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Self::Row,
+    ) -> impl Future<Output = QueryResult<Self::Row>> + Send + 'a;
+    /// The part `id` of event `event_id`, locked for update when `lock`.
+    fn find<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_id: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> impl Future<Output = QueryResult<Self::Row>> + Send + 'a;
+    fn update<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Self::Row,
+    ) -> impl Future<Output = QueryResult<Self::Row>> + Send + 'a;
+    fn delete<'a>(
+        conn: &'a mut AsyncPgConnection,
+        id: Uuid,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a;
+    /// Up to `limit` parts of the events, in list order, after `after`.
+    fn list<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_ids: Vec<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: Option<i64>,
+    ) -> impl Future<Output = QueryResult<Vec<Self::Row>>> + Send + 'a;
+}
+
+fn location<P: Part>(event_id: Uuid, id: Uuid) -> String {
+    format!("/api/v1/events/{event_id}/{}/{id}", P::COLLECTION)
+}
+
+/// Maps insert/update failures: missing references are 422, duplicates 409.
+fn write_error<P: Part>(e: diesel::result::Error) -> ApiError {
+    match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::conflict(P::DUPLICATE),
+        other => ApiError::dangling(P::REFS)(other),
+    }
+}
+
+fn event_missing(event_id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiError {
+    ApiError::missing("event", event_id)
+}
+
+fn part_missing<P: Part>(id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiError {
+    ApiError::missing(P::NAME, id)
+}
+
+pub async fn create<P: Part>(
+    pool: &DbPool,
+    catalog: &SectorCatalog,
+    event_id: Uuid,
+    body: P::Create,
+) -> Result<HttpResponse, ApiError> {
+    let catalog = catalog.clone();
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            // Locks the event's key so its window and existence hold until the part is stored.
+            let event = events::find_for_share(conn, event_id)
+                .await
+                .map_err(event_missing(event_id))?;
+            let now = Utc::now();
+            let row = P::build(
+                body,
+                &event,
+                &catalog,
+                Errors::default(),
+                Uuid::now_v7(),
+                now,
+                now,
+            )?;
+            P::insert(conn, &row).await.map_err(write_error::<P>)
+        })
+        .await?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((header::LOCATION, location::<P>(event_id, P::id(&row))));
+    Ok(Tagged::new(&P::view(row))?.with_status(created))
+}
+
+pub async fn get<P: Part>(
+    req: &HttpRequest,
+    pool: &DbPool,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let row = P::find(&mut conn, event_id, id, false)
+        .await
+        .map_err(part_missing::<P>(id))?;
+    Ok(Tagged::new(&P::view(row))?.respond(req))
+}
+
+pub async fn update<P: Part>(
+    req: &HttpRequest,
+    pool: &DbPool,
+    catalog: &SectorCatalog,
+    event_id: Uuid,
+    id: Uuid,
+    patch: P::Update,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match(req.headers());
+    let catalog = catalog.clone();
+    let mut conn = pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let event = events::find_for_share(conn, event_id)
+                .await
+                .map_err(event_missing(event_id))?;
+            let current = P::find(conn, event_id, id, true)
+                .await
+                .map_err(part_missing::<P>(id))?;
+            let etag = Tagged::new(&P::view(current.clone()))?.etag;
+            let mut errors = Errors::default();
+            let create = P::apply(patch, &current, &mut errors);
+            let row = P::build(
+                create,
+                &event,
+                &catalog,
+                errors,
+                id,
+                P::created_at(&current),
+                Utc::now(),
+            )?;
+            check_if_match(if_match.as_ref(), &etag)?;
+            P::update(conn, &row).await.map_err(write_error::<P>)
+        })
+        .await?;
+    Ok(Tagged::new(&P::view(row))?.with_status(HttpResponse::Ok()))
+}
+
+pub async fn delete<P: Part>(
+    req: &HttpRequest,
+    pool: &DbPool,
+    event_id: Uuid,
+    id: Uuid,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = if_match(req.headers());
+    let mut conn = pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let current = P::find(conn, event_id, id, true)
+            .await
+            .map_err(part_missing::<P>(id))?;
+        check_if_match(if_match.as_ref(), &Tagged::new(&P::view(current))?.etag)?;
+        P::delete(conn, id).await.map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => ApiError::conflict(P::IN_USE),
+            other => other.into(),
+        })?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Query parameters of the part lists.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PartListParams {
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+pub async fn list<P: Part>(
+    req: &HttpRequest,
+    pool: &DbPool,
+    event_id: Uuid,
+    params: PartListParams,
+) -> Result<HttpResponse, ApiError> {
+    let limit = parse_limit(params.limit.as_deref())?;
+    let after = match params.cursor.as_deref() {
+        Some(raw) => {
+            let cursor = Cursor::decode(raw, P::COLLECTION)?;
+            Some((cursor.key_time()?, cursor.id))
+        }
+        None => None,
+    };
+    let mut conn = pool.get().await?;
+    events::find(&mut conn, event_id)
+        .await
+        .map_err(event_missing(event_id))?;
+    let rows = P::list(&mut conn, vec![event_id], after, Some(limit)).await?;
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |row| Cursor {
+            s: P::COLLECTION.to_string(),
+            k: P::list_key(row).timestamp_micros().into(),
+            id: P::id(row),
+        },
+        P::view,
+    );
+    Ok(page.respond(req))
+}
+
+/// Path of a part: the event id and the part id; anything that is not a UUID is a 404.
+pub struct PartPath {
+    pub event_id: Uuid,
+    pub id: Uuid,
+}
+
+impl actix_web::FromRequest for PartPath {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let parse = |name: &str| {
+            let raw = req.match_info().get(name).unwrap_or_default();
+            Uuid::try_parse(raw).map_err(|_| {
+                ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)"))
+            })
+        };
+        std::future::ready(parse("id").and_then(|event_id| {
+            Ok(PartPath {
+                event_id,
+                id: parse("part_id")?,
+            })
+        }))
+    }
+}
+
+/// The shared data every part handler needs.
+pub type Pool = web::Data<DbPool>;
+pub type Catalog = web::Data<SectorCatalog>;

@@ -1,0 +1,371 @@
+//! Participations: the companies at an event and their roles (organizer, partner...).
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::domain::Errors;
+use crate::events::types::{EventRow, required};
+use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::schema::{companies, event_participants};
+use crate::sectors::SectorCatalog;
+
+crate::text_enum! {
+    /// The part a company plays at an event.
+    ParticipantRole {
+        Organizer,
+        CoOrganizer,
+        Partner,
+        Sponsor,
+        Exhibitor,
+        Presenter,
+        Attendee,
+    }
+}
+
+/// A company's participation in an event.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[diesel(table_name = event_participants)]
+#[schema(example = json!({
+    "id": "0190f5c4-9d33-7e4f-b2c3-000000000021",
+    "event_id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
+    "company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
+    "role": "co_organizer",
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Participant {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub company_id: Uuid,
+    pub role: ParticipantRole,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The company of a participation, as embedded by `expand=participants`.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
+#[diesel(table_name = companies)]
+pub struct CompanySummary {
+    pub id: Uuid,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: crate::companies::types::CompanyKind,
+    #[schema(value_type = crate::domain::CountryCode)]
+    pub country: String,
+}
+
+/// A participation with its company's name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParticipantView {
+    #[serde(flatten)]
+    pub participant: Participant,
+    pub company: CompanySummary,
+}
+
+/// A new participation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d", "role": "co_organizer"}))]
+pub struct CreateParticipant {
+    /// An existing company (422 otherwise).
+    pub company_id: Uuid,
+    pub role: ParticipantRole,
+}
+
+/// A JSON merge patch of a participation.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "partner"}))]
+pub struct UpdateParticipant {
+    #[serde(default)]
+    #[schema(value_type = Option<Uuid>, nullable = false, required = false)]
+    pub company_id: Patch<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<ParticipantRole>, nullable = false, required = false)]
+    pub role: Patch<ParticipantRole>,
+}
+
+pub struct Participants;
+
+impl Part for Participants {
+    const NAME: &'static str = "participation";
+    const COLLECTION: &'static str = "participants";
+    const REFS: &'static [(&'static str, &'static str, &'static str)] = &[(
+        "event_participants_company_id_fkey",
+        "company_id",
+        "company",
+    )];
+    const IN_USE: &'static str = "the participation is still referenced";
+    const DUPLICATE: &'static str = "this company already takes part in the event in this role";
+
+    type Row = Participant;
+    type View = Participant;
+    type Create = CreateParticipant;
+    type Update = UpdateParticipant;
+
+    fn id(row: &Participant) -> Uuid {
+        row.id
+    }
+    fn created_at(row: &Participant) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn list_key(row: &Participant) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn view(row: Participant) -> Participant {
+        row
+    }
+
+    fn apply(u: UpdateParticipant, c: &Participant, errors: &mut Errors) -> CreateParticipant {
+        CreateParticipant {
+            company_id: required(errors, "company_id", u.company_id, c.company_id),
+            role: required(errors, "role", u.role, c.role),
+        }
+    }
+
+    fn build(
+        a: CreateParticipant,
+        event: &EventRow,
+        _: &SectorCatalog,
+        errors: Errors,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Participant, ApiError> {
+        errors.finish()?;
+        Ok(Participant {
+            id,
+            event_id: event.id,
+            company_id: a.company_id,
+            role: a.role,
+            created_at,
+            updated_at: now,
+        })
+    }
+
+    fn insert<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Participant,
+    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
+        diesel::insert_into(event_participants::table)
+            .values(row)
+            .returning(Participant::as_returning())
+            .get_result(conn)
+    }
+
+    fn find<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_id: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
+        let query = event_participants::table
+            .filter(event_participants::id.eq(id))
+            .filter(event_participants::event_id.eq(event_id))
+            .select(Participant::as_select());
+        async move {
+            if lock {
+                query.for_update().first(conn).await
+            } else {
+                query.first(conn).await
+            }
+        }
+    }
+
+    fn update<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Participant,
+    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
+        use event_participants::dsl as a;
+        diesel::update(event_participants::table.find(row.id))
+            .set((
+                a::company_id.eq(row.company_id),
+                a::role.eq(row.role),
+                a::updated_at.eq(row.updated_at),
+            ))
+            .returning(Participant::as_returning())
+            .get_result(conn)
+    }
+
+    fn delete<'a>(
+        conn: &'a mut AsyncPgConnection,
+        id: Uuid,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
+        diesel::delete(event_participants::table.find(id)).execute(conn)
+    }
+
+    fn list<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_ids: Vec<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: Option<i64>,
+    ) -> impl Future<Output = QueryResult<Vec<Participant>>> + Send + 'a {
+        use event_participants::dsl as a;
+        let mut query = event_participants::table
+            .filter(a::event_id.eq_any(event_ids))
+            .select(Participant::as_select())
+            .order((a::created_at.asc(), a::id.asc()))
+            .into_boxed();
+        if let Some((at, id)) = after {
+            query = query.filter(
+                a::created_at
+                    .gt(at)
+                    .or(a::created_at.eq(at).and(a::id.gt(id))),
+            );
+        }
+        if let Some(limit) = limit {
+            query = query.limit(limit + 1);
+        }
+        query.load(conn)
+    }
+}
+
+/// The participations in the events with their companies, in one joined query.
+pub async fn with_companies(
+    conn: &mut AsyncPgConnection,
+    event_ids: Vec<Uuid>,
+) -> QueryResult<Vec<ParticipantView>> {
+    let rows: Vec<(Participant, CompanySummary)> = event_participants::table
+        .inner_join(companies::table)
+        .filter(event_participants::event_id.eq_any(event_ids))
+        .select((Participant::as_select(), CompanySummary::as_select()))
+        .order((
+            event_participants::created_at.asc(),
+            event_participants::id.asc(),
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(participant, company)| ParticipantView {
+            participant,
+            company,
+        })
+        .collect())
+}
+
+/// List the companies taking part in an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "listEventParticipants",
+    params(("id" = Uuid, Path, description = "Event id"), PartListParams),
+    responses(
+        (status = 200, description = "One page of participants", body = Page<Participant>),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/participants")]
+pub async fn list_participants(
+    req: HttpRequest,
+    pool: Pool,
+    id: PathId,
+    params: Query<PartListParams>,
+) -> Result<HttpResponse, ApiError> {
+    super::list::<Participants>(&req, &pool, id.0, params.0).await
+}
+
+/// Add a participating company to an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "createEventParticipant",
+    params(("id" = Uuid, Path, description = "Event id")),
+    request_body(content = CreateParticipant, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Participant,
+            headers(("Location" = String, description = "URL of the new participant"), ("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/events/{id}/participants")]
+pub async fn create_participant(
+    pool: Pool,
+    catalog: Catalog,
+    id: PathId,
+    body: JsonBody<CreateParticipant>,
+) -> Result<HttpResponse, ApiError> {
+    super::create::<Participants>(&pool, &catalog, id.0, body.0).await
+}
+
+/// Get a participation
+#[utoipa::path(
+    tag = "events",
+    operation_id = "getEventParticipant",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Participant id"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The participant", body = Participant, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No such participant in this event", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/participants/{part_id}")]
+pub async fn get_participant(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::get::<Participants>(&req, &pool, path.event_id, path.id).await
+}
+
+/// Update a participation
+///
+/// A JSON merge patch (RFC 7396).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "updateEventParticipant",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Participant id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the participant still has one of these ETags"),
+    ),
+    request_body(content((UpdateParticipant = "application/merge-patch+json"), (UpdateParticipant = "application/json"))),
+    responses(
+        (status = 200, description = "The updated participant", body = Participant, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No such participant in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The participant changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/events/{id}/participants/{part_id}")]
+pub async fn update_participant(
+    req: HttpRequest,
+    pool: Pool,
+    catalog: Catalog,
+    path: PartPath,
+    body: JsonBody<UpdateParticipant>,
+) -> Result<HttpResponse, ApiError> {
+    super::update::<Participants>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+}
+
+/// Remove a participation
+#[utoipa::path(
+    tag = "events",
+    operation_id = "deleteEventParticipant",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Participant id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the participant still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such participant in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The participant changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/events/{id}/participants/{part_id}")]
+pub async fn delete_participant(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::delete::<Participants>(&req, &pool, path.event_id, path.id).await
+}

@@ -1,0 +1,399 @@
+//! Sessions: the agenda blocks of an event, inside its time window, optionally at one of its
+//! venues.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::domain::Errors;
+use crate::domain::text::{self, Lines};
+use crate::events::types::{EventRow, check_window, required};
+use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::schema::event_sessions;
+use crate::sectors::SectorCatalog;
+
+/// An agenda block.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[diesel(table_name = event_sessions)]
+#[schema(example = json!({
+    "id": "0190f5c4-9d33-7e4f-b2c3-000000000011",
+    "event_id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
+    "venue_id": null,
+    "title": "Startups from Moscow and France",
+    "description": "Interact Software, Cargo.Tech, izi.travel, TopFranchise.ru, SkoroDA, VR-Expo, AIR-ZETTA, ExoAtlet, LEONARDA-SERVICE.",
+    "starts_at": "2019-11-14T12:00:00Z",
+    "ends_at": "2019-11-14T13:00:00Z",
+    "position": 5,
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Session {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    /// A venue of the same event, or null when the session spans all sites.
+    pub venue_id: Option<Uuid>,
+    pub title: String,
+    pub description: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Display order of the block in the agenda, as the organiser numbers it.
+    pub position: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new session.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Startups from Moscow and France",
+    "starts_at": "2019-11-14T12:00:00Z",
+    "ends_at": "2019-11-14T13:00:00Z",
+    "position": 5
+}))]
+pub struct CreateSession {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub title: String,
+    #[schema(
+        max_length = 10000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
+    pub description: Option<String>,
+    /// Within the event's window.
+    pub starts_at: DateTime<Utc>,
+    /// After `starts_at`, within the event's window.
+    pub ends_at: DateTime<Utc>,
+    /// A venue of this event (422 otherwise).
+    pub venue_id: Option<Uuid>,
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub position: i32,
+}
+
+/// A JSON merge patch of a session.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"position": 2}))]
+pub struct UpdateSession {
+    #[serde(default)]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    pub title: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    pub description: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<DateTime<Utc>>, nullable = false, required = false)]
+    pub starts_at: Patch<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = Option<DateTime<Utc>>, nullable = false, required = false)]
+    pub ends_at: Patch<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = Option<Uuid>)]
+    pub venue_id: Patch<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<i32>, nullable = false, required = false, minimum = 0, maximum = 1000)]
+    pub position: Patch<i32>,
+}
+
+pub struct Sessions;
+
+impl Part for Sessions {
+    const NAME: &'static str = "session";
+    const COLLECTION: &'static str = "sessions";
+    const REFS: &'static [(&'static str, &'static str, &'static str)] = &[(
+        "event_sessions_event_id_venue_id_fkey",
+        "venue_id",
+        "venue of this event",
+    )];
+    const IN_USE: &'static str =
+        "speakers still appear in this session; remove or move their appearances first";
+    const DUPLICATE: &'static str = "this session already exists";
+
+    type Row = Session;
+    type View = Session;
+    type Create = CreateSession;
+    type Update = UpdateSession;
+
+    fn id(row: &Session) -> Uuid {
+        row.id
+    }
+    fn created_at(row: &Session) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn list_key(row: &Session) -> DateTime<Utc> {
+        row.starts_at
+    }
+    fn view(row: Session) -> Session {
+        row
+    }
+
+    fn apply(u: UpdateSession, c: &Session, errors: &mut Errors) -> CreateSession {
+        let c = c.clone();
+        CreateSession {
+            title: required(errors, "title", u.title, c.title),
+            description: u.description.apply_to(c.description),
+            starts_at: required(errors, "starts_at", u.starts_at, c.starts_at),
+            ends_at: required(errors, "ends_at", u.ends_at, c.ends_at),
+            venue_id: u.venue_id.apply_to(c.venue_id),
+            position: required(errors, "position", u.position, c.position),
+        }
+    }
+
+    fn build(
+        s: CreateSession,
+        event: &EventRow,
+        _: &SectorCatalog,
+        mut errors: Errors,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Session, ApiError> {
+        let title = text::required(&mut errors, "title", &s.title, 300);
+        let description = text::optional(
+            &mut errors,
+            "description",
+            s.description.as_deref(),
+            10_000,
+            Lines::Many,
+        );
+        check_window(&mut errors, s.starts_at, s.ends_at);
+        if s.starts_at < event.starts_at || s.ends_at > event.ends_at {
+            errors.add(
+                "starts_at",
+                format!(
+                    "the session must lie within the event, from {} to {}",
+                    event.starts_at.to_rfc3339(),
+                    event.ends_at.to_rfc3339()
+                ),
+            );
+        }
+        if !(0..=1000).contains(&s.position) {
+            errors.add("position", "must be between 0 and 1000");
+        }
+        errors.finish()?;
+        Ok(Session {
+            id,
+            event_id: event.id,
+            venue_id: s.venue_id,
+            title: title.unwrap_or_default(),
+            description,
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+            position: s.position,
+            created_at,
+            updated_at: now,
+        })
+    }
+
+    fn insert<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Session,
+    ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
+        diesel::insert_into(event_sessions::table)
+            .values(row)
+            .returning(Session::as_returning())
+            .get_result(conn)
+    }
+
+    fn find<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_id: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
+        let query = event_sessions::table
+            .filter(event_sessions::id.eq(id))
+            .filter(event_sessions::event_id.eq(event_id))
+            .select(Session::as_select());
+        async move {
+            if lock {
+                query.for_update().first(conn).await
+            } else {
+                query.first(conn).await
+            }
+        }
+    }
+
+    fn update<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Session,
+    ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
+        use event_sessions::dsl as s;
+        diesel::update(event_sessions::table.find(row.id))
+            .set((
+                s::title.eq(&row.title),
+                s::description.eq(&row.description),
+                s::starts_at.eq(row.starts_at),
+                s::ends_at.eq(row.ends_at),
+                s::venue_id.eq(row.venue_id),
+                s::position.eq(row.position),
+                s::updated_at.eq(row.updated_at),
+            ))
+            .returning(Session::as_returning())
+            .get_result(conn)
+    }
+
+    fn delete<'a>(
+        conn: &'a mut AsyncPgConnection,
+        id: Uuid,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
+        diesel::delete(event_sessions::table.find(id)).execute(conn)
+    }
+
+    fn list<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_ids: Vec<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: Option<i64>,
+    ) -> impl Future<Output = QueryResult<Vec<Session>>> + Send + 'a {
+        use event_sessions::dsl as s;
+        let mut query = event_sessions::table
+            .filter(s::event_id.eq_any(event_ids))
+            .select(Session::as_select())
+            .order((s::starts_at.asc(), s::id.asc()))
+            .into_boxed();
+        if let Some((at, id)) = after {
+            query = query.filter(
+                s::starts_at
+                    .gt(at)
+                    .or(s::starts_at.eq(at).and(s::id.gt(id))),
+            );
+        }
+        if let Some(limit) = limit {
+            query = query.limit(limit + 1);
+        }
+        query.load(conn)
+    }
+}
+
+/// List the agenda of an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "listEventSessions",
+    params(("id" = Uuid, Path, description = "Event id"), PartListParams),
+    responses(
+        (status = 200, description = "One page of sessions", body = Page<Session>),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/sessions")]
+pub async fn list_sessions(
+    req: HttpRequest,
+    pool: Pool,
+    id: PathId,
+    params: Query<PartListParams>,
+) -> Result<HttpResponse, ApiError> {
+    super::list::<Sessions>(&req, &pool, id.0, params.0).await
+}
+
+/// Add a session to the agenda
+#[utoipa::path(
+    tag = "events",
+    operation_id = "createEventSession",
+    params(("id" = Uuid, Path, description = "Event id")),
+    request_body(content = CreateSession, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Session,
+            headers(("Location" = String, description = "URL of the new session"), ("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/events/{id}/sessions")]
+pub async fn create_session(
+    pool: Pool,
+    catalog: Catalog,
+    id: PathId,
+    body: JsonBody<CreateSession>,
+) -> Result<HttpResponse, ApiError> {
+    super::create::<Sessions>(&pool, &catalog, id.0, body.0).await
+}
+
+/// Get a session of the agenda
+#[utoipa::path(
+    tag = "events",
+    operation_id = "getEventSession",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Session id"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The session", body = Session, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No such session in this event", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/sessions/{part_id}")]
+pub async fn get_session(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::get::<Sessions>(&req, &pool, path.event_id, path.id).await
+}
+
+/// Update a session of the agenda
+///
+/// A JSON merge patch (RFC 7396).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "updateEventSession",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Session id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the session still has one of these ETags"),
+    ),
+    request_body(content((UpdateSession = "application/merge-patch+json"), (UpdateSession = "application/json"))),
+    responses(
+        (status = 200, description = "The updated session", body = Session, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No such session in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The session changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/events/{id}/sessions/{part_id}")]
+pub async fn update_session(
+    req: HttpRequest,
+    pool: Pool,
+    catalog: Catalog,
+    path: PartPath,
+    body: JsonBody<UpdateSession>,
+) -> Result<HttpResponse, ApiError> {
+    super::update::<Sessions>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+}
+
+/// Remove a session from the agenda
+///
+/// `409 Conflict` while speakers still appear in the session.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "deleteEventSession",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Session id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the session still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such session in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Speakers still appear in the session", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The session changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/events/{id}/sessions/{part_id}")]
+pub async fn delete_session(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::delete::<Sessions>(&req, &pool, path.event_id, path.id).await
+}

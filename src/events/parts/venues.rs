@@ -1,0 +1,410 @@
+//! Venues: the sites of an event (a hall in Moscow, the Aéro-Club de France in Paris).
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::domain::text::{self, Lines};
+use crate::domain::timezone::{self, TimeZoneName};
+use crate::domain::{Country, CountryCode, Errors};
+use crate::events::types::{EventRow, required};
+use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::schema::event_venues;
+use crate::sectors::SectorCatalog;
+
+/// A site of an event, with its attendance.
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[diesel(table_name = event_venues)]
+#[schema(example = json!({
+    "id": "0190f5c4-9d33-7e4f-b2c3-000000000001",
+    "event_id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
+    "name": "Aéro-Club de France",
+    "address": "6 rue Galilée, 75116 Paris",
+    "city": "Paris",
+    "country": "FR",
+    "timezone": "Europe/Paris",
+    "capacity": null,
+    "attendance": 60,
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Venue {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub name: String,
+    pub address: Option<String>,
+    pub city: String,
+    #[schema(value_type = CountryCode)]
+    pub country: String,
+    #[schema(value_type = TimeZoneName)]
+    pub timezone: String,
+    /// Seats available.
+    pub capacity: Option<i32>,
+    /// People who attended (or are expected).
+    pub attendance: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new venue.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Aéro-Club de France",
+    "address": "6 rue Galilée, 75116 Paris",
+    "city": "Paris",
+    "country": "FR",
+    "timezone": "Europe/Paris",
+    "attendance": 60
+}))]
+pub struct CreateVenue {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub name: String,
+    #[schema(max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub address: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub city: String,
+    #[schema(value_type = CountryCode)]
+    pub country: String,
+    #[schema(value_type = TimeZoneName)]
+    pub timezone: String,
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub capacity: Option<i32>,
+    #[schema(minimum = 0, maximum = 1000000)]
+    pub attendance: Option<i32>,
+}
+
+/// A JSON merge patch of a venue; `name`, `city`, `country` and `timezone` cannot be cleared.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"attendance": 150}))]
+pub struct UpdateVenue {
+    #[serde(default)]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    pub name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub address: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    pub city: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<CountryCode>, nullable = false, required = false)]
+    pub country: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<TimeZoneName>, nullable = false, required = false)]
+    pub timezone: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
+    pub capacity: Patch<i32>,
+    #[serde(default)]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
+    pub attendance: Patch<i32>,
+}
+
+fn head_count(errors: &mut Errors, field: &str, value: Option<i32>) -> Option<i32> {
+    match value {
+        Some(n) if !(0..=1_000_000).contains(&n) => {
+            errors.add(field, "must be between 0 and 1000000");
+            None
+        }
+        other => other,
+    }
+}
+
+pub struct Venues;
+
+impl Part for Venues {
+    const NAME: &'static str = "venue";
+    const COLLECTION: &'static str = "venues";
+    const REFS: &'static [(&'static str, &'static str, &'static str)] = &[];
+    const IN_USE: &'static str =
+        "sessions of the event still take place at this venue; move or delete them first";
+    const DUPLICATE: &'static str = "this venue already exists";
+
+    type Row = Venue;
+    type View = Venue;
+    type Create = CreateVenue;
+    type Update = UpdateVenue;
+
+    fn id(row: &Venue) -> Uuid {
+        row.id
+    }
+    fn created_at(row: &Venue) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn list_key(row: &Venue) -> DateTime<Utc> {
+        row.created_at
+    }
+    fn view(row: Venue) -> Venue {
+        row
+    }
+
+    fn apply(u: UpdateVenue, c: &Venue, errors: &mut Errors) -> CreateVenue {
+        let c = c.clone();
+        CreateVenue {
+            name: required(errors, "name", u.name, c.name),
+            address: u.address.apply_to(c.address),
+            city: required(errors, "city", u.city, c.city),
+            country: required(errors, "country", u.country, c.country),
+            timezone: required(errors, "timezone", u.timezone, c.timezone),
+            capacity: u.capacity.apply_to(c.capacity),
+            attendance: u.attendance.apply_to(c.attendance),
+        }
+    }
+
+    fn build(
+        v: CreateVenue,
+        event: &EventRow,
+        _: &SectorCatalog,
+        mut errors: Errors,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Venue, ApiError> {
+        let name = text::required(&mut errors, "name", &v.name, 200);
+        let address = text::optional(
+            &mut errors,
+            "address",
+            v.address.as_deref(),
+            300,
+            Lines::One,
+        );
+        let city = text::required(&mut errors, "city", &v.city, 100);
+        let country = errors.check("country", Country::parse(&v.country));
+        let timezone = errors.check("timezone", timezone::parse(&v.timezone));
+        let capacity = head_count(&mut errors, "capacity", v.capacity);
+        let attendance = head_count(&mut errors, "attendance", v.attendance);
+        errors.finish()?;
+        Ok(Venue {
+            id,
+            event_id: event.id,
+            name: name.unwrap_or_default(),
+            address,
+            city: city.unwrap_or_default(),
+            country: country.map(Country::into_inner).unwrap_or_default(),
+            timezone: timezone.unwrap_or_default(),
+            capacity,
+            attendance,
+            created_at,
+            updated_at: now,
+        })
+    }
+
+    fn insert<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Venue,
+    ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
+        diesel::insert_into(event_venues::table)
+            .values(row)
+            .returning(Venue::as_returning())
+            .get_result(conn)
+    }
+
+    fn find<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_id: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
+        let query = event_venues::table
+            .filter(event_venues::id.eq(id))
+            .filter(event_venues::event_id.eq(event_id))
+            .select(Venue::as_select());
+        async move {
+            if lock {
+                query.for_update().first(conn).await
+            } else {
+                query.first(conn).await
+            }
+        }
+    }
+
+    fn update<'a>(
+        conn: &'a mut AsyncPgConnection,
+        row: &'a Venue,
+    ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
+        use event_venues::dsl as v;
+        diesel::update(event_venues::table.find(row.id))
+            .set((
+                v::name.eq(&row.name),
+                v::address.eq(&row.address),
+                v::city.eq(&row.city),
+                v::country.eq(&row.country),
+                v::timezone.eq(&row.timezone),
+                v::capacity.eq(row.capacity),
+                v::attendance.eq(row.attendance),
+                v::updated_at.eq(row.updated_at),
+            ))
+            .returning(Venue::as_returning())
+            .get_result(conn)
+    }
+
+    fn delete<'a>(
+        conn: &'a mut AsyncPgConnection,
+        id: Uuid,
+    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
+        diesel::delete(event_venues::table.find(id)).execute(conn)
+    }
+
+    fn list<'a>(
+        conn: &'a mut AsyncPgConnection,
+        event_ids: Vec<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: Option<i64>,
+    ) -> impl Future<Output = QueryResult<Vec<Venue>>> + Send + 'a {
+        use event_venues::dsl as v;
+        let mut query = event_venues::table
+            .filter(v::event_id.eq_any(event_ids))
+            .select(Venue::as_select())
+            .order((v::created_at.asc(), v::id.asc()))
+            .into_boxed();
+        if let Some((at, id)) = after {
+            query = query.filter(
+                v::created_at
+                    .gt(at)
+                    .or(v::created_at.eq(at).and(v::id.gt(id))),
+            );
+        }
+        if let Some(limit) = limit {
+            query = query.limit(limit + 1);
+        }
+        query.load(conn)
+    }
+}
+
+/// List the venues of an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "listEventVenues",
+    params(("id" = Uuid, Path, description = "Event id"), PartListParams),
+    responses(
+        (status = 200, description = "One page of venues", body = Page<Venue>),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/venues")]
+pub async fn list_venues(
+    req: HttpRequest,
+    pool: Pool,
+    id: PathId,
+    params: Query<PartListParams>,
+) -> Result<HttpResponse, ApiError> {
+    super::list::<Venues>(&req, &pool, id.0, params.0).await
+}
+
+/// Add a venue to an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "createEventVenue",
+    params(("id" = Uuid, Path, description = "Event id")),
+    request_body(content = CreateVenue, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Venue,
+            headers(("Location" = String, description = "URL of the new venue"), ("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/events/{id}/venues")]
+pub async fn create_venue(
+    pool: Pool,
+    catalog: Catalog,
+    id: PathId,
+    body: JsonBody<CreateVenue>,
+) -> Result<HttpResponse, ApiError> {
+    super::create::<Venues>(&pool, &catalog, id.0, body.0).await
+}
+
+/// Get a venue of an event
+#[utoipa::path(
+    tag = "events",
+    operation_id = "getEventVenue",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Venue id"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "ETags of copies the client holds"),
+    ),
+    responses(
+        (status = 200, description = "The venue", body = Venue, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 304, description = "The client's copy is current"),
+        (status = 404, description = "No such venue in this event", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/events/{id}/venues/{part_id}")]
+pub async fn get_venue(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::get::<Venues>(&req, &pool, path.event_id, path.id).await
+}
+
+/// Update a venue of an event
+///
+/// A JSON merge patch (RFC 7396).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "updateEventVenue",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Venue id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the venue still has one of these ETags"),
+    ),
+    request_body(content((UpdateVenue = "application/merge-patch+json"), (UpdateVenue = "application/json"))),
+    responses(
+        (status = 200, description = "The updated venue", body = Venue, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 404, description = "No such venue in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The venue changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/events/{id}/venues/{part_id}")]
+pub async fn update_venue(
+    req: HttpRequest,
+    pool: Pool,
+    catalog: Catalog,
+    path: PartPath,
+    body: JsonBody<UpdateVenue>,
+) -> Result<HttpResponse, ApiError> {
+    super::update::<Venues>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+}
+
+/// Remove a venue from an event
+///
+/// `409 Conflict` while sessions of the event still take place there.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "deleteEventVenue",
+    params(
+        ("id" = Uuid, Path, description = "Event id"),
+        ("part_id" = Uuid, Path, description = "Venue id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the venue still has one of these ETags"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such venue in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Sessions still take place at the venue", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The venue changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/events/{id}/venues/{part_id}")]
+pub async fn delete_venue(
+    req: HttpRequest,
+    pool: Pool,
+    path: PartPath,
+) -> Result<HttpResponse, ApiError> {
+    super::delete::<Venues>(&req, &pool, path.event_id, path.id).await
+}

@@ -1,0 +1,160 @@
+//! Event queries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::types::{EventFilter, EventRow, EventSort};
+use crate::domain::text::{like_contains, like_escape};
+use crate::schema::{cooperation_offers, event_sessions, event_venues, events};
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
+    diesel::insert_into(events::table)
+        .values(row)
+        .returning(EventRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<EventRow> {
+    events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .first(conn)
+        .await
+}
+
+/// Reads an event and keeps it from being changed or deleted until the transaction ends
+/// (a part being added relies on its window and existence).
+pub async fn find_for_share(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<EventRow> {
+    events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .for_share()
+        .first(conn)
+        .await
+}
+
+pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<EventRow> {
+    events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+}
+
+pub async fn update(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
+    use events::dsl as e;
+    diesel::update(events::table.find(row.id))
+        .set((
+            e::title.eq(&row.title),
+            e::description.eq(&row.description),
+            e::kind.eq(row.kind),
+            e::format.eq(row.format),
+            e::status.eq(row.status),
+            e::starts_at.eq(row.starts_at),
+            e::ends_at.eq(row.ends_at),
+            e::timezone.eq(&row.timezone),
+            e::languages.eq(&row.languages),
+            e::sectors.eq(&row.sectors),
+            e::search_text.eq(&row.search_text),
+            e::updated_at.eq(row.updated_at),
+        ))
+        .returning(EventRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Sessions of the event that would fall outside the window.
+pub async fn sessions_outside(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> QueryResult<i64> {
+    use event_sessions::dsl as s;
+    event_sessions::table
+        .filter(s::event_id.eq(id))
+        .filter(s::starts_at.lt(starts_at).or(s::ends_at.gt(ends_at)))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+pub async fn offer_count(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<i64> {
+    cooperation_offers::table
+        .filter(cooperation_offers::event_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Deletes the event; its venues, sessions, appearances and participations go with it.
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(events::table.find(id)).execute(conn).await
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &EventFilter,
+    sort: EventSort,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<EventRow>> {
+    use events::dsl as e;
+    let mut query = events::table.select(EventRow::as_select()).into_boxed();
+    if let Some(from) = filter.from {
+        query = query.filter(e::ends_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(e::starts_at.lt(to));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(e::kind.eq(kind));
+    }
+    if let Some(format) = filter.format {
+        query = query.filter(e::format.eq(format));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(e::status.eq(status));
+    }
+    if filter.country.is_some() || filter.city.is_some() {
+        let mut venues = event_venues::table
+            .select(event_venues::event_id)
+            .into_boxed();
+        if let Some(country) = &filter.country {
+            venues = venues.filter(event_venues::country.eq(country.clone()));
+        }
+        if let Some(city) = &filter.city {
+            venues = venues.filter(event_venues::city.ilike(like_escape(city)));
+        }
+        query = query.filter(e::id.eq_any(venues));
+    }
+    if let Some(sector) = &filter.sector {
+        query = query.filter(e::sectors.contains(vec![sector.clone()]));
+    }
+    if let Some(q) = &filter.q {
+        query = query.filter(e::search_text.like(like_contains(q)));
+    }
+    query = match (sort, after) {
+        (_, None) => query,
+        (EventSort::StartsAt, Some((at, id))) => query.filter(
+            e::starts_at
+                .gt(at)
+                .or(e::starts_at.eq(at).and(e::id.gt(id))),
+        ),
+        (EventSort::StartsAtDesc, Some((at, id))) => query.filter(
+            e::starts_at
+                .lt(at)
+                .or(e::starts_at.eq(at).and(e::id.lt(id))),
+        ),
+    };
+    query = match sort {
+        EventSort::StartsAt => query.order((e::starts_at.asc(), e::id.asc())),
+        EventSort::StartsAtDesc => query.order((e::starts_at.desc(), e::id.desc())),
+    };
+    query.limit(limit + 1).load(conn).await
+}

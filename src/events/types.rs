@@ -1,0 +1,491 @@
+//! Event request and response types and their parsing.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::parts::appearances::AppearanceView;
+use super::parts::participants::ParticipantView;
+use super::parts::{Session, Venue};
+use crate::domain::language::{self, LanguageCode};
+use crate::domain::text::{self, Lines};
+use crate::domain::timezone::{self, TimeZoneName};
+use crate::domain::{CountryCode, Errors};
+use crate::http::{ApiError, Patch};
+use crate::sectors::SectorCatalog;
+use crate::sectors::types::SectorCode;
+
+crate::text_enum! {
+    /// What kind of event this is.
+    EventKind {
+        Conference,
+        Teleconference,
+        Forum,
+        B2bMeetings,
+        Exhibition,
+        Webinar,
+        PitchSession,
+        RoundTable,
+        TradeMission,
+        Other,
+    }
+}
+
+crate::text_enum! {
+    /// Where people attend: in a hall, online, or both.
+    EventFormat {
+        InPerson,
+        Online,
+        Hybrid,
+    }
+}
+
+crate::text_enum! {
+    /// Planning state of the event.
+    EventStatus {
+        Draft,
+        Scheduled,
+        Cancelled,
+        Completed,
+    }
+}
+
+pub const MAX_TITLE: usize = 300;
+pub const MAX_DESCRIPTION: usize = 10_000;
+pub const MAX_LANGUAGES: usize = 10;
+
+/// A business-cooperation event: a conference, a teleconference linking halls in several
+/// cities, a forum, B2B meetings...
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
+    "title": "Moscou : solutions numériques pour la ville et les entreprises",
+    "description": "Four-hour Moscow–Paris teleconference on digital solutions for the city and business.",
+    "kind": "teleconference",
+    "format": "hybrid",
+    "status": "completed",
+    "starts_at": "2019-11-14T10:00:00Z",
+    "ends_at": "2019-11-14T14:00:00Z",
+    "timezone": "Europe/Moscow",
+    "languages": ["ru", "fr"],
+    "sectors": ["smart-city", "it", "healthcare"],
+    "created_at": "2026-11-26T06:17:12.123456Z",
+    "updated_at": "2026-11-26T06:17:12.123456Z"
+}))]
+pub struct Event {
+    pub id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: EventKind,
+    pub format: EventFormat,
+    pub status: EventStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The organiser's time zone, for displaying local times.
+    #[schema(value_type = TimeZoneName)]
+    pub timezone: String,
+    #[schema(value_type = Vec<LanguageCode>)]
+    pub languages: Vec<String>,
+    #[schema(value_type = Vec<SectorCode>)]
+    pub sectors: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An event with the parts asked for in `expand`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: Event,
+    /// Present with `expand=venues`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub venues: Option<Vec<Venue>>,
+    /// Present with `expand=sessions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<Vec<Session>>,
+    /// Present with `expand=speakers`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speakers: Option<Vec<AppearanceView>>,
+    /// Present with `expand=participants`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<ParticipantView>>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::events)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: EventKind,
+    pub format: EventFormat,
+    pub status: EventStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub timezone: String,
+    pub languages: Vec<String>,
+    pub sectors: Vec<String>,
+    pub search_text: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<EventRow> for Event {
+    fn from(r: EventRow) -> Self {
+        Event {
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            kind: r.kind,
+            format: r.format,
+            status: r.status,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            timezone: r.timezone,
+            languages: r.languages,
+            sectors: r.sectors,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A new event.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Moscou : solutions numériques pour la ville et les entreprises",
+    "kind": "teleconference",
+    "format": "hybrid",
+    "status": "scheduled",
+    "starts_at": "2019-11-14T10:00:00Z",
+    "ends_at": "2019-11-14T14:00:00Z",
+    "timezone": "Europe/Moscow",
+    "languages": ["ru", "fr"],
+    "sectors": ["smart-city", "it"]
+}))]
+pub struct CreateEvent {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub title: String,
+    #[schema(
+        max_length = 10000,
+        pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+    )]
+    pub description: Option<String>,
+    pub kind: EventKind,
+    pub format: EventFormat,
+    /// Default `draft`.
+    pub status: Option<EventStatus>,
+    pub starts_at: DateTime<Utc>,
+    /// After `starts_at` (422 otherwise).
+    pub ends_at: DateTime<Utc>,
+    #[schema(value_type = TimeZoneName)]
+    pub timezone: String,
+    #[serde(default)]
+    #[schema(value_type = Vec<LanguageCode>, max_items = 10)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Vec<SectorCode>, max_items = 10)]
+    pub sectors: Vec<String>,
+}
+
+/// A JSON merge patch of an event; `title`, `kind`, `format`, `status`, `starts_at`, `ends_at`
+/// and `timezone` cannot be cleared.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "completed"}))]
+pub struct UpdateEvent {
+    #[serde(default)]
+    #[schema(value_type = Option<String>, nullable = false, required = false, min_length = 1, max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$")]
+    pub title: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")]
+    pub description: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<EventKind>, nullable = false, required = false)]
+    pub kind: Patch<EventKind>,
+    #[serde(default)]
+    #[schema(value_type = Option<EventFormat>, nullable = false, required = false)]
+    pub format: Patch<EventFormat>,
+    #[serde(default)]
+    #[schema(value_type = Option<EventStatus>, nullable = false, required = false)]
+    pub status: Patch<EventStatus>,
+    #[serde(default)]
+    #[schema(value_type = Option<DateTime<Utc>>, nullable = false, required = false)]
+    pub starts_at: Patch<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = Option<DateTime<Utc>>, nullable = false, required = false)]
+    pub ends_at: Patch<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = Option<TimeZoneName>, nullable = false, required = false)]
+    pub timezone: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<LanguageCode>>, max_items = 10)]
+    pub languages: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<SectorCode>>, max_items = 10)]
+    pub sectors: Patch<Vec<String>>,
+}
+
+pub(crate) fn required<T>(errors: &mut Errors, field: &str, patch: Patch<T>, current: T) -> T {
+    match patch {
+        Patch::Keep => current,
+        Patch::Set(v) => v,
+        Patch::Clear => {
+            errors.add(field, "is required and cannot be null");
+            current
+        }
+    }
+}
+
+impl UpdateEvent {
+    pub fn apply(self, c: EventRow, errors: &mut Errors) -> CreateEvent {
+        CreateEvent {
+            title: required(errors, "title", self.title, c.title),
+            description: self.description.apply_to(c.description),
+            kind: required(errors, "kind", self.kind, c.kind),
+            format: required(errors, "format", self.format, c.format),
+            status: Some(required(errors, "status", self.status, c.status)),
+            starts_at: required(errors, "starts_at", self.starts_at, c.starts_at),
+            ends_at: required(errors, "ends_at", self.ends_at, c.ends_at),
+            timezone: required(errors, "timezone", self.timezone, c.timezone),
+            languages: self
+                .languages
+                .apply_to(Some(c.languages))
+                .unwrap_or_default(),
+            sectors: self.sectors.apply_to(Some(c.sectors)).unwrap_or_default(),
+        }
+    }
+}
+
+/// A valid event, ready to store.
+#[derive(Debug, Clone)]
+pub struct EventDraft(CreateEvent);
+
+/// Checks that a time window is not empty; the error goes on `ends_at`.
+pub fn check_window(errors: &mut Errors, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) {
+    if ends_at <= starts_at {
+        errors.add("ends_at", "must be after starts_at");
+    }
+}
+
+/// A list of language codes: valid, at most [`MAX_LANGUAGES`], duplicates dropped.
+pub fn parse_languages(errors: &mut Errors, field: &str, raw: Vec<String>) -> Vec<String> {
+    if raw.len() > MAX_LANGUAGES {
+        errors.add(
+            field,
+            format!("must hold at most {MAX_LANGUAGES} languages"),
+        );
+        return Vec::new();
+    }
+    let mut languages: Vec<String> = Vec::new();
+    for (i, code) in raw.into_iter().enumerate() {
+        match language::parse(&code) {
+            Ok(code) if !languages.contains(&code) => languages.push(code),
+            Ok(_) => {}
+            Err(m) => errors.add(format!("{field}[{i}]"), m),
+        }
+    }
+    languages
+}
+
+impl CreateEvent {
+    pub fn parse(
+        self,
+        catalog: &SectorCatalog,
+        mut errors: Errors,
+    ) -> Result<EventDraft, ApiError> {
+        let title = text::required(&mut errors, "title", &self.title, MAX_TITLE);
+        let description = text::optional(
+            &mut errors,
+            "description",
+            self.description.as_deref(),
+            MAX_DESCRIPTION,
+            Lines::Many,
+        );
+        check_window(&mut errors, self.starts_at, self.ends_at);
+        let timezone = errors.check("timezone", timezone::parse(&self.timezone));
+        let languages = parse_languages(&mut errors, "languages", self.languages);
+        let sectors = catalog.parse_list(&mut errors, "sectors", self.sectors);
+        errors.finish()?;
+        Ok(EventDraft(CreateEvent {
+            title: title.unwrap_or_default(),
+            description,
+            timezone: timezone.unwrap_or_default(),
+            languages,
+            sectors,
+            ..self
+        }))
+    }
+}
+
+impl EventDraft {
+    pub fn window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.0.starts_at, self.0.ends_at)
+    }
+
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> EventRow {
+        let e = self.0;
+        let search_text = text::fold(&e.title);
+        EventRow {
+            id,
+            title: e.title,
+            description: e.description,
+            kind: e.kind,
+            format: e.format,
+            status: e.status.unwrap_or(EventStatus::Draft),
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            timezone: e.timezone,
+            languages: e.languages,
+            sectors: e.sectors,
+            search_text,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+/// The parts `expand` can embed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Expand {
+    pub venues: bool,
+    pub sessions: bool,
+    pub speakers: bool,
+    pub participants: bool,
+}
+
+impl Expand {
+    /// Parses `venues,sessions,speakers,participants` in any order and subset.
+    pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+        let mut expand = Expand::default();
+        let raw = raw.unwrap_or_default();
+        // Exactly the documented form (EXPAND_PATTERN): names separated by single commas.
+        for part in raw.split(',').filter(|_| !raw.is_empty()) {
+            match part {
+                "venues" => expand.venues = true,
+                "sessions" => expand.sessions = true,
+                "speakers" => expand.speakers = true,
+                "participants" => expand.participants = true,
+                other => {
+                    return Err(ApiError::bad_parameter(
+                        "expand",
+                        format!(
+                            "`{other}` cannot be expanded; use venues, sessions, speakers, participants"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(expand)
+    }
+
+    pub fn any(&self) -> bool {
+        self.venues || self.sessions || self.speakers || self.participants
+    }
+}
+
+/// The `expand` parameter's documented form.
+pub const EXPAND_PATTERN: &str =
+    r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$";
+
+/// Query parameters of `GET /api/v1/events/{id}`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventGetParams {
+    /// Parts to embed, comma-separated: `venues`, `sessions`, `speakers`, `participants`.
+    #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$", example = "venues,sessions,speakers,participants")]
+    pub expand: Option<String>,
+}
+
+/// Sort orders of the event list.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+pub enum EventSort {
+    /// Earliest first (the default).
+    #[default]
+    #[strum(serialize = "starts_at")]
+    #[serde(rename = "starts_at")]
+    StartsAt,
+    /// Latest first.
+    #[strum(serialize = "-starts_at")]
+    #[serde(rename = "-starts_at")]
+    StartsAtDesc,
+}
+
+/// Query parameters of `GET /api/v1/events`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventListParams {
+    /// Only events still running at or after this time.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub from: Option<String>,
+    /// Only events that start before this time.
+    #[param(value_type = Option<DateTime<Utc>>)]
+    pub to: Option<String>,
+    #[param(value_type = Option<EventKind>, inline)]
+    pub kind: Option<String>,
+    #[param(value_type = Option<EventFormat>, inline)]
+    pub format: Option<String>,
+    #[param(value_type = Option<EventStatus>, inline)]
+    pub status: Option<String>,
+    /// Only events with a venue in this country.
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub country: Option<String>,
+    /// Only events with a venue in this city (case-insensitive).
+    #[param(value_type = Option<String>, max_length = 100, example = "Paris")]
+    pub city: Option<String>,
+    #[param(value_type = Option<SectorCode>, inline)]
+    pub sector: Option<String>,
+    /// Free text matched against the title, ignoring case, accents and script.
+    #[param(value_type = Option<String>, max_length = 200, example = "moscou")]
+    pub q: Option<String>,
+    /// Parts to embed in each event, as on `GET /api/v1/events/{id}`.
+    #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$")]
+    pub expand: Option<String>,
+    #[param(value_type = Option<EventSort>, inline)]
+    pub sort: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct EventFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub kind: Option<EventKind>,
+    pub format: Option<EventFormat>,
+    pub status: Option<EventStatus>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub sector: Option<String>,
+    pub q: Option<String>,
+}
