@@ -289,6 +289,7 @@ pub async fn list_appearances(
         (status = 201, description = "Created", body = Appearance,
             headers(("Location" = String, description = "URL of the new appearance"), ("ETag" = String, description = "Entity tag"))),
         (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This speaker already appears in this role and session", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/events/{id}/speakers")]
@@ -340,6 +341,7 @@ pub async fn get_appearance(
     responses(
         (status = 200, description = "The updated appearance", body = Appearance, headers(("ETag" = String, description = "Entity tag"))),
         (status = 404, description = "No such appearance in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This speaker already appears in this role and session", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The appearance changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -281,6 +281,7 @@ pub async fn list_participants(
         (status = 201, description = "Created", body = Participant,
             headers(("Location" = String, description = "URL of the new participant"), ("ETag" = String, description = "Entity tag"))),
         (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This company already takes part in this role", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/events/{id}/participants")]
@@ -332,6 +333,7 @@ pub async fn get_participant(
     responses(
         (status = 200, description = "The updated participant", body = Participant, headers(("ETag" = String, description = "Entity tag"))),
         (status = 404, description = "No such participant in this event", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This company already takes part in this role", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The participant changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
-use crate::domain::Errors;
 use crate::domain::text::{self, Lines};
+use crate::domain::{Errors, Whole};
 use crate::events::types::{EventRow, check_window, required};
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_sessions;
@@ -76,8 +76,8 @@ pub struct CreateSession {
     /// A venue of this event (422 otherwise).
     pub venue_id: Option<Uuid>,
     #[serde(default)]
-    #[schema(minimum = 0, maximum = 1000)]
-    pub position: i32,
+    #[schema(value_type = i32, minimum = 0, maximum = 1000)]
+    pub position: Whole,
 }
 
 /// A JSON merge patch of a session.
@@ -102,7 +102,7 @@ pub struct UpdateSession {
     pub venue_id: Patch<Uuid>,
     #[serde(default)]
     #[schema(value_type = Option<i32>, nullable = false, required = false, minimum = 0, maximum = 1000)]
-    pub position: Patch<i32>,
+    pub position: Patch<Whole>,
 }
 
 pub struct Sessions;
@@ -145,7 +145,7 @@ impl Part for Sessions {
             starts_at: required(errors, "starts_at", u.starts_at, c.starts_at),
             ends_at: required(errors, "ends_at", u.ends_at, c.ends_at),
             venue_id: u.venue_id.apply_to(c.venue_id),
-            position: required(errors, "position", u.position, c.position),
+            position: required(errors, "position", u.position, Whole(c.position)),
         }
     }
 
@@ -177,7 +177,7 @@ impl Part for Sessions {
                 ),
             );
         }
-        if !(0..=1000).contains(&s.position) {
+        if !(0..=1000).contains(&s.position.0) {
             errors.add("position", "must be between 0 and 1000");
         }
         errors.finish()?;
@@ -189,7 +189,7 @@ impl Part for Sessions {
             description,
             starts_at: s.starts_at,
             ends_at: s.ends_at,
-            position: s.position,
+            position: s.position.0,
             created_at,
             updated_at: now,
         })

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
 use crate::domain::text::{self, Lines};
 use crate::domain::timezone::{self, TimeZoneName};
-use crate::domain::{Country, CountryCode, Errors};
+use crate::domain::{Country, CountryCode, Errors, Whole};
 use crate::events::types::{EventRow, required};
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_venues;
@@ -82,10 +82,10 @@ pub struct CreateVenue {
     pub country: String,
     #[schema(value_type = TimeZoneName)]
     pub timezone: String,
-    #[schema(minimum = 0, maximum = 1000000)]
-    pub capacity: Option<i32>,
-    #[schema(minimum = 0, maximum = 1000000)]
-    pub attendance: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
+    pub capacity: Option<Whole>,
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
+    pub attendance: Option<Whole>,
 }
 
 /// A JSON merge patch of a venue; `name`, `city`, `country` and `timezone` cannot be cleared.
@@ -110,14 +110,14 @@ pub struct UpdateVenue {
     pub timezone: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
-    pub capacity: Patch<i32>,
+    pub capacity: Patch<Whole>,
     #[serde(default)]
     #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
-    pub attendance: Patch<i32>,
+    pub attendance: Patch<Whole>,
 }
 
-fn head_count(errors: &mut Errors, field: &str, value: Option<i32>) -> Option<i32> {
-    match value {
+fn head_count(errors: &mut Errors, field: &str, value: Option<Whole>) -> Option<i32> {
+    match value.map(|w| w.0) {
         Some(n) if !(0..=1_000_000).contains(&n) => {
             errors.add(field, "must be between 0 and 1000000");
             None
@@ -162,8 +162,8 @@ impl Part for Venues {
             city: required(errors, "city", u.city, c.city),
             country: required(errors, "country", u.country, c.country),
             timezone: required(errors, "timezone", u.timezone, c.timezone),
-            capacity: u.capacity.apply_to(c.capacity),
-            attendance: u.attendance.apply_to(c.attendance),
+            capacity: u.capacity.apply_to(c.capacity.map(Whole)),
+            attendance: u.attendance.apply_to(c.attendance.map(Whole)),
         }
     }
 
