@@ -258,3 +258,91 @@ fn parse_filter(
         q: parse_q(params.q.as_deref())?,
     })
 }
+
+/// List the events of a company
+///
+/// The events where the company takes part (in any role), with the filters, sorting and
+/// `expand` of `GET /api/v1/events`.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "listCompanyEvents",
+    params(("id" = Uuid, Path, description = "Company id"), crate::events::types::EventListParams),
+    responses(
+        (status = 200, description = "One page of events", body = Page<crate::events::types::EventView>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+        (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/companies/{id}/events")]
+pub async fn list_company_events(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    id: PathId,
+    params: Query<crate::events::types::EventListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("company", id.0))?;
+    let scope = crate::events::types::EventFilter {
+        company_id: Some(id.0),
+        ..Default::default()
+    };
+    crate::events::handlers::event_page(&req, &mut conn, &catalog, params.0, scope).await
+}
+
+/// List the speakers of a company
+///
+/// The speakers affiliated with the company.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "listCompanySpeakers",
+    params(("id" = Uuid, Path, description = "Company id"), crate::speakers::types::CompanySpeakerParams),
+    responses(
+        (status = 200, description = "One page of speakers", body = Page<crate::speakers::Speaker>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+        (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/companies/{id}/speakers")]
+pub async fn list_company_speakers(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: PathId,
+    params: Query<crate::speakers::types::CompanySpeakerParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("company", id.0))?;
+    crate::speakers::handlers::speaker_page(&req, &mut conn, params.0.for_company(id.0)).await
+}
+
+/// List the cooperation offers of a company
+///
+/// By default the published, unexpired ones; `status` selects others.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "listCompanyCooperationOffers",
+    params(("id" = Uuid, Path, description = "Company id"), crate::offers::types::CompanyOfferParams),
+    responses(
+        (status = 200, description = "One page of offers", body = Page<crate::offers::Offer>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+        (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/companies/{id}/cooperation-offers")]
+pub async fn list_company_offers(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    id: PathId,
+    params: Query<crate::offers::types::CompanyOfferParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("company", id.0))?;
+    crate::offers::handlers::offer_page(&req, &mut conn, &catalog, params.0.for_company(id.0)).await
+}

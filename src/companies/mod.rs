@@ -13,5 +13,8 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::create_company)
         .service(handlers::get_company)
         .service(handlers::update_company)
-        .service(handlers::delete_company);
+        .service(handlers::delete_company)
+        .service(handlers::list_company_events)
+        .service(handlers::list_company_speakers)
+        .service(handlers::list_company_offers);
 }

@@ -211,7 +211,19 @@ pub async fn list_events(
     catalog: web::Data<SectorCatalog>,
     params: Query<EventListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = params.0;
+    let mut conn = pool.get().await?;
+    event_page(&req, &mut conn, &catalog, params.0, EventFilter::default()).await
+}
+
+/// One page of events for a list request; `scope` carries the filters the path implies
+/// (a speaker's or a company's events).
+pub async fn event_page(
+    req: &HttpRequest,
+    conn: &mut AsyncPgConnection,
+    catalog: &SectorCatalog,
+    p: EventListParams,
+    scope: EventFilter,
+) -> Result<HttpResponse, ApiError> {
     let limit = parse_limit(p.limit.as_deref())?;
     let expand = Expand::parse(p.expand.as_deref())?;
     let sort: EventSort = p
@@ -263,9 +275,9 @@ pub async fn list_events(
             .map(|s| catalog.parse_param("sector", s))
             .transpose()?,
         q: parse_q(p.q.as_deref())?,
+        ..scope
     };
-    let mut conn = pool.get().await?;
-    let mut rows = store::list(&mut conn, &filter, sort, after, limit).await?;
+    let mut rows = store::list(conn, &filter, sort, after, limit).await?;
     let next = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
         rows.last().map(|r| Cursor {
@@ -274,12 +286,12 @@ pub async fn list_events(
             id: r.id,
         })
     });
-    let items = expand_events(&mut conn, rows, expand).await?;
+    let items = expand_events(conn, rows, expand).await?;
     let page = Page {
         items,
         next_cursor: next.flatten().map(|c| c.encode()),
     };
-    Ok(page.respond(&req))
+    Ok(page.respond(req))
 }
 
 fn parse_time(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::types::{EventFilter, EventRow, EventSort};
 use crate::domain::text::{like_contains, like_escape};
-use crate::schema::{cooperation_offers, event_sessions, event_venues, events};
+use crate::schema::{
+    cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
+};
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
     diesel::insert_into(events::table)
@@ -106,6 +108,24 @@ pub async fn list(
 ) -> QueryResult<Vec<EventRow>> {
     use events::dsl as e;
     let mut query = events::table.select(EventRow::as_select()).into_boxed();
+    if let Some(speaker_id) = filter.speaker_id {
+        query = query.filter(
+            e::id.eq_any(
+                event_speakers::table
+                    .filter(event_speakers::speaker_id.eq(speaker_id))
+                    .select(event_speakers::event_id),
+            ),
+        );
+    }
+    if let Some(company_id) = filter.company_id {
+        query = query.filter(
+            e::id.eq_any(
+                event_participants::table
+                    .filter(event_participants::company_id.eq(company_id))
+                    .select(event_participants::event_id),
+            ),
+        );
+    }
     if let Some(from) = filter.from {
         query = query.filter(e::ends_at.ge(from));
     }

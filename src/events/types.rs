@@ -479,6 +479,10 @@ pub struct EventListParams {
 
 #[derive(Debug, Default)]
 pub struct EventFilter {
+    /// Only events where this speaker appears.
+    pub speaker_id: Option<Uuid>,
+    /// Only events where this company takes part.
+    pub company_id: Option<Uuid>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub kind: Option<EventKind>,

@@ -208,7 +208,17 @@ pub async fn list_offers(
     catalog: web::Data<SectorCatalog>,
     params: Query<OfferListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = params.0;
+    let mut conn = pool.get().await?;
+    offer_page(&req, &mut conn, &catalog, params.0).await
+}
+
+/// One page of offers for a list request.
+pub async fn offer_page(
+    req: &HttpRequest,
+    conn: &mut diesel_async::AsyncPgConnection,
+    catalog: &SectorCatalog,
+    p: OfferListParams,
+) -> Result<HttpResponse, ApiError> {
     let limit = parse_limit(p.limit.as_deref())?;
     let sort: OfferSort = p
         .sort
@@ -253,8 +263,7 @@ pub async fn list_offers(
         q: parse_q(p.q.as_deref())?,
     };
     let today = today();
-    let mut conn = pool.get().await?;
-    let rows = store::list(&mut conn, &filter, sort, after, limit, today).await?;
+    let rows = store::list(conn, &filter, sort, after, limit, today).await?;
     let page = Page::from_rows(
         rows,
         limit,
@@ -265,5 +274,5 @@ pub async fn list_offers(
         },
         |row| row.into_offer(today),
     );
-    Ok(page.respond(&req))
+    Ok(page.respond(req))
 }

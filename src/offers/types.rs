@@ -576,3 +576,34 @@ pub struct OfferFilter {
     pub event_id: Option<Uuid>,
     pub q: Option<String>,
 }
+
+/// Query parameters of `GET /api/v1/companies/{id}/cooperation-offers`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompanyOfferParams {
+    /// Default: published and not expired.
+    #[param(value_type = Option<StatusFilter>, inline)]
+    pub status: Option<String>,
+    #[param(value_type = Option<OfferSort>, inline)]
+    pub sort: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+impl CompanyOfferParams {
+    pub fn for_company(self, company_id: Uuid) -> OfferListParams {
+        OfferListParams {
+            company_id: Some(company_id.to_string()),
+            status: self.status,
+            sort: self.sort,
+            limit: self.limit,
+            cursor: self.cursor,
+            ..OfferListParams::default()
+        }
+    }
+}

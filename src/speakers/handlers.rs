@@ -197,7 +197,16 @@ pub async fn list_speakers(
     pool: web::Data<DbPool>,
     params: Query<SpeakerListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = params.0;
+    let mut conn = pool.get().await?;
+    speaker_page(&req, &mut conn, params.0).await
+}
+
+/// One page of speakers for a list request.
+pub async fn speaker_page(
+    req: &HttpRequest,
+    conn: &mut diesel_async::AsyncPgConnection,
+    params: SpeakerListParams,
+) -> Result<HttpResponse, ApiError> {
     let listing = NameListing::parse(
         params.limit.as_deref(),
         params.sort.as_deref(),
@@ -208,13 +217,45 @@ pub async fn list_speakers(
         country: parse_country("country", params.country.as_deref())?,
         q: parse_q(params.q.as_deref())?,
     };
-    let mut conn = pool.get().await?;
-    let rows = store::list(&mut conn, &filter, &listing).await?;
+    let rows = store::list(conn, &filter, &listing).await?;
     let page = Page::from_rows(
         rows,
         listing.limit,
         |row| listing.cursor(&row.sort_name, row.created_at, row.id),
         Speaker::from,
     );
-    Ok(page.respond(&req))
+    Ok(page.respond(req))
+}
+
+/// List the events of a speaker
+///
+/// The events where the speaker appears, with the filters, sorting and `expand` of
+/// `GET /api/v1/events`.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "listSpeakerEvents",
+    params(("id" = Uuid, Path, description = "Speaker id"), crate::events::types::EventListParams),
+    responses(
+        (status = 200, description = "One page of events", body = Page<crate::events::types::EventView>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+        (status = 404, description = "No speaker has this id", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/speakers/{id}/events")]
+pub async fn list_speaker_events(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<crate::sectors::SectorCatalog>,
+    id: PathId,
+    params: Query<crate::events::types::EventListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    store::find(&mut conn, id.0)
+        .await
+        .map_err(ApiError::missing("speaker", id.0))?;
+    let scope = crate::events::types::EventFilter {
+        speaker_id: Some(id.0),
+        ..Default::default()
+    };
+    crate::events::handlers::event_page(&req, &mut conn, &catalog, params.0, scope).await
 }

@@ -13,5 +13,6 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::create_speaker)
         .service(handlers::get_speaker)
         .service(handlers::update_speaker)
-        .service(handlers::delete_speaker);
+        .service(handlers::delete_speaker)
+        .service(handlers::list_speaker_events);
 }

@@ -336,3 +336,34 @@ pub struct SpeakerFilter {
     pub country: Option<String>,
     pub q: Option<String>,
 }
+
+/// Query parameters of `GET /api/v1/companies/{id}/speakers`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompanySpeakerParams {
+    /// Free text matched against the full and native names.
+    #[param(value_type = Option<String>, max_length = 200)]
+    pub q: Option<String>,
+    #[param(value_type = Option<NameSort>, inline)]
+    pub sort: Option<String>,
+    /// Page size, 1 to 100.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+}
+
+impl CompanySpeakerParams {
+    pub fn for_company(self, company_id: Uuid) -> SpeakerListParams {
+        SpeakerListParams {
+            company_id: Some(company_id.to_string()),
+            q: self.q,
+            sort: self.sort,
+            limit: self.limit,
+            cursor: self.cursor,
+            ..SpeakerListParams::default()
+        }
+    }
+}

@@ -378,3 +378,94 @@ async fn an_event_cited_by_an_offer_cannot_be_deleted() {
     );
     assert_eq!(app.count("events").await, 1);
 }
+
+#[tokio::test]
+async fn reverse_views_lead_from_people_and_companies_to_events_speakers_and_offers() {
+    let app = spawn_app().await;
+    let (event, _, speaker, cci) = seed(&app).await;
+    let other = post(&app, "/api/v1/events", teleconference()).await;
+    let ev = |v: Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let speaker_events: Value = app
+        .get(&format!(
+            "/api/v1/speakers/{}/events?expand=speakers",
+            id(&speaker)
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ev(speaker_events.clone()), [id(&event)]);
+    assert_eq!(
+        speaker_events["items"][0]["speakers"][0]["speaker"]["full_name"],
+        "Arnaud Trousset"
+    );
+    let company_events: Value = app
+        .get(&format!("/api/v1/companies/{}/events", id(&cci)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ev(company_events), [id(&event)]);
+    assert!(!id(&other).is_empty());
+
+    post(
+        &app,
+        "/api/v1/speakers",
+        json!({"full_name": "Lidia Soutormina", "company_id": id(&cci)}),
+    )
+    .await;
+    let speakers: Value = app
+        .get(&format!("/api/v1/companies/{}/speakers", id(&cci)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(speakers["items"][0]["full_name"], "Lidia Soutormina");
+    assert_eq!(speakers["items"].as_array().unwrap().len(), 1);
+
+    post(&app, "/api/v1/cooperation-offers", json!({
+        "company_id": id(&cci), "kind": "business_offer", "cooperation_types": ["commercial_agreement"],
+        "title": "Market entry support in Russia", "status": "published"
+    })).await;
+    post(&app, "/api/v1/cooperation-offers", json!({
+        "company_id": id(&cci), "kind": "business_offer", "cooperation_types": ["commercial_agreement"],
+        "title": "A draft", "status": "draft"
+    })).await;
+    let offers: Value = app
+        .get(&format!(
+            "/api/v1/companies/{}/cooperation-offers",
+            id(&cci)
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(offers["items"].as_array().unwrap().len(), 1);
+    let drafts: Value = app
+        .get(&format!(
+            "/api/v1/companies/{}/cooperation-offers?status=draft",
+            id(&cci)
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafts["items"][0]["title"], "A draft");
+
+    let missing = "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d";
+    for path in [
+        format!("/api/v1/speakers/{missing}/events"),
+        format!("/api/v1/companies/{missing}/events"),
+        format!("/api/v1/companies/{missing}/speakers"),
+        format!("/api/v1/companies/{missing}/cooperation-offers"),
+    ] {
+        assert_problem(app.get(&path).await, 404).await;
+    }
+}
