@@ -21,7 +21,15 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy, Subcommand)]
 pub enum Command {
     /// Serve the API (the default).
-    Serve,
+    Serve {
+        /// Load the demo dataset (the Moscow–Paris teleconference) when the database has no
+        /// event yet.
+        #[arg(long, env = "DEMO")]
+        demo: bool,
+    },
+    /// Load the demo dataset (the Moscow–Paris teleconference) and exit; running it again
+    /// creates nothing new.
+    SeedDemo,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Print the OpenAPI document and exit (no database needed).

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         .parse_filters(&cli.settings.log_level)
         .format_timestamp_millis()
         .init();
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
     if let Command::Openapi = command {
         print!("{}", startup::openapi_json());
         return ExitCode::SUCCESS;
@@ -28,7 +28,9 @@ fn main() -> ExitCode {
                 .await
                 .map(|n| log::info!("applied {n} migration(s)"))
                 .map_err(|e| e.to_string()),
-            _ => serve(&cli.settings, &url).await,
+            Command::SeedDemo => seed_demo(&url).await,
+            Command::Serve { demo } => serve(&cli.settings, &url, demo).await,
+            Command::Openapi => Ok(()),
         };
         if let Some(cluster) = cluster {
             cluster.stop();
@@ -72,10 +74,36 @@ async fn open_database(
     Ok((Some(cluster), url))
 }
 
-async fn serve(settings: &Settings, url: &str) -> Result<(), String> {
+async fn seed_demo(url: &str) -> Result<(), String> {
+    let (pool, catalog) = startup::prepare_database(url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    let seeded = coopapi::demo::seed(&mut conn, &catalog)
+        .await
+        .map_err(|e| e.to_string())?;
+    log::info!("demo dataset loaded: {} new row(s)", seeded.rows);
+    Ok(())
+}
+
+async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String> {
     let (pool, catalog) = startup::prepare_database(url, settings.pool_size)
         .await
         .map_err(|e| e.to_string())?;
+    if demo {
+        let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+        if coopapi::demo::is_empty(&mut conn)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            let seeded = coopapi::demo::seed(&mut conn, &catalog)
+                .await
+                .map_err(|e| e.to_string())?;
+            log::info!("demo dataset loaded: {} new row(s)", seeded.rows);
+        } else {
+            log::info!("--demo: the database already holds events; nothing seeded");
+        }
+    }
     let listener = TcpListener::bind((settings.bind.as_str(), settings.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.bind, settings.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
