@@ -478,6 +478,18 @@ const AGENDA: &[Block] = &[
     ),
 ];
 
+/// (key, organisation key, kind, cooperation types, title, summary, sectors, target countries)
+type Pitch = (
+    &'static str,
+    &'static str,
+    OfferKind,
+    Vec<CooperationType>,
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+    Vec<&'static str>,
+);
+
 const STARTUPS: &[&str] = &[
     "interact-software",
     "cargo-tech",
@@ -648,7 +660,7 @@ pub async fn seed(
             rows += diesel::insert_into(event_participants::table).values(&participant).on_conflict_do_nothing().execute(conn).await?;
         }
 
-        let offers: [(&str, &str, OfferKind, Vec<CooperationType>, &str, &str, Vec<&str>, Vec<&str>); 4] = [
+        let offers: [Pitch; 4] = [
             ("exoatlet", "exoatlet", OfferKind::TechnologyOffer, vec![CooperationType::Distribution, CooperationType::Licensing], "Exosquelette médical ExoAtlet : distributeurs et centres de rééducation recherchés en France", "Exosquelette médical pour la réadaptation des patients souffrant de troubles locomoteurs des membres inférieurs.", vec!["medtech", "healthcare"], vec!["FR"]),
             ("interact", "interact-software", OfferKind::BusinessOffer, vec![CooperationType::CommercialAgreement, CooperationType::TechnicalCooperation], "Interact Software : réduire les coûts informatiques des villes et entreprises russes", "Jusqu'à 25 % des ressources informatiques libérées pour d'autres projets d'investissement.", vec!["it", "smart-city"], vec!["RU"]),
             ("skolkovo-cluster", "skolkovo-medical-cluster", OfferKind::BusinessRequest, vec![CooperationType::JointVenture, CooperationType::ResearchCooperation], "Cluster médical de Skolkovo : entreprises de biotechnologies et de médecine IT recherchées", "Le cluster, qui compte déjà de nombreuses sociétés étrangères, souhaite attirer des entreprises du secteur des biotechnologies et de la médecine IT.", vec!["biotech", "healthcare", "it"], vec!["FR"]),
