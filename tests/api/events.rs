@@ -469,3 +469,62 @@ async fn reverse_views_lead_from_people_and_companies_to_events_speakers_and_off
         assert_problem(app.get(&path).await, 404).await;
     }
 }
+
+#[tokio::test]
+async fn parts_keep_the_contract_conditional_requests_media_type_and_unknown_fields() {
+    let app = spawn_app().await;
+    let (event, session, _, _) = seed(&app).await;
+    let path = format!("/api/v1/events/{}/sessions/{}", id(&event), id(&session));
+    let etag = app.get(&path).await.headers()["etag"].clone();
+    let cached = app
+        .client
+        .get(app.url(&path))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cached.status(), 304);
+    let stale = app
+        .client
+        .patch(app.url(&path))
+        .header("content-type", "application/merge-patch+json")
+        .header("if-match", "\"0000000000000000\"")
+        .body(json!({"title": "Changed"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412).await;
+    let venues = format!("/api/v1/events/{}/venues", id(&event));
+    let text = app
+        .client
+        .post(app.url(&venues))
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(text, 415).await;
+    let problem = assert_problem(
+        app.post_json(&venues, &json!({"name": "Hall", "city": "Lyon", "country": "FR", "timezone": "Europe/Paris", "event_id": id(&event)})).await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["event_id"]);
+    assert_eq!(app.get(&path).await.json::<Value>().await.unwrap(), session);
+    assert_eq!(app.count("event_venues").await, 2);
+    let page: Value = app
+        .get(&format!("/api/v1/events/{}/venues?limit=1", id(&event)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let next: Value = app
+        .get(&format!("{venues}?limit=1&cursor={cursor}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["items"][0]["name"], "Aéro-Club de France");
+    assert!(next["next_cursor"].is_null());
+}
