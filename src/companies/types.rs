@@ -218,21 +218,11 @@ impl UpdateCompany {
     /// The full new state: the patch applied to the current company. Clearing a required
     /// field is recorded in `errors`.
     pub fn apply(self, current: Company, errors: &mut Errors) -> CreateCompany {
-        fn required<T>(errors: &mut Errors, field: &str, patch: Patch<T>, current: T) -> T {
-            match patch {
-                Patch::Keep => current,
-                Patch::Set(v) => v,
-                Patch::Clear => {
-                    errors.add(field, "is required and cannot be null");
-                    current
-                }
-            }
-        }
         CreateCompany {
-            name: required(errors, "name", self.name, current.name),
+            name: self.name.required(errors, "name", current.name),
             native_name: self.native_name.apply_to(current.native_name),
-            kind: required(errors, "kind", self.kind, current.kind),
-            country: required(errors, "country", self.country, current.country),
+            kind: self.kind.required(errors, "kind", current.kind),
+            country: self.country.required(errors, "country", current.country),
             city: self.city.apply_to(current.city),
             website: self.website.apply_to(current.website),
             description: self.description.apply_to(current.description),

@@ -233,28 +233,17 @@ pub struct UpdateEvent {
     pub sectors: Patch<Vec<String>>,
 }
 
-pub(crate) fn required<T>(errors: &mut Errors, field: &str, patch: Patch<T>, current: T) -> T {
-    match patch {
-        Patch::Keep => current,
-        Patch::Set(v) => v,
-        Patch::Clear => {
-            errors.add(field, "is required and cannot be null");
-            current
-        }
-    }
-}
-
 impl UpdateEvent {
     pub fn apply(self, c: EventRow, errors: &mut Errors) -> CreateEvent {
         CreateEvent {
-            title: required(errors, "title", self.title, c.title),
+            title: self.title.required(errors, "title", c.title),
             description: self.description.apply_to(c.description),
-            kind: required(errors, "kind", self.kind, c.kind),
-            format: required(errors, "format", self.format, c.format),
-            status: Some(required(errors, "status", self.status, c.status)),
-            starts_at: required(errors, "starts_at", self.starts_at, c.starts_at),
-            ends_at: required(errors, "ends_at", self.ends_at, c.ends_at),
-            timezone: required(errors, "timezone", self.timezone, c.timezone),
+            kind: self.kind.required(errors, "kind", c.kind),
+            format: self.format.required(errors, "format", c.format),
+            status: Some(self.status.required(errors, "status", c.status)),
+            starts_at: self.starts_at.required(errors, "starts_at", c.starts_at),
+            ends_at: self.ends_at.required(errors, "ends_at", c.ends_at),
+            timezone: self.timezone.required(errors, "timezone", c.timezone),
             languages: self
                 .languages
                 .apply_to(Some(c.languages))

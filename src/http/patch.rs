@@ -26,6 +26,19 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 }
 
 impl<T> Patch<T> {
+    /// Applies the patch to a required field: `null` cannot clear it, which is recorded in
+    /// `errors` against `field` (the current value is kept so parsing can go on).
+    pub fn required(self, errors: &mut crate::domain::Errors, field: &str, current: T) -> T {
+        match self {
+            Patch::Keep => current,
+            Patch::Set(v) => v,
+            Patch::Clear => {
+                errors.add(field, "is required and cannot be null");
+                current
+            }
+        }
+    }
+
     /// Applies the patch to an optional field.
     pub fn apply_to(self, current: Option<T>) -> Option<T> {
         match self {

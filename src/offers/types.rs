@@ -284,20 +284,9 @@ pub struct UpdateOffer {
     pub event_id: Patch<Uuid>,
 }
 
-fn required<T>(errors: &mut Errors, field: &str, patch: Patch<T>, current: T) -> T {
-    match patch {
-        Patch::Keep => current,
-        Patch::Set(v) => v,
-        Patch::Clear => {
-            errors.add(field, "is required and cannot be null");
-            current
-        }
-    }
-}
-
 impl UpdateOffer {
     pub fn apply(self, current: &OfferRow, errors: &mut Errors) -> CreateOffer {
-        let status = required(errors, "status", self.status, current.status);
+        let status = self.status.required(errors, "status", current.status);
         if !current.status.can_move_to(status) {
             let from: &'static str = current.status.into();
             let to: &'static str = status.into();
@@ -311,14 +300,13 @@ impl UpdateOffer {
         let c = current.clone();
         CreateOffer {
             company_id: c.company_id,
-            kind: required(errors, "kind", self.kind, c.kind),
-            cooperation_types: required(
+            kind: self.kind.required(errors, "kind", c.kind),
+            cooperation_types: self.cooperation_types.required(
                 errors,
                 "cooperation_types",
-                self.cooperation_types,
                 c.cooperation_types,
             ),
-            title: required(errors, "title", self.title, c.title),
+            title: self.title.required(errors, "title", c.title),
             summary: self.summary.apply_to(c.summary),
             description: self.description.apply_to(c.description),
             sectors: self.sectors.apply_to(Some(c.sectors)).unwrap_or_default(),

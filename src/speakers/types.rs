@@ -179,16 +179,10 @@ pub struct UpdateSpeaker {
 impl UpdateSpeaker {
     /// The full new state: the patch applied to the stored speaker.
     pub fn apply(self, current: SpeakerRow, errors: &mut Errors) -> CreateSpeaker {
-        let full_name = match self.full_name {
-            Patch::Keep => current.full_name,
-            Patch::Set(v) => v,
-            Patch::Clear => {
-                errors.add("full_name", "is required and cannot be null");
-                current.full_name
-            }
-        };
         CreateSpeaker {
-            full_name,
+            full_name: self
+                .full_name
+                .required(errors, "full_name", current.full_name),
             native_name: self.native_name.apply_to(current.native_name),
             position: self.position.apply_to(current.position),
             company_id: self.company_id.apply_to(current.company_id),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
 use crate::domain::Errors;
-use crate::events::types::{EventRow, required};
+use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
 use crate::schema::{event_speakers, speakers};
 use crate::sectors::SectorCatalog;
@@ -133,9 +133,9 @@ impl Part for Appearances {
 
     fn apply(u: UpdateAppearance, c: &Appearance, errors: &mut Errors) -> CreateAppearance {
         CreateAppearance {
-            speaker_id: required(errors, "speaker_id", u.speaker_id, c.speaker_id),
+            speaker_id: u.speaker_id.required(errors, "speaker_id", c.speaker_id),
             session_id: u.session_id.apply_to(c.session_id),
-            role: required(errors, "role", u.role, c.role),
+            role: u.role.required(errors, "role", c.role),
         }
     }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
 use crate::domain::Errors;
-use crate::events::types::{EventRow, required};
+use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
 use crate::schema::{companies, event_participants};
 use crate::sectors::SectorCatalog;
@@ -125,8 +125,8 @@ impl Part for Participants {
 
     fn apply(u: UpdateParticipant, c: &Participant, errors: &mut Errors) -> CreateParticipant {
         CreateParticipant {
-            company_id: required(errors, "company_id", u.company_id, c.company_id),
-            role: required(errors, "role", u.role, c.role),
+            company_id: u.company_id.required(errors, "company_id", c.company_id),
+            role: u.role.required(errors, "role", c.role),
         }
     }
 

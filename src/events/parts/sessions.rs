@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
 use crate::domain::text::{self, Lines};
 use crate::domain::{Errors, Whole};
-use crate::events::types::{EventRow, check_window, required};
+use crate::events::types::{EventRow, check_window};
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_sessions;
 use crate::sectors::SectorCatalog;
@@ -140,12 +140,12 @@ impl Part for Sessions {
     fn apply(u: UpdateSession, c: &Session, errors: &mut Errors) -> CreateSession {
         let c = c.clone();
         CreateSession {
-            title: required(errors, "title", u.title, c.title),
+            title: u.title.required(errors, "title", c.title),
             description: u.description.apply_to(c.description),
-            starts_at: required(errors, "starts_at", u.starts_at, c.starts_at),
-            ends_at: required(errors, "ends_at", u.ends_at, c.ends_at),
+            starts_at: u.starts_at.required(errors, "starts_at", c.starts_at),
+            ends_at: u.ends_at.required(errors, "ends_at", c.ends_at),
             venue_id: u.venue_id.apply_to(c.venue_id),
-            position: required(errors, "position", u.position, Whole(c.position)),
+            position: u.position.required(errors, "position", Whole(c.position)),
         }
     }
 

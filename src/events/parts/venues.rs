@@ -13,7 +13,7 @@ use super::{Catalog, Part, PartListParams, PartPath, Pool};
 use crate::domain::text::{self, Lines};
 use crate::domain::timezone::{self, TimeZoneName};
 use crate::domain::{Country, CountryCode, Errors, Whole};
-use crate::events::types::{EventRow, required};
+use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_venues;
 use crate::sectors::SectorCatalog;
@@ -157,11 +157,11 @@ impl Part for Venues {
     fn apply(u: UpdateVenue, c: &Venue, errors: &mut Errors) -> CreateVenue {
         let c = c.clone();
         CreateVenue {
-            name: required(errors, "name", u.name, c.name),
+            name: u.name.required(errors, "name", c.name),
             address: u.address.apply_to(c.address),
-            city: required(errors, "city", u.city, c.city),
-            country: required(errors, "country", u.country, c.country),
-            timezone: required(errors, "timezone", u.timezone, c.timezone),
+            city: u.city.required(errors, "city", c.city),
+            country: u.country.required(errors, "country", c.country),
+            timezone: u.timezone.required(errors, "timezone", c.timezone),
             capacity: u.capacity.apply_to(c.capacity.map(Whole)),
             attendance: u.attendance.apply_to(c.attendance.map(Whole)),
         }
