@@ -160,34 +160,7 @@ impl Part for Appearances {
         })
     }
 
-    fn insert<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Appearance,
-    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
-        diesel::insert_into(event_speakers::table)
-            .values(row)
-            .returning(Appearance::as_returning())
-            .get_result(conn)
-    }
-
-    fn find<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_id: Uuid,
-        id: Uuid,
-        lock: bool,
-    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
-        let query = event_speakers::table
-            .filter(event_speakers::id.eq(id))
-            .filter(event_speakers::event_id.eq(event_id))
-            .select(Appearance::as_select());
-        async move {
-            if lock {
-                query.for_update().first(conn).await
-            } else {
-                query.first(conn).await
-            }
-        }
-    }
+    part_queries!(event_speakers, Appearance, created_at);
 
     fn update<'a>(
         conn: &'a mut AsyncPgConnection,
@@ -203,38 +176,6 @@ impl Part for Appearances {
             ))
             .returning(Appearance::as_returning())
             .get_result(conn)
-    }
-
-    fn delete<'a>(
-        conn: &'a mut AsyncPgConnection,
-        id: Uuid,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
-        diesel::delete(event_speakers::table.find(id)).execute(conn)
-    }
-
-    fn list<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_ids: Vec<Uuid>,
-        after: Option<(DateTime<Utc>, Uuid)>,
-        limit: Option<i64>,
-    ) -> impl Future<Output = QueryResult<Vec<Appearance>>> + Send + 'a {
-        use event_speakers::dsl as a;
-        let mut query = event_speakers::table
-            .filter(a::event_id.eq_any(event_ids))
-            .select(Appearance::as_select())
-            .order((a::created_at.asc(), a::id.asc()))
-            .into_boxed();
-        if let Some((at, id)) = after {
-            query = query.filter(
-                a::created_at
-                    .gt(at)
-                    .or(a::created_at.eq(at).and(a::id.gt(id))),
-            );
-        }
-        if let Some(limit) = limit {
-            query = query.limit(limit + 1);
-        }
-        query.load(conn)
     }
 }
 

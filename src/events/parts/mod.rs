@@ -4,6 +4,72 @@
 //! (404 for a part of another event, ETags, If-Match, merge patch, keyset lists) are written
 //! once here.
 
+/// The queries every part shares over its table: insert, find within its event (optionally
+/// locked), delete, and the keyset list ordered by `$key` then id.
+macro_rules! part_queries {
+    ($table:ident, $row:ty, $key:ident) => {
+        fn insert<'a>(
+            conn: &'a mut AsyncPgConnection,
+            row: &'a $row,
+        ) -> impl Future<Output = QueryResult<$row>> + Send + 'a {
+            diesel::insert_into($table::table)
+                .values(row)
+                .returning(<$row>::as_returning())
+                .get_result(conn)
+        }
+
+        fn find<'a>(
+            conn: &'a mut AsyncPgConnection,
+            event_id: Uuid,
+            id: Uuid,
+            lock: bool,
+        ) -> impl Future<Output = QueryResult<$row>> + Send + 'a {
+            let query = $table::table
+                .filter($table::id.eq(id))
+                .filter($table::event_id.eq(event_id))
+                .select(<$row>::as_select());
+            async move {
+                if lock {
+                    query.for_update().first(conn).await
+                } else {
+                    query.first(conn).await
+                }
+            }
+        }
+
+        fn delete<'a>(
+            conn: &'a mut AsyncPgConnection,
+            id: Uuid,
+        ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
+            diesel::delete($table::table.find(id)).execute(conn)
+        }
+
+        fn list<'a>(
+            conn: &'a mut AsyncPgConnection,
+            event_ids: Vec<Uuid>,
+            after: Option<(DateTime<Utc>, Uuid)>,
+            limit: Option<i64>,
+        ) -> impl Future<Output = QueryResult<Vec<$row>>> + Send + 'a {
+            let mut query = $table::table
+                .filter($table::event_id.eq_any(event_ids))
+                .select(<$row>::as_select())
+                .order(($table::$key.asc(), $table::id.asc()))
+                .into_boxed();
+            if let Some((at, id)) = after {
+                query = query.filter(
+                    $table::$key
+                        .gt(at)
+                        .or($table::$key.eq(at).and($table::id.gt(id))),
+                );
+            }
+            if let Some(limit) = limit {
+                query = query.limit(limit + 1);
+            }
+            query.load(conn)
+        }
+    };
+}
+
 pub mod appearances;
 pub mod participants;
 pub mod sessions;

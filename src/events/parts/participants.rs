@@ -150,34 +150,7 @@ impl Part for Participants {
         })
     }
 
-    fn insert<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Participant,
-    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
-        diesel::insert_into(event_participants::table)
-            .values(row)
-            .returning(Participant::as_returning())
-            .get_result(conn)
-    }
-
-    fn find<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_id: Uuid,
-        id: Uuid,
-        lock: bool,
-    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
-        let query = event_participants::table
-            .filter(event_participants::id.eq(id))
-            .filter(event_participants::event_id.eq(event_id))
-            .select(Participant::as_select());
-        async move {
-            if lock {
-                query.for_update().first(conn).await
-            } else {
-                query.first(conn).await
-            }
-        }
-    }
+    part_queries!(event_participants, Participant, created_at);
 
     fn update<'a>(
         conn: &'a mut AsyncPgConnection,
@@ -192,38 +165,6 @@ impl Part for Participants {
             ))
             .returning(Participant::as_returning())
             .get_result(conn)
-    }
-
-    fn delete<'a>(
-        conn: &'a mut AsyncPgConnection,
-        id: Uuid,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
-        diesel::delete(event_participants::table.find(id)).execute(conn)
-    }
-
-    fn list<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_ids: Vec<Uuid>,
-        after: Option<(DateTime<Utc>, Uuid)>,
-        limit: Option<i64>,
-    ) -> impl Future<Output = QueryResult<Vec<Participant>>> + Send + 'a {
-        use event_participants::dsl as a;
-        let mut query = event_participants::table
-            .filter(a::event_id.eq_any(event_ids))
-            .select(Participant::as_select())
-            .order((a::created_at.asc(), a::id.asc()))
-            .into_boxed();
-        if let Some((at, id)) = after {
-            query = query.filter(
-                a::created_at
-                    .gt(at)
-                    .or(a::created_at.eq(at).and(a::id.gt(id))),
-            );
-        }
-        if let Some(limit) = limit {
-            query = query.limit(limit + 1);
-        }
-        query.load(conn)
     }
 }
 

@@ -195,34 +195,7 @@ impl Part for Sessions {
         })
     }
 
-    fn insert<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Session,
-    ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
-        diesel::insert_into(event_sessions::table)
-            .values(row)
-            .returning(Session::as_returning())
-            .get_result(conn)
-    }
-
-    fn find<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_id: Uuid,
-        id: Uuid,
-        lock: bool,
-    ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
-        let query = event_sessions::table
-            .filter(event_sessions::id.eq(id))
-            .filter(event_sessions::event_id.eq(event_id))
-            .select(Session::as_select());
-        async move {
-            if lock {
-                query.for_update().first(conn).await
-            } else {
-                query.first(conn).await
-            }
-        }
-    }
+    part_queries!(event_sessions, Session, starts_at);
 
     fn update<'a>(
         conn: &'a mut AsyncPgConnection,
@@ -241,38 +214,6 @@ impl Part for Sessions {
             ))
             .returning(Session::as_returning())
             .get_result(conn)
-    }
-
-    fn delete<'a>(
-        conn: &'a mut AsyncPgConnection,
-        id: Uuid,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
-        diesel::delete(event_sessions::table.find(id)).execute(conn)
-    }
-
-    fn list<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_ids: Vec<Uuid>,
-        after: Option<(DateTime<Utc>, Uuid)>,
-        limit: Option<i64>,
-    ) -> impl Future<Output = QueryResult<Vec<Session>>> + Send + 'a {
-        use event_sessions::dsl as s;
-        let mut query = event_sessions::table
-            .filter(s::event_id.eq_any(event_ids))
-            .select(Session::as_select())
-            .order((s::starts_at.asc(), s::id.asc()))
-            .into_boxed();
-        if let Some((at, id)) = after {
-            query = query.filter(
-                s::starts_at
-                    .gt(at)
-                    .or(s::starts_at.eq(at).and(s::id.gt(id))),
-            );
-        }
-        if let Some(limit) = limit {
-            query = query.limit(limit + 1);
-        }
-        query.load(conn)
     }
 }
 

@@ -205,34 +205,7 @@ impl Part for Venues {
         })
     }
 
-    fn insert<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Venue,
-    ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
-        diesel::insert_into(event_venues::table)
-            .values(row)
-            .returning(Venue::as_returning())
-            .get_result(conn)
-    }
-
-    fn find<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_id: Uuid,
-        id: Uuid,
-        lock: bool,
-    ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
-        let query = event_venues::table
-            .filter(event_venues::id.eq(id))
-            .filter(event_venues::event_id.eq(event_id))
-            .select(Venue::as_select());
-        async move {
-            if lock {
-                query.for_update().first(conn).await
-            } else {
-                query.first(conn).await
-            }
-        }
-    }
+    part_queries!(event_venues, Venue, created_at);
 
     fn update<'a>(
         conn: &'a mut AsyncPgConnection,
@@ -252,38 +225,6 @@ impl Part for Venues {
             ))
             .returning(Venue::as_returning())
             .get_result(conn)
-    }
-
-    fn delete<'a>(
-        conn: &'a mut AsyncPgConnection,
-        id: Uuid,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
-        diesel::delete(event_venues::table.find(id)).execute(conn)
-    }
-
-    fn list<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_ids: Vec<Uuid>,
-        after: Option<(DateTime<Utc>, Uuid)>,
-        limit: Option<i64>,
-    ) -> impl Future<Output = QueryResult<Vec<Venue>>> + Send + 'a {
-        use event_venues::dsl as v;
-        let mut query = event_venues::table
-            .filter(v::event_id.eq_any(event_ids))
-            .select(Venue::as_select())
-            .order((v::created_at.asc(), v::id.asc()))
-            .into_boxed();
-        if let Some((at, id)) = after {
-            query = query.filter(
-                v::created_at
-                    .gt(at)
-                    .or(v::created_at.eq(at).and(v::id.gt(id))),
-            );
-        }
-        if let Some(limit) = limit {
-            query = query.limit(limit + 1);
-        }
-        query.load(conn)
     }
 }
 
