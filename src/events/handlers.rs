@@ -14,7 +14,7 @@ use super::types::*;
 use crate::db::DbPool;
 use crate::domain::{Errors, parse_enum};
 use crate::http::listing::{parse_country, parse_q};
-use crate::http::pagination::parse_limit;
+use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
     ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -233,13 +233,7 @@ pub async fn event_page(
         .transpose()?
         .unwrap_or_default();
     let sort_name: &'static str = sort.into();
-    let after = match p.cursor.as_deref() {
-        Some(raw) => {
-            let cursor = Cursor::decode(raw, sort_name)?;
-            Some((cursor.key_time()?, cursor.id))
-        }
-        None => None,
-    };
+    let after = after_time(p.cursor.as_deref(), sort_name)?;
     let filter = EventFilter {
         from: parse_time("from", p.from.as_deref())?,
         to: parse_time("to", p.to.as_deref())?,
@@ -280,11 +274,8 @@ pub async fn event_page(
     let mut rows = store::list(conn, &filter, sort, after, limit).await?;
     let next = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
-        rows.last().map(|r| Cursor {
-            s: sort_name.to_string(),
-            k: r.starts_at.timestamp_micros().into(),
-            id: r.id,
-        })
+        rows.last()
+            .map(|r| Cursor::at_time(sort_name, r.starts_at, r.id))
     });
     let items = expand_events(conn, rows, expand).await?;
     let page = Page {

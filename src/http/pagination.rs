@@ -82,6 +82,29 @@ impl Cursor {
     }
 }
 
+impl Cursor {
+    /// A cursor for lists keyed by a timestamp (and the id as tie-breaker).
+    pub fn at_time(sort: &str, at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid) -> Self {
+        Cursor {
+            s: sort.to_string(),
+            k: at.timestamp_micros().into(),
+            id,
+        }
+    }
+}
+
+/// Decodes the optional `cursor` of a timestamp-keyed list sorted by `sort`.
+pub fn after_time(
+    raw: Option<&str>,
+    sort: &str,
+) -> Result<Option<(chrono::DateTime<chrono::Utc>, uuid::Uuid)>, ApiError> {
+    raw.map(|raw| {
+        let cursor = Cursor::decode(raw, sort)?;
+        Ok((cursor.key_time()?, cursor.id))
+    })
+    .transpose()
+}
+
 fn forged() -> ApiError {
     ApiError::bad_parameter("cursor", "is not a cursor this list issued")
 }

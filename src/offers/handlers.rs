@@ -11,7 +11,7 @@ use super::types::*;
 use crate::db::DbPool;
 use crate::domain::{Errors, parse_enum};
 use crate::http::listing::{parse_country, parse_id, parse_q};
-use crate::http::pagination::parse_limit;
+use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
     ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -227,13 +227,7 @@ pub async fn offer_page(
         .transpose()?
         .unwrap_or_default();
     let sort_name: &'static str = sort.into();
-    let after = match p.cursor.as_deref() {
-        Some(raw) => {
-            let cursor = Cursor::decode(raw, sort_name)?;
-            Some((cursor.key_time()?, cursor.id))
-        }
-        None => None,
-    };
+    let after = after_time(p.cursor.as_deref(), sort_name)?;
     let filter = OfferFilter {
         company_id: parse_id("company_id", p.company_id.as_deref())?,
         company_country: parse_country("company_country", p.company_country.as_deref())?,
@@ -267,11 +261,7 @@ pub async fn offer_page(
     let page = Page::from_rows(
         rows,
         limit,
-        |row| Cursor {
-            s: sort_name.to_string(),
-            k: row.created_at.timestamp_micros().into(),
-            id: row.id,
-        },
+        |row| Cursor::at_time(sort_name, row.created_at, row.id),
         |row| row.into_offer(today),
     );
     Ok(page.respond(req))

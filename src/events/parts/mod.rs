@@ -95,7 +95,7 @@ use super::store as events;
 use super::types::EventRow;
 use crate::db::DbPool;
 use crate::domain::Errors;
-use crate::http::pagination::parse_limit;
+use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
 use crate::sectors::SectorCatalog;
 
@@ -315,13 +315,7 @@ pub async fn list<P: Part>(
     params: PartListParams,
 ) -> Result<HttpResponse, ApiError> {
     let limit = parse_limit(params.limit.as_deref())?;
-    let after = match params.cursor.as_deref() {
-        Some(raw) => {
-            let cursor = Cursor::decode(raw, P::COLLECTION)?;
-            Some((cursor.key_time()?, cursor.id))
-        }
-        None => None,
-    };
+    let after = after_time(params.cursor.as_deref(), P::COLLECTION)?;
     let mut conn = pool.get().await?;
     events::find(&mut conn, event_id)
         .await
@@ -330,11 +324,7 @@ pub async fn list<P: Part>(
     let page = Page::from_rows(
         rows,
         limit,
-        |row| Cursor {
-            s: P::COLLECTION.to_string(),
-            k: P::list_key(row).timestamp_micros().into(),
-            id: P::id(row),
-        },
+        |row| Cursor::at_time(P::COLLECTION, P::list_key(row), P::id(row)),
         P::view,
     );
     Ok(page.respond(req))
