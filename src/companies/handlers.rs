@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::store;
 use super::types::*;
 use crate::db::DbPool;
-use crate::domain::{Errors, parse_enum};
+use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{NameListing, parse_country, parse_q};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
@@ -249,11 +249,7 @@ fn parse_filter(
         .transpose()?;
     Ok(CompanyFilter {
         country: parse_country("country", params.country.as_deref())?,
-        kind: params
-            .kind
-            .as_deref()
-            .map(|raw| parse_enum("kind", raw))
-            .transpose()?,
+        kind: parse_enum_param("kind", params.kind.as_deref())?,
         sector,
         q: parse_q(params.q.as_deref())?,
     })

@@ -86,6 +86,14 @@ macro_rules! text_enum_sql {
     };
 }
 
+/// Parses an optional enum query parameter (absent → `None`).
+pub fn parse_enum_param<T: std::str::FromStr + strum::VariantNames>(
+    field: &str,
+    raw: Option<&str>,
+) -> Result<Option<T>, ApiError> {
+    raw.map(|raw| parse_enum(field, raw)).transpose()
+}
+
 /// Parses an enum from a query parameter, naming the allowed values when it does not fit.
 pub fn parse_enum<T: std::str::FromStr + strum::VariantNames>(
     field: &str,

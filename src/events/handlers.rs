@@ -12,7 +12,7 @@ use super::parts::{self, Part};
 use super::store;
 use super::types::*;
 use crate::db::DbPool;
-use crate::domain::{Errors, parse_enum};
+use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{parse_country, parse_q};
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
@@ -226,32 +226,15 @@ pub async fn event_page(
 ) -> Result<HttpResponse, ApiError> {
     let limit = parse_limit(p.limit.as_deref())?;
     let expand = Expand::parse(p.expand.as_deref())?;
-    let sort: EventSort = p
-        .sort
-        .as_deref()
-        .map(|s| parse_enum("sort", s))
-        .transpose()?
-        .unwrap_or_default();
+    let sort: EventSort = parse_enum_param("sort", p.sort.as_deref())?.unwrap_or_default();
     let sort_name: &'static str = sort.into();
     let after = after_time(p.cursor.as_deref(), sort_name)?;
     let filter = EventFilter {
         from: parse_time("from", p.from.as_deref())?,
         to: parse_time("to", p.to.as_deref())?,
-        kind: p
-            .kind
-            .as_deref()
-            .map(|k| parse_enum("kind", k))
-            .transpose()?,
-        format: p
-            .format
-            .as_deref()
-            .map(|f| parse_enum("format", f))
-            .transpose()?,
-        status: p
-            .status
-            .as_deref()
-            .map(|s| parse_enum("status", s))
-            .transpose()?,
+        kind: parse_enum_param("kind", p.kind.as_deref())?,
+        format: parse_enum_param("format", p.format.as_deref())?,
+        status: parse_enum_param("status", p.status.as_deref())?,
         country: parse_country("country", p.country.as_deref())?,
         city: match p.city.as_deref() {
             Some(c) if c.chars().count() > 100 => {

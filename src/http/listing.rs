@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::pagination::{Cursor, parse_limit};
 use super::problem::ApiError;
-use crate::domain::parse_enum;
+use crate::domain::parse_enum_param;
 
 /// Sort orders of lists of named resources; `-` means descending.
 #[derive(
@@ -76,10 +76,7 @@ impl NameListing {
         cursor: Option<&str>,
     ) -> Result<Self, ApiError> {
         let limit = parse_limit(limit)?;
-        let sort: NameSort = match sort {
-            Some(raw) => parse_enum("sort", raw)?,
-            None => NameSort::default(),
-        };
+        let sort: NameSort = parse_enum_param("sort", sort)?.unwrap_or_default();
         let after = match cursor {
             None => Position::Start,
             Some(raw) => {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::store;
 use super::types::*;
 use crate::db::DbPool;
-use crate::domain::{Errors, parse_enum};
+use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{parse_country, parse_id, parse_q};
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
@@ -220,39 +220,21 @@ pub async fn offer_page(
     p: OfferListParams,
 ) -> Result<HttpResponse, ApiError> {
     let limit = parse_limit(p.limit.as_deref())?;
-    let sort: OfferSort = p
-        .sort
-        .as_deref()
-        .map(|s| parse_enum("sort", s))
-        .transpose()?
-        .unwrap_or_default();
+    let sort: OfferSort = parse_enum_param("sort", p.sort.as_deref())?.unwrap_or_default();
     let sort_name: &'static str = sort.into();
     let after = after_time(p.cursor.as_deref(), sort_name)?;
     let filter = OfferFilter {
         company_id: parse_id("company_id", p.company_id.as_deref())?,
         company_country: parse_country("company_country", p.company_country.as_deref())?,
-        kind: p
-            .kind
-            .as_deref()
-            .map(|k| parse_enum("kind", k))
-            .transpose()?,
-        cooperation_type: p
-            .cooperation_type
-            .as_deref()
-            .map(|t| parse_enum("cooperation_type", t))
-            .transpose()?,
+        kind: parse_enum_param("kind", p.kind.as_deref())?,
+        cooperation_type: parse_enum_param("cooperation_type", p.cooperation_type.as_deref())?,
         sector: p
             .sector
             .as_deref()
             .map(|s| catalog.parse_param("sector", s))
             .transpose()?,
         target_country: parse_country("target_country", p.target_country.as_deref())?,
-        status: p
-            .status
-            .as_deref()
-            .map(|s| parse_enum("status", s))
-            .transpose()?
-            .unwrap_or_default(),
+        status: parse_enum_param("status", p.status.as_deref())?.unwrap_or_default(),
         event_id: parse_id("event_id", p.event_id.as_deref())?,
         q: parse_q(p.q.as_deref())?,
     };
