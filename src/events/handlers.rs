@@ -311,38 +311,43 @@ pub async fn expand_events(
     expand: Expand,
 ) -> Result<Vec<EventView>, ApiError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut venues = if expand.venues {
-        group(
-            parts::venues::Venues::list(conn, ids.clone(), None, None).await?,
-            |v| v.event_id,
-        )
-    } else {
-        HashMap::new()
-    };
-    let mut sessions = if expand.sessions {
-        group(
-            parts::sessions::Sessions::list(conn, ids.clone(), None, None).await?,
-            |s| s.event_id,
-        )
-    } else {
-        HashMap::new()
-    };
-    let mut speakers = if expand.speakers {
-        group(
-            parts::appearances::with_speakers(conn, ids.clone()).await?,
-            |a| a.appearance.event_id,
-        )
-    } else {
-        HashMap::new()
-    };
-    let mut participants = if expand.participants {
-        group(
-            parts::participants::with_companies(conn, ids.clone()).await?,
-            |p| p.participant.event_id,
-        )
-    } else {
-        HashMap::new()
-    };
+    // The part queries are independent: polled together they are pipelined on the one
+    // connection (sent back to back, answered in order) instead of waiting for each other.
+    let conn: &AsyncPgConnection = conn;
+    let (venues, sessions, speakers, participants) = tokio::try_join!(
+        async {
+            if expand.venues {
+                parts::venues::Venues::list(conn, ids.clone(), None, None).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if expand.sessions {
+                parts::sessions::Sessions::list(conn, ids.clone(), None, None).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if expand.speakers {
+                parts::appearances::with_speakers(conn, ids.clone()).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if expand.participants {
+                parts::participants::with_companies(conn, ids.clone()).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
+    let mut venues = group(venues, |v| v.event_id);
+    let mut sessions = group(sessions, |s| s.event_id);
+    let mut speakers = group(speakers, |a| a.appearance.event_id);
+    let mut participants = group(participants, |p| p.participant.event_id);
     Ok(rows
         .into_iter()
         .map(|row| {

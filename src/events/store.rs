@@ -161,16 +161,12 @@ pub async fn list(
     }
     query = match (sort, after) {
         (_, None) => query,
-        (EventSort::StartsAt, Some((at, id))) => query.filter(
-            e::starts_at
-                .gt(at)
-                .or(e::starts_at.eq(at).and(e::id.gt(id))),
-        ),
-        (EventSort::StartsAtDesc, Some((at, id))) => query.filter(
-            e::starts_at
-                .lt(at)
-                .or(e::starts_at.eq(at).and(e::id.lt(id))),
-        ),
+        (EventSort::StartsAt, Some((at, id))) => {
+            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, asc))
+        }
+        (EventSort::StartsAtDesc, Some((at, id))) => {
+            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, desc))
+        }
     };
     query = match sort {
         EventSort::StartsAt => query.order((e::starts_at.asc(), e::id.asc())),

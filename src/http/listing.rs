@@ -117,21 +117,17 @@ macro_rules! apply_name_listing {
         let mut query = $query;
         query = match listing.after.clone() {
             Position::Start => query,
-            Position::Name(key, id) if descending => query.filter(
-                $sort_name
-                    .lt(key.clone())
-                    .or($sort_name.eq(key).and($id.lt(id))),
-            ),
-            Position::Name(key, id) => query.filter(
-                $sort_name
-                    .gt(key.clone())
-                    .or($sort_name.eq(key).and($id.gt(id))),
-            ),
+            Position::Name(key, id) if descending => {
+                query.filter($crate::keyset_after!($sort_name, $id, key, id, desc))
+            }
+            Position::Name(key, id) => {
+                query.filter($crate::keyset_after!($sort_name, $id, key, id, asc))
+            }
             Position::CreatedAt(key, id) if descending => {
-                query.filter($created_at.lt(key).or($created_at.eq(key).and($id.lt(id))))
+                query.filter($crate::keyset_after!($created_at, $id, key, id, desc))
             }
             Position::CreatedAt(key, id) => {
-                query.filter($created_at.gt(key).or($created_at.eq(key).and($id.gt(id))))
+                query.filter($crate::keyset_after!($created_at, $id, key, id, asc))
             }
         };
         query = match listing.sort {

@@ -181,16 +181,18 @@ impl Part for Appearances {
 
 /// The appearances of the events with their speakers, in one joined query.
 pub async fn with_speakers(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_ids: Vec<Uuid>,
 ) -> QueryResult<Vec<AppearanceView>> {
-    let rows: Vec<(Appearance, SpeakerSummary)> = event_speakers::table
+    let query = event_speakers::table
         .inner_join(speakers::table)
-        .filter(event_speakers::event_id.eq_any(event_ids))
         .select((Appearance::as_select(), SpeakerSummary::as_select()))
         .order((event_speakers::created_at.asc(), event_speakers::id.asc()))
-        .load(conn)
-        .await?;
+        .into_boxed();
+    let rows: Vec<(Appearance, SpeakerSummary)> =
+        crate::of_events!(query, event_speakers::event_id, event_ids)
+            .load(&mut conn)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|(appearance, speaker)| AppearanceView {

@@ -170,19 +170,21 @@ impl Part for Participants {
 
 /// The participations in the events with their companies, in one joined query.
 pub async fn with_companies(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     event_ids: Vec<Uuid>,
 ) -> QueryResult<Vec<ParticipantView>> {
-    let rows: Vec<(Participant, CompanySummary)> = event_participants::table
+    let query = event_participants::table
         .inner_join(companies::table)
-        .filter(event_participants::event_id.eq_any(event_ids))
         .select((Participant::as_select(), CompanySummary::as_select()))
         .order((
             event_participants::created_at.asc(),
             event_participants::id.asc(),
         ))
-        .load(conn)
-        .await?;
+        .into_boxed();
+    let rows: Vec<(Participant, CompanySummary)> =
+        crate::of_events!(query, event_participants::event_id, event_ids)
+            .load(&mut conn)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|(participant, company)| ParticipantView {
