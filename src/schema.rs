@@ -20,6 +20,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    cooperation_offer_markets (sector, target_country, created_at, offer_id) {
+        sector -> Text,
+        target_country -> Text,
+        created_at -> Timestamptz,
+        offer_id -> Uuid,
+        valid_until -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     cooperation_offers (id) {
         id -> Uuid,
         company_id -> Uuid,
@@ -153,6 +163,7 @@ diesel::joinable!(speakers -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
+    cooperation_offer_markets,
     cooperation_offers,
     event_participants,
     event_sessions,

@@ -8,14 +8,41 @@ use uuid::Uuid;
 
 use super::types::{OfferFilter, OfferRow, OfferSort, OfferStatus, StatusFilter};
 use crate::domain::text::like_contains;
-use crate::schema::{companies, cooperation_offers};
+use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
+
+/// The insert of one offer, column by column: diesel's derived `Insertable` marks every
+/// statement it builds as not reusable (any field could be `DEFAULT`), so `.values(row)`
+/// was parsed and planned by PostgreSQL on every create.
+macro_rules! insert_offer {
+    ($row:expr) => {{
+        use cooperation_offers::dsl as o;
+        let row: &OfferRow = $row;
+        diesel::insert_into(cooperation_offers::table)
+            .values((
+                o::id.eq(row.id),
+                o::company_id.eq(row.company_id),
+                o::kind.eq(row.kind),
+                o::cooperation_types.eq(&row.cooperation_types),
+                o::title.eq(&row.title),
+                o::summary.eq(&row.summary),
+                o::description.eq(&row.description),
+                o::sectors.eq(&row.sectors),
+                o::target_countries.eq(&row.target_countries),
+                o::language.eq(&row.language),
+                o::status.eq(row.status),
+                o::published_at.eq(row.published_at),
+                o::valid_until.eq(row.valid_until),
+                o::event_id.eq(row.event_id),
+                o::search_text.eq(&row.search_text),
+                o::created_at.eq(row.created_at),
+                o::updated_at.eq(row.updated_at),
+            ))
+            .returning(OfferRow::as_returning())
+    }};
+}
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
-    diesel::insert_into(cooperation_offers::table)
-        .values(row)
-        .returning(OfferRow::as_returning())
-        .get_result(conn)
-        .await
+    insert_offer!(row).get_result(conn).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRow> {
@@ -65,7 +92,89 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
         .await
 }
 
+/// The list filters, on any boxed query that has the offers table in its FROM clause. With
+/// `markets`, the query reads `cooperation_offer_markets`, which already holds only listed
+/// offers of the sector and target country: repeating those conditions on the offers would
+/// make the planner think the join yields almost nothing and pick a plan that reads every
+/// match.
+macro_rules! offer_filters {
+    ($query:expr, $filter:expr, $today:expr, markets: $markets:expr) => {{
+        use cooperation_offers::dsl as o;
+        let (filter, today): (&OfferFilter, NaiveDate) = ($filter, $today);
+        let mut query = $query;
+        if let Some(company_id) = filter.company_id {
+            query = query.filter(o::company_id.eq(company_id));
+        }
+        if let Some(country) = &filter.company_country {
+            query = query.filter(
+                o::company_id.eq_any(
+                    companies::table
+                        .filter(companies::country.eq(country.clone()))
+                        .select(companies::id),
+                ),
+            );
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(o::kind.eq(kind));
+        }
+        if let Some(t) = filter.cooperation_type {
+            query = query.filter(o::cooperation_types.contains(vec![t]));
+        }
+        if let (false, Some(sector)) = ($markets, &filter.sector) {
+            query = query.filter(o::sectors.contains(vec![sector.clone()]));
+        }
+        if let (false, Some(country)) = ($markets, &filter.target_country) {
+            query = query.filter(o::target_countries.contains(vec![country.clone()]));
+        }
+        if let Some(event_id) = filter.event_id {
+            query = query.filter(o::event_id.eq(event_id));
+        }
+        if let Some(q) = &filter.q {
+            query = query.filter(o::search_text.like(like_contains(q)));
+        }
+        let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
+        match filter.status {
+            StatusFilter::Published if $markets => query,
+            StatusFilter::Published => query
+                .filter(o::status.eq(OfferStatus::Published))
+                .filter(not_expired),
+            StatusFilter::Expired => query
+                .filter(o::status.eq(OfferStatus::Published))
+                .filter(o::valid_until.lt(today)),
+            StatusFilter::Draft => query.filter(o::status.eq(OfferStatus::Draft)),
+            StatusFilter::Closed => query.filter(o::status.eq(OfferStatus::Closed)),
+            StatusFilter::Any => query,
+        }
+    }};
+}
+
+/// Keyset position and order by (`$created_at`, `$id`), then the page size.
+macro_rules! offer_page {
+    ($query:expr, $sort:expr, $after:expr, $limit:expr, $created_at:expr, $id:expr) => {{
+        let mut query = $query;
+        query = match ($sort, $after) {
+            (_, None) => query,
+            (OfferSort::CreatedAtDesc, Some((at, id))) => {
+                query.filter(crate::keyset_after!($created_at, $id, at, id, desc))
+            }
+            (OfferSort::CreatedAt, Some((at, id))) => {
+                query.filter(crate::keyset_after!($created_at, $id, at, id, asc))
+            }
+        };
+        query = match $sort {
+            OfferSort::CreatedAtDesc => query.order(($created_at.desc(), $id.desc())),
+            OfferSort::CreatedAt => query.order(($created_at.asc(), $id.asc())),
+        };
+        query.limit($limit + 1)
+    }};
+}
+
 /// One page of offers, `limit + 1` rows, newest or oldest first.
+///
+/// Listed offers of one sector for one target country (the marketplace's main question) are
+/// read through `cooperation_offer_markets`, whose index yields them in order (through the
+/// `cooperation_offers_in_market` function when no other filter applies, see its migration);
+/// every other combination of filters reads the offers table.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &OfferFilter,
@@ -74,68 +183,124 @@ pub async fn list(
     limit: i64,
     today: NaiveDate,
 ) -> QueryResult<Vec<OfferRow>> {
+    use cooperation_offer_markets::dsl as m;
     use cooperation_offers::dsl as o;
-    let mut query = cooperation_offers::table
-        .select(OfferRow::as_select())
-        .into_boxed();
-    if let Some(company_id) = filter.company_id {
-        query = query.filter(o::company_id.eq(company_id));
+    match (&filter.sector, &filter.target_country, filter.status) {
+        (Some(sector), Some(country), StatusFilter::Published) if filter.only_market() => {
+            let (after_at, after_id) = after.unzip();
+            InMarket {
+                sector: sector.clone(),
+                country: country.clone(),
+                today,
+                descending: sort == OfferSort::CreatedAtDesc,
+                after_at,
+                after_id,
+                limit: i32::try_from(limit + 1).unwrap_or(i32::MAX),
+            }
+            .load(conn)
+            .await
+        }
+        (Some(sector), Some(country), StatusFilter::Published) => {
+            let query = cooperation_offers::table
+                .inner_join(cooperation_offer_markets::table.on(m::offer_id.eq(o::id)))
+                .select(OfferRow::as_select())
+                .filter(m::sector.eq(sector.clone()))
+                .filter(m::target_country.eq(country.clone()))
+                .filter(m::valid_until.is_null().or(m::valid_until.ge(today)))
+                .into_boxed();
+            let query = offer_filters!(query, filter, today, markets: true);
+            offer_page!(query, sort, after, limit, m::created_at, m::offer_id)
+                .load(conn)
+                .await
+        }
+        _ => {
+            let query = cooperation_offers::table
+                .select(OfferRow::as_select())
+                .into_boxed();
+            let query = offer_filters!(query, filter, today, markets: false);
+            offer_page!(query, sort, after, limit, o::created_at, o::id)
+                .load(conn)
+                .await
+        }
     }
-    if let Some(country) = &filter.company_country {
-        query = query.filter(
-            o::company_id.eq_any(
-                companies::table
-                    .filter(companies::country.eq(country.clone()))
-                    .select(companies::id),
-            ),
-        );
+}
+
+/// `SELECT * FROM cooperation_offers_in_market(...)` as a query diesel prepares once per
+/// connection (`sql_query` text is never cached, so every call would be parsed and planned).
+#[derive(Debug, Clone)]
+struct InMarket {
+    sector: String,
+    country: String,
+    today: NaiveDate,
+    descending: bool,
+    after_at: Option<DateTime<Utc>>,
+    after_id: Option<Uuid>,
+    limit: i32,
+}
+
+impl diesel::query_builder::QueryId for InMarket {
+    type QueryId = InMarket;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for InMarket {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InMarket {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamptz};
+        out.push_sql("SELECT * FROM cooperation_offers_in_market(");
+        out.push_bind_param::<Text, _>(&self.sector)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.country)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&self.today)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Bool, _>(&self.descending)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Timestamptz>, _>(&self.after_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&self.limit)?;
+        out.push_sql(")");
+        Ok(())
     }
-    if let Some(kind) = filter.kind {
-        query = query.filter(o::kind.eq(kind));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offers::types::{CooperationType, OfferKind};
+    use diesel::query_builder::QueryFragment;
+
+    #[test]
+    fn the_insert_is_prepared_once_per_connection() {
+        let now = Utc::now();
+        let row = OfferRow {
+            id: Uuid::now_v7(),
+            company_id: Uuid::now_v7(),
+            kind: OfferKind::TechnologyOffer,
+            cooperation_types: vec![CooperationType::Licensing],
+            title: "Exoskeletons".into(),
+            summary: None,
+            description: None,
+            sectors: vec!["medtech".into()],
+            target_countries: vec!["FR".into()],
+            language: None,
+            status: OfferStatus::Published,
+            published_at: Some(now),
+            valid_until: None,
+            event_id: None,
+            search_text: "exoskeletons".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let safe = insert_offer!(&row).is_safe_to_cache_prepared(&diesel::pg::Pg);
+        assert!(matches!(safe, Ok(true)), "{safe:?}");
     }
-    if let Some(t) = filter.cooperation_type {
-        query = query.filter(o::cooperation_types.contains(vec![t]));
-    }
-    if let Some(sector) = &filter.sector {
-        query = query.filter(o::sectors.contains(vec![sector.clone()]));
-    }
-    if let Some(country) = &filter.target_country {
-        query = query.filter(o::target_countries.contains(vec![country.clone()]));
-    }
-    if let Some(event_id) = filter.event_id {
-        query = query.filter(o::event_id.eq(event_id));
-    }
-    if let Some(q) = &filter.q {
-        query = query.filter(o::search_text.like(like_contains(q)));
-    }
-    let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
-    query = match filter.status {
-        StatusFilter::Published => query
-            .filter(o::status.eq(OfferStatus::Published))
-            .filter(not_expired),
-        StatusFilter::Expired => query
-            .filter(o::status.eq(OfferStatus::Published))
-            .filter(o::valid_until.lt(today)),
-        StatusFilter::Draft => query.filter(o::status.eq(OfferStatus::Draft)),
-        StatusFilter::Closed => query.filter(o::status.eq(OfferStatus::Closed)),
-        StatusFilter::Any => query,
-    };
-    query = match (sort, after) {
-        (_, None) => query,
-        (OfferSort::CreatedAtDesc, Some((at, id))) => query.filter(
-            o::created_at
-                .lt(at)
-                .or(o::created_at.eq(at).and(o::id.lt(id))),
-        ),
-        (OfferSort::CreatedAt, Some((at, id))) => query.filter(
-            o::created_at
-                .gt(at)
-                .or(o::created_at.eq(at).and(o::id.gt(id))),
-        ),
-    };
-    query = match sort {
-        OfferSort::CreatedAtDesc => query.order((o::created_at.desc(), o::id.desc())),
-        OfferSort::CreatedAt => query.order((o::created_at.asc(), o::id.asc())),
-    };
-    query.limit(limit + 1).load(conn).await
 }

@@ -129,7 +129,7 @@ pub struct Offer {
 }
 
 /// An offer as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = crate::schema::cooperation_offers)]
 pub struct OfferRow {
     pub id: Uuid,
@@ -563,6 +563,18 @@ pub struct OfferFilter {
     pub status: StatusFilter,
     pub event_id: Option<Uuid>,
     pub q: Option<String>,
+}
+
+impl OfferFilter {
+    /// True when nothing but a sector and a target country narrows the list.
+    pub fn only_market(&self) -> bool {
+        self.company_id.is_none()
+            && self.company_country.is_none()
+            && self.kind.is_none()
+            && self.cooperation_type.is_none()
+            && self.event_id.is_none()
+            && self.q.is_none()
+    }
 }
 
 /// Query parameters of `GET /api/v1/companies/{id}/cooperation-offers`.

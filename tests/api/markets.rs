@@ -1,0 +1,171 @@
+//! The market list (`?sector=..&target_country=..`), served from `cooperation_offer_markets`:
+//! it must follow every change of the offers it mirrors, and page like any other list.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+async fn company(app: &TestApp) -> String {
+    let response = app
+        .post_json(
+            "/api/v1/companies",
+            &json!({"name": "ExoAtlet", "kind": "startup", "country": "RU"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn offer(app: &TestApp, company_id: &str, title: &str, extra: Value) -> String {
+    let mut body = json!({
+        "company_id": company_id,
+        "kind": "technology_offer",
+        "cooperation_types": ["distribution"],
+        "title": title,
+        "sectors": ["medtech"],
+        "target_countries": ["FR"],
+        "status": "published"
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let response = app.post_json("/api/v1/cooperation-offers", &body).await;
+    assert_eq!(response.status(), 201, "create {title}");
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Every title of the list, following `next_cursor` page by page.
+async fn all_titles(app: &TestApp, query: &str) -> Vec<String> {
+    let mut titles = Vec::new();
+    let mut url = format!("/api/v1/cooperation-offers?{query}&limit=2");
+    loop {
+        let page: Value = app.get(&url).await.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        titles.extend(
+            items
+                .iter()
+                .map(|o| o["title"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => {
+                url = format!("/api/v1/cooperation-offers?{query}&limit=2&cursor={cursor}")
+            }
+            None => return titles,
+        }
+    }
+}
+
+async fn patch(app: &TestApp, id: &str, body: Value) {
+    let response = app
+        .patch_json(&format!("/api/v1/cooperation-offers/{id}"), &body)
+        .await;
+    assert_eq!(response.status(), 200, "patch {body}");
+}
+
+const MARKET: &str = "sector=medtech&target_country=FR";
+
+#[tokio::test]
+async fn the_market_list_pages_through_listed_offers_only_newest_first() {
+    let app = spawn_app().await;
+    let exoatlet = company(&app).await;
+    for title in ["one", "two", "three", "four", "five"] {
+        offer(&app, &exoatlet, title, json!({})).await;
+    }
+    offer(&app, &exoatlet, "draft", json!({"status": "draft"})).await;
+    offer(
+        &app,
+        &exoatlet,
+        "expired",
+        json!({"valid_until": "2020-01-31"}),
+    )
+    .await;
+    offer(
+        &app,
+        &exoatlet,
+        "germany",
+        json!({"target_countries": ["DE"]}),
+    )
+    .await;
+    offer(&app, &exoatlet, "pharma", json!({"sectors": ["pharma"]})).await;
+
+    assert_eq!(
+        all_titles(&app, MARKET).await,
+        ["five", "four", "three", "two", "one"]
+    );
+    assert_eq!(
+        all_titles(&app, &format!("{MARKET}&sort=created_at")).await,
+        ["one", "two", "three", "four", "five"]
+    );
+    // Another filter on top takes the general path; the answer must be the same.
+    assert_eq!(
+        all_titles(&app, &format!("{MARKET}&kind=technology_offer")).await,
+        ["five", "four", "three", "two", "one"]
+    );
+    assert_eq!(
+        all_titles(&app, &format!("{MARKET}&status=expired")).await,
+        ["expired"]
+    );
+}
+
+#[tokio::test]
+async fn the_market_list_follows_status_market_and_validity_changes_and_deletes() {
+    let app = spawn_app().await;
+    let exoatlet = company(&app).await;
+    let closed = offer(&app, &exoatlet, "closed later", json!({})).await;
+    let moved = offer(&app, &exoatlet, "moved to Germany", json!({})).await;
+    let draft = offer(
+        &app,
+        &exoatlet,
+        "published later",
+        json!({"status": "draft"}),
+    )
+    .await;
+    let deleted = offer(&app, &exoatlet, "deleted", json!({})).await;
+    let lapsed = offer(&app, &exoatlet, "lapsed", json!({})).await;
+    offer(
+        &app,
+        &exoatlet,
+        "kept",
+        json!({"sectors": ["medtech", "healthcare"]}),
+    )
+    .await;
+    assert_eq!(
+        all_titles(&app, MARKET).await,
+        [
+            "kept",
+            "lapsed",
+            "deleted",
+            "moved to Germany",
+            "closed later"
+        ]
+    );
+
+    patch(&app, &closed, json!({"status": "closed"})).await;
+    patch(&app, &moved, json!({"target_countries": ["DE", "IT"]})).await;
+    patch(&app, &draft, json!({"status": "published"})).await;
+    patch(&app, &lapsed, json!({"valid_until": "2021-06-30"})).await;
+    let response = app
+        .delete(&format!("/api/v1/cooperation-offers/{deleted}"))
+        .await;
+    assert_eq!(response.status(), 204);
+
+    assert_eq!(all_titles(&app, MARKET).await, ["kept", "published later"]);
+    assert_eq!(
+        all_titles(&app, "sector=medtech&target_country=IT").await,
+        ["moved to Germany"]
+    );
+    assert_eq!(
+        all_titles(&app, "sector=healthcare&target_country=FR").await,
+        ["kept"]
+    );
+    // One row per (sector, target country) pair of each published offer, and nothing else:
+    // kept (2 sectors), published later (1), moved (2 countries), lapsed (1, expired).
+    assert_eq!(app.count("cooperation_offer_markets").await, 6);
+}
