@@ -32,6 +32,9 @@ pub enum Command {
     SeedDemo,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Fill the database with a deterministic synthetic dataset for benchmarks and exit
+    /// (counts are targets: a second run with larger counts adds the difference).
+    Generate(crate::synthetic::Scale),
     /// Print the OpenAPI document and exit (no database needed).
     Openapi,
 }
@@ -60,7 +63,8 @@ pub struct Settings {
     /// OS user that runs the embedded PostgreSQL when the service runs as root.
     #[arg(long, env = "PG_USER", default_value = "postgres", global = true)]
     pub pg_user: String,
-    /// Database connections in the pool.
+    /// Database connections in all, split evenly between the HTTP workers (each has a pool
+    /// of its own).
     #[arg(long, env = "POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: usize,
     /// HTTP worker threads (default: one per core).

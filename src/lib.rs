@@ -19,3 +19,4 @@ pub mod schema;
 pub mod sectors;
 pub mod speakers;
 pub mod startup;
+pub mod synthetic;

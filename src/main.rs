@@ -1,4 +1,4 @@
-//! The `coopapi` binary: serve (default), migrate, openapi.
+//! The `coopapi` binary: serve (default), migrate, seed-demo, generate, openapi.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -29,6 +29,7 @@ fn main() -> ExitCode {
                 .map(|n| log::info!("applied {n} migration(s)"))
                 .map_err(|e| e.to_string()),
             Command::SeedDemo => seed_demo(&url).await,
+            Command::Generate(scale) => generate(&url, &scale).await,
             Command::Serve { demo } => serve(&cli.settings, &url, demo).await,
             Command::Openapi => Ok(()),
         };
@@ -86,6 +87,16 @@ async fn seed_demo(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+async fn generate(url: &str, scale: &coopapi::synthetic::Scale) -> Result<(), String> {
+    let (pool, _) = startup::prepare_database(url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    coopapi::synthetic::generate(&mut conn, scale)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String> {
     let (pool, catalog) = startup::prepare_database(url, settings.pool_size)
         .await
@@ -107,10 +118,12 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
     let listener = TcpListener::bind((settings.bind.as_str(), settings.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", settings.bind, settings.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let options = startup::ServerOptions {
-        workers: settings.workers,
-    };
-    let server = startup::run(listener, pool, catalog, &options).map_err(|e| e.to_string())?;
+    drop(pool);
+    let workers = settings.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    });
+    let pools = db::worker_pools(url, settings.pool_size, workers).map_err(|e| e.to_string())?;
+    let server = startup::run(listener, pools, catalog).map_err(|e| e.to_string())?;
     log::info!("serving on http://{address} (Swagger UI at http://{address}/docs/)");
     server.await.map_err(|e| e.to_string())
 }

@@ -2,6 +2,8 @@
 //! port 0 against their own database.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::dev::{ResourceDef, Server};
 use actix_web::http::header;
@@ -100,25 +102,35 @@ async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRespo
     }
 }
 
-pub struct ServerOptions {
-    pub workers: Option<usize>,
-}
-
-/// Starts serving on `listener`; the returned server runs until it is stopped or receives
-/// SIGINT/SIGTERM.
+/// Starts serving on `listener` with one HTTP worker per pool; the returned server runs
+/// until it is stopped or receives SIGINT/SIGTERM.
+///
+/// Each worker gets a pool of its own (see [`db::worker_pools`]): a connection is then always
+/// driven by the worker thread that uses it, instead of waking another worker's runtime on
+/// every query, which is worth about a fifth of the throughput of a primary-key read.
 pub fn run(
     listener: TcpListener,
-    pool: DbPool,
+    pools: Vec<DbPool>,
     catalog: SectorCatalog,
-    options: &ServerOptions,
 ) -> std::io::Result<Server> {
-    let pool = web::Data::new(pool);
+    if pools.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "at least one worker pool is needed",
+        ));
+    }
+    let workers = pools.len();
+    let pools: Vec<web::Data<DbPool>> = pools.into_iter().map(web::Data::new).collect();
+    // actix calls the factory once per worker (again if a worker is restarted), so handing
+    // the pools out round-robin gives each worker its own.
+    let next = Arc::new(AtomicUsize::new(0));
     let catalog = web::Data::new(catalog);
     let routes = web::Data::new(RouteTable::from_doc(&openapi_document()));
-    let mut server = HttpServer::new(move || {
+    let server = HttpServer::new(move || {
+        let pool = pools[next.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
         let (app, doc) = documented_app!(
             App::new()
-                .app_data(pool.clone())
+                .app_data(pool)
                 .app_data(catalog.clone())
                 .app_data(routes.clone())
         );
@@ -127,10 +139,8 @@ pub fn run(
             .default_service(web::to(unmatched))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
     })
+    .workers(workers)
     .listen(listener)?;
-    if let Some(workers) = options.workers {
-        server = server.workers(workers);
-    }
     Ok(server.run())
 }
 

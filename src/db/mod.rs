@@ -55,6 +55,13 @@ pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
         .map_err(|e| DbError::Pool(e.to_string()))
 }
 
+/// `total` connections split into one pool per HTTP worker (at least one connection each).
+pub fn worker_pools(url: &str, total: usize, workers: usize) -> Result<Vec<DbPool>, DbError> {
+    let workers = workers.max(1);
+    let each = total.div_ceil(workers).max(1);
+    (0..workers).map(|_| pool(url, each)).collect()
+}
+
 /// Applies pending migrations. Diesel's migration harness is synchronous, so it runs on a
 /// blocking thread through `AsyncConnectionWrapper` (diesel-async's own async harness panics
 /// under actix's single-threaded runtimes).

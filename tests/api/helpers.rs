@@ -145,8 +145,7 @@ fn serve(pool: db::DbPool, catalog: SectorCatalog) -> String {
         .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
-    let options = startup::ServerOptions { workers: Some(1) };
-    let server = startup::run(listener, pool, catalog, &options).expect("start the server");
+    let server = startup::run(listener, vec![pool], catalog).expect("start the server");
     tokio::spawn(server);
     format!("http://127.0.0.1:{port}")
 }
