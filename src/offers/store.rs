@@ -10,6 +10,31 @@ use super::types::{OfferFilter, OfferRow, OfferSort, OfferStatus, StatusFilter};
 use crate::domain::text::like_contains;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
 
+/// The columns an update may change (all but the id, the owner and the creation time), as
+/// `column = value` pairs for both the insert and the update.
+macro_rules! offer_changes {
+    ($row:expr) => {{
+        use cooperation_offers::dsl as o;
+        let row: &OfferRow = $row;
+        (
+            o::kind.eq(row.kind),
+            o::cooperation_types.eq(&row.cooperation_types),
+            o::title.eq(&row.title),
+            o::summary.eq(&row.summary),
+            o::description.eq(&row.description),
+            o::sectors.eq(&row.sectors),
+            o::target_countries.eq(&row.target_countries),
+            o::language.eq(&row.language),
+            o::status.eq(row.status),
+            o::published_at.eq(row.published_at),
+            o::valid_until.eq(row.valid_until),
+            o::event_id.eq(row.event_id),
+            o::search_text.eq(&row.search_text),
+            o::updated_at.eq(row.updated_at),
+        )
+    }};
+}
+
 /// The insert of one offer, column by column: diesel's derived `Insertable` marks every
 /// statement it builds as not reusable (any field could be `DEFAULT`), so `.values(row)`
 /// was parsed and planned by PostgreSQL on every create.
@@ -21,21 +46,8 @@ macro_rules! insert_offer {
             .values((
                 o::id.eq(row.id),
                 o::company_id.eq(row.company_id),
-                o::kind.eq(row.kind),
-                o::cooperation_types.eq(&row.cooperation_types),
-                o::title.eq(&row.title),
-                o::summary.eq(&row.summary),
-                o::description.eq(&row.description),
-                o::sectors.eq(&row.sectors),
-                o::target_countries.eq(&row.target_countries),
-                o::language.eq(&row.language),
-                o::status.eq(row.status),
-                o::published_at.eq(row.published_at),
-                o::valid_until.eq(row.valid_until),
-                o::event_id.eq(row.event_id),
-                o::search_text.eq(&row.search_text),
                 o::created_at.eq(row.created_at),
-                o::updated_at.eq(row.updated_at),
+                offer_changes!(row),
             ))
             .returning(OfferRow::as_returning())
     }};
@@ -63,24 +75,8 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
-    use cooperation_offers::dsl as o;
     diesel::update(cooperation_offers::table.find(row.id))
-        .set((
-            o::kind.eq(row.kind),
-            o::cooperation_types.eq(&row.cooperation_types),
-            o::title.eq(&row.title),
-            o::summary.eq(&row.summary),
-            o::description.eq(&row.description),
-            o::sectors.eq(&row.sectors),
-            o::target_countries.eq(&row.target_countries),
-            o::language.eq(&row.language),
-            o::status.eq(row.status),
-            o::published_at.eq(row.published_at),
-            o::valid_until.eq(row.valid_until),
-            o::event_id.eq(row.event_id),
-            o::search_text.eq(&row.search_text),
-            o::updated_at.eq(row.updated_at),
-        ))
+        .set(offer_changes!(row))
         .returning(OfferRow::as_returning())
         .get_result(conn)
         .await

@@ -172,6 +172,17 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// Creates a company through the API and returns its id.
+    pub async fn create_company(&self, name: &str, kind: &str, country: &str) -> String {
+        let body = serde_json::json!({"name": name, "kind": kind, "country": country});
+        let response = self.post_json("/api/v1/companies", &body).await;
+        assert_eq!(response.status(), 201, "create company {body}");
+        response.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(self.url(path))

@@ -6,17 +6,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, spawn_app};
 
 async fn company(app: &TestApp) -> String {
-    let response = app
-        .post_json(
-            "/api/v1/companies",
-            &json!({"name": "ExoAtlet", "kind": "startup", "country": "RU"}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    app.create_company("ExoAtlet", "startup", "RU").await
 }
 
 async fn offer(app: &TestApp, company_id: &str, title: &str, extra: Value) -> String {

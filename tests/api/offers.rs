@@ -3,17 +3,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
 
 async fn company(app: &TestApp, name: &str, country: &str) -> String {
-    let response = app
-        .post_json(
-            "/api/v1/companies",
-            &json!({"name": name, "kind": "startup", "country": country}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    app.create_company(name, "startup", country).await
 }
 
 fn exoskeleton(company_id: &str) -> Value {
