@@ -18,7 +18,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve the API (the default).
     Serve {
@@ -37,6 +37,33 @@ pub enum Command {
     Generate(crate::synthetic::Scale),
     /// Print the OpenAPI document and exit (no database needed).
     Openapi,
+    /// Manage API keys from the command line (the first admin key comes from here).
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key and print it once (on stdout, alone on its line); only its hash is kept.
+    Create {
+        /// What the key is for.
+        #[arg(long)]
+        name: String,
+        /// company, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// The company a `company` key acts for.
+        #[arg(long)]
+        company_id: Option<uuid::Uuid>,
+        /// When the key stops working (RFC 3339, e.g. 2027-06-30T00:00:00Z).
+        #[arg(long)]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Revoke a key by id (as listed by `GET /api/v1/api-keys`) or by prefix.
+    Revoke {
+        /// The key's id or its 12-digit prefix.
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -73,4 +100,63 @@ pub struct Settings {
     /// Log filter, in env_logger syntax (e.g. `info`, `coopapi=debug,actix_web=info`).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log_level: String,
+    #[command(flatten)]
+    pub access: AccessSettings,
+}
+
+/// Access control and abuse limits. Rate limits are kept in process: with several replicas
+/// each enforces its own, so a client may get up to N times the limit from N replicas.
+#[derive(Debug, Clone, Args)]
+pub struct AccessSettings {
+    /// Require an API key for reads too (private deployments); writes always need one.
+    #[arg(long, env = "REQUIRE_KEY_FOR_READS", global = true)]
+    pub require_key_for_reads: bool,
+    /// Seconds a looked-up key is trusted before it is read again, i.e. how long a key revoked
+    /// on another replica (or in the database) may still work here.
+    #[arg(long, env = "KEY_CACHE_TTL", default_value_t = AccessSettings::DEFAULT.key_cache_ttl, global = true)]
+    pub key_cache_ttl: u64,
+    /// Sustained requests per minute for each client address without a key (0: unlimited).
+    #[arg(long, env = "ANONYMOUS_RATE_LIMIT", default_value_t = AccessSettings::DEFAULT.anonymous_rate_limit, global = true)]
+    pub anonymous_rate_limit: u32,
+    /// Requests an address without a key may send at once before the sustained rate applies.
+    #[arg(long, env = "ANONYMOUS_BURST", default_value_t = AccessSettings::DEFAULT.anonymous_burst, global = true)]
+    pub anonymous_burst: u32,
+    /// Sustained requests per minute for each API key (0: unlimited).
+    #[arg(long, env = "KEY_RATE_LIMIT", default_value_t = AccessSettings::DEFAULT.key_rate_limit, global = true)]
+    pub key_rate_limit: u32,
+    /// Requests a key may send at once before the sustained rate applies.
+    #[arg(long, env = "KEY_BURST", default_value_t = AccessSettings::DEFAULT.key_burst, global = true)]
+    pub key_burst: u32,
+    /// Take the client address for rate limiting from the last `X-Forwarded-For` entry
+    /// (only behind a reverse proxy that sets it; otherwise clients could pick their address).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
+    /// Origins allowed to call the API from a browser (CORS), comma-separated, e.g.
+    /// `https://app.example.org`. Empty: CORS is off and browsers block cross-origin calls.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl AccessSettings {
+    pub const DEFAULT: Self = Self {
+        require_key_for_reads: false,
+        key_cache_ttl: 5,
+        anonymous_rate_limit: 300,
+        anonymous_burst: 60,
+        key_rate_limit: 3000,
+        key_burst: 300,
+        trust_forwarded_for: false,
+        cors_allowed_origins: Vec::new(),
+    };
+}
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }

@@ -5,6 +5,7 @@
 //! PostgreSQL), `http` holds the cross-cutting HTTP pieces, and each resource lives in its own
 //! folder with handlers, store and types.
 
+pub mod auth;
 pub mod companies;
 pub mod config;
 pub mod db;

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
-use coopapi::config::{Cli, Command, Settings};
+use coopapi::config::{ApiKeyCommand, Cli, Command, Settings};
 use coopapi::db::{self, embedded};
 use coopapi::startup;
 
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             Command::SeedDemo => seed_demo(&url).await,
             Command::Generate(scale) => generate(&url, &scale).await,
             Command::Serve { demo } => serve(&cli.settings, &url, demo).await,
+            Command::ApiKey(action) => api_key(&url, action).await,
             Command::Openapi => Ok(()),
         };
         if let Some(cluster) = cluster {
@@ -73,6 +74,54 @@ async fn open_database(
         .map_err(|e| e.to_string())?;
     let url = cluster.url(embedded::DATABASE);
     Ok((Some(cluster), url))
+}
+
+async fn api_key(url: &str, action: ApiKeyCommand) -> Result<(), String> {
+    let (pool, _) = startup::prepare_database(url, 1)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    match action {
+        ApiKeyCommand::Create {
+            name,
+            role,
+            company_id,
+            expires_at,
+        } => {
+            let role = role.parse().map_err(|_| {
+                format!("--role must be one of company, editor, admin (got `{role}`)")
+            })?;
+            let request = coopapi::auth::types::CreateApiKey {
+                name,
+                role,
+                company_id,
+                expires_at,
+            };
+            let (key, text) = coopapi::auth::issue(&mut conn, request)
+                .await
+                .map_err(|e| e.problem().detail)?;
+            log::info!(
+                "created {} key {} (prefix {}); it is printed once, below",
+                <&str>::from(key.role),
+                key.id,
+                key.prefix
+            );
+            println!("{text}");
+            Ok(())
+        }
+        ApiKeyCommand::Revoke { key } => {
+            let revoked = coopapi::auth::revoke_by_id_or_prefix(&mut conn, &key)
+                .await
+                .map_err(|e| e.to_string())?;
+            match revoked {
+                Some(id) => {
+                    log::info!("revoked key {id}");
+                    Ok(())
+                }
+                None => Err(format!("no key has the id or prefix `{key}`")),
+            }
+        }
+    }
 }
 
 async fn seed_demo(url: &str) -> Result<(), String> {
@@ -123,7 +172,8 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
     let pools = db::worker_pools(url, settings.pool_size, workers).map_err(|e| e.to_string())?;
-    let server = startup::run(listener, pools, catalog).map_err(|e| e.to_string())?;
+    let server =
+        startup::run(listener, pools, catalog, &settings.access).map_err(|e| e.to_string())?;
     log::info!("serving on http://{address} (Swagger UI at http://{address}/docs/)");
     server.await.map_err(|e| e.to_string())
 }

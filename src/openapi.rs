@@ -3,6 +3,7 @@
 
 use utoipa::OpenApi;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
 
 use crate::domain::CountryCode;
@@ -22,7 +23,14 @@ cooperation offers (what a company offers or looks for abroad).\n\n\
 Conventions: JSON with snake_case fields, RFC 3339 timestamps in UTC, ISO 3166-1 alpha-2 country codes, UUID ids. \
 Lists are keyset-paginated (`limit`, opaque `cursor`, `next_cursor` and a `Link` header). `PATCH` is JSON merge patch \
 (RFC 7396). Single resources carry an `ETag`: send it back in `If-None-Match` to get `304`, or in `If-Match` to make a \
-write fail with `412` if someone changed the resource in between. Every error is `application/problem+json` (RFC 9457).",
+write fail with `412` if someone changed the resource in between. Every error is `application/problem+json` (RFC 9457).\n\n\
+Access: reads of public content need no key (unless the deployment requires one); every write needs an API key, sent \
+as `Authorization: Bearer <key>` (in Swagger UI: **Authorize**). Keys have a role: `company` keys manage their own \
+company's profile, offers and speakers; `editor` keys all content; `admin` keys all content and the keys \
+(`/api/v1/api-keys`). Drafts and speakers' contact details are shown only to those allowed to see them; anything \
+else that is not public answers 404. Each key, and each client address without a key, has a rate limit: responses \
+carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`, and `429` comes with \
+`Retry-After`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     tags(
@@ -31,13 +39,39 @@ write fail with `412` if someone changed the resource in between. Every error is
         (name = "speakers", description = "People who speak at events; contact details are private"),
         (name = "cooperation-offers", description = "What companies offer or look for abroad: the marketplace"),
         (name = "sectors", description = "The controlled vocabulary of sector codes"),
+        (name = "api-keys", description = "API keys and their roles (admins only); a key is shown once, when it is created"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
     components(schemas(Problem, FieldError, CountryCode, SectorCode, LanguageCode, TimeZoneName)),
+    modifiers(&BearerScheme),
 )]
 pub struct ApiDoc;
 
 const PROBLEM_JSON: &str = crate::http::problem::PROBLEM_JSON;
+
+/// The name of the security scheme operations refer to.
+pub const BEARER: &str = "bearer";
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("coop_<prefix>_<secret>")
+                    .description(Some(
+                        "An API key issued by an admin (`POST /api/v1/api-keys`, or `coopapi api-key create` for the first one)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Shared error responses, referenced from every operation that can produce them.
 fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
@@ -48,6 +82,21 @@ fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
             false,
         ),
         ("PayloadTooLarge", "The body is larger than 1 MiB", false),
+        (
+            "Unauthorized",
+            "No API key where one is needed, or the key sent is malformed, unknown, revoked or expired (`WWW-Authenticate: Bearer`)",
+            false,
+        ),
+        (
+            "Forbidden",
+            "The key is valid but its role or company does not allow this operation on this resource",
+            false,
+        ),
+        (
+            "TooManyRequests",
+            "The rate limit of the key (or, without a key, of the client address) is used up; retry after `Retry-After` seconds",
+            true,
+        ),
         (
             "UnsupportedMediaType",
             "The body is not JSON (send `Content-Type: application/json`)",
@@ -132,6 +181,20 @@ fn add_shared_errors(operation: &mut Operation, is_api: bool) {
         ]);
     }
     if is_api {
+        // An operation that names the bearer scheme needs a key; the others take one
+        // optionally (it may show more, e.g. a company's own drafts).
+        let needs_key = operation.security.is_some();
+        if !needs_key {
+            operation.security = Some(vec![
+                SecurityRequirement::default(),
+                SecurityRequirement::new(BEARER, Vec::<String>::new()),
+            ]);
+        }
+        refs.push(("401", "Unauthorized"));
+        if needs_key {
+            refs.push(("403", "Forbidden"));
+        }
+        refs.push(("429", "TooManyRequests"));
         refs.push(("503", "ServiceUnavailable"));
     }
     refs.push(("500", "InternalServerError"));

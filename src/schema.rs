@@ -2,6 +2,21 @@
 // keep them in step with migrations/.
 
 diesel::table! {
+    api_keys (id) {
+        id -> Uuid,
+        prefix -> Text,
+        secret_hash -> Bytea,
+        name -> Text,
+        role -> Text,
+        company_id -> Nullable<Uuid>,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     companies (id) {
         id -> Uuid,
         name -> Text,
@@ -151,6 +166,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_keys -> companies (company_id));
 diesel::joinable!(cooperation_offers -> companies (company_id));
 diesel::joinable!(cooperation_offers -> events (event_id));
 diesel::joinable!(event_participants -> companies (company_id));
@@ -162,6 +178,7 @@ diesel::joinable!(event_venues -> events (event_id));
 diesel::joinable!(speakers -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
     companies,
     cooperation_offer_markets,
     cooperation_offers,

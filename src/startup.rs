@@ -5,19 +5,21 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use actix_web::dev::{ResourceDef, Server};
-use actix_web::http::header;
-use actix_web::middleware::Logger;
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::dev::Server;
+use actix_web::middleware::{Logger, from_fn};
+use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::AccessControl;
+use crate::config::AccessSettings;
 use crate::db::{self, DbPool};
-use crate::http::ApiError;
+use crate::http::routes::{RouteTable, unmatched};
+use crate::http::security::{self, CorsOrigins};
 use crate::sectors::SectorCatalog;
-use crate::{companies, events, health, offers, openapi, sectors, speakers};
+use crate::{auth, companies, events, health, offers, openapi, sectors, speakers};
 
 /// Everything under `/api/v1`.
 fn api_v1(config: &mut ServiceConfig) {
@@ -26,6 +28,7 @@ fn api_v1(config: &mut ServiceConfig) {
     speakers::configure(config);
     offers::configure(config);
     events::configure(config);
+    auth::configure(config);
 }
 
 /// Registers every documented route on a utoipa app and returns the finished spec beside it.
@@ -55,53 +58,6 @@ pub fn openapi_json() -> String {
     json
 }
 
-/// Path templates and their methods, so an unmatched request can be told apart: a known path
-/// with another method is 405 (with `Allow`), anything else 404.
-struct RouteTable(Vec<(ResourceDef, String)>);
-
-impl RouteTable {
-    fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
-        let routes = doc
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let methods: Vec<&str> = [
-                    ("GET", item.get.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                ]
-                .into_iter()
-                .filter_map(|(m, present)| present.then_some(m))
-                .collect();
-                (ResourceDef::new(path.as_str()), methods.join(", "))
-            })
-            .collect();
-        RouteTable(routes)
-    }
-}
-
-async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
-    use actix_web::ResponseError;
-    let allowed = routes
-        .0
-        .iter()
-        .find(|(def, _)| def.is_match(req.path()))
-        .map(|(_, methods)| methods.clone());
-    match allowed {
-        Some(methods) => {
-            let mut response = ApiError::MethodNotAllowed.error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&methods) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
-            response
-        }
-        None => ApiError::not_found(format!("no resource at {}", req.path())).error_response(),
-    }
-}
-
 /// Starts serving on `listener` with one HTTP worker per pool; the returned server runs
 /// until it is stopped or receives SIGINT/SIGTERM.
 ///
@@ -112,6 +68,7 @@ pub fn run(
     listener: TcpListener,
     pools: Vec<DbPool>,
     catalog: SectorCatalog,
+    access: &AccessSettings,
 ) -> std::io::Result<Server> {
     if pools.is_empty() {
         return Err(std::io::Error::new(
@@ -125,6 +82,10 @@ pub fn run(
     // the pools out round-robin gives each worker its own.
     let next = Arc::new(AtomicUsize::new(0));
     let catalog = web::Data::new(catalog);
+    // One key cache and one rate limiter for all workers: a revocation or a client's count
+    // must not depend on which worker a connection landed on.
+    let access_control = web::Data::new(AccessControl::new(access));
+    let cors_origins = web::Data::new(CorsOrigins::new(&access.cors_allowed_origins));
     let routes = web::Data::new(RouteTable::from_doc(&openapi_document()));
     let server = HttpServer::new(move || {
         let pool = pools[next.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
@@ -133,10 +94,16 @@ pub fn run(
                 .app_data(pool)
                 .app_data(catalog.clone())
                 .app_data(routes.clone())
+                .app_data(access_control.clone())
+                .app_data(cors_origins.clone())
         );
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(unmatched))
+            // The last wrapped runs first: log, harden, answer CORS, then authenticate.
+            .wrap(from_fn(auth::middleware::guard))
+            .wrap(from_fn(security::cors))
+            .wrap(from_fn(security::security_headers))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
     })
     .workers(workers)

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::store;
 use super::types::*;
+use crate::auth::Caller;
 use crate::db::DbPool;
 use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{NameListing, parse_country, parse_q};
@@ -24,10 +25,11 @@ fn location(id: Uuid) -> String {
 /// Create a company
 ///
 /// Registers an organisation. The response carries the stored company, its `Location` and its
-/// `ETag`.
+/// `ETag`. Needs an editor or admin key.
 #[utoipa::path(
     tag = "companies",
     operation_id = "createCompany",
+    security(("bearer" = [])),
     request_body(content = CreateCompany, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Company,
@@ -39,10 +41,12 @@ fn location(id: Uuid) -> String {
 )]
 #[post("/companies")]
 pub async fn create_company(
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     body: JsonBody<CreateCompany>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let draft = body.0.parse(&catalog, Errors::default())?;
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
@@ -89,9 +93,12 @@ pub async fn get_company(
 /// A JSON merge patch (RFC 7396): absent fields stay as they are, `null` clears an optional
 /// field, and required fields (`name`, `kind`, `country`) cannot be cleared. Send `If-Match`
 /// with the `ETag` you read to make sure you do not overwrite someone else's change.
+///
+/// Needs an editor or admin key, or the company's own key.
 #[utoipa::path(
     tag = "companies",
     operation_id = "updateCompany",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Company id"),
         ("If-Match" = Option<String>, Header, nullable = false,
@@ -111,12 +118,14 @@ pub async fn get_company(
 #[patch("/companies/{id}")]
 pub async fn update_company(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
     body: JsonBody<UpdateCompany>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.0;
+    caller.require_owner(Some(id))?;
     let patch = body.0;
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
@@ -142,10 +151,12 @@ pub async fn update_company(
 /// Delete a company
 ///
 /// Answers `409 Conflict` while other resources (speakers, offers, event participations) still
-/// refer to the company: nothing is deleted behind the client's back.
+/// refer to the company: nothing is deleted behind the client's back. The company's API keys
+/// are deleted with it. Needs an editor or admin key.
 #[utoipa::path(
     tag = "companies",
     operation_id = "deleteCompany",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Company id"),
         ("If-Match" = Option<String>, Header, nullable = false,
@@ -161,9 +172,11 @@ pub async fn update_company(
 #[delete("/companies/{id}")]
 pub async fn delete_company(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let id = id.0;
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
@@ -272,6 +285,7 @@ fn parse_filter(
 #[get("/companies/{id}/events")]
 pub async fn list_company_events(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
@@ -285,7 +299,7 @@ pub async fn list_company_events(
         company_id: Some(id.0),
         ..Default::default()
     };
-    crate::events::handlers::event_page(&req, &mut conn, &catalog, params.0, scope).await
+    crate::events::handlers::event_page(&req, &caller, &mut conn, &catalog, params.0, scope).await
 }
 
 /// List the speakers of a company
@@ -304,6 +318,7 @@ pub async fn list_company_events(
 #[get("/companies/{id}/speakers")]
 pub async fn list_company_speakers(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
     params: Query<crate::speakers::types::CompanySpeakerParams>,
@@ -312,7 +327,8 @@ pub async fn list_company_speakers(
     store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("company", id.0))?;
-    crate::speakers::handlers::speaker_page(&req, &mut conn, params.0.for_company(id.0)).await
+    crate::speakers::handlers::speaker_page(&req, &caller, &mut conn, params.0.for_company(id.0))
+        .await
 }
 
 /// List the cooperation offers of a company
@@ -331,6 +347,7 @@ pub async fn list_company_speakers(
 #[get("/companies/{id}/cooperation-offers")]
 pub async fn list_company_offers(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
@@ -340,5 +357,12 @@ pub async fn list_company_offers(
     store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("company", id.0))?;
-    crate::offers::handlers::offer_page(&req, &mut conn, &catalog, params.0.for_company(id.0)).await
+    crate::offers::handlers::offer_page(
+        &req,
+        &caller,
+        &mut conn,
+        &catalog,
+        params.0.for_company(id.0),
+    )
+    .await
 }

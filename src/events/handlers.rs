@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::parts::{self, Part};
 use super::store;
 use super::types::*;
+use crate::auth::Caller;
 use crate::db::DbPool;
 use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{parse_country, parse_q};
@@ -23,10 +24,11 @@ use crate::sectors::SectorCatalog;
 /// Create an event
 ///
 /// Registers an event. Add its venues, agenda, speakers and participating companies with the
-/// `/api/v1/events/{id}/...` operations.
+/// `/api/v1/events/{id}/...` operations. Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "createEvent",
+    security(("bearer" = [])),
     request_body(content = CreateEvent, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Event,
@@ -38,10 +40,12 @@ use crate::sectors::SectorCatalog;
 )]
 #[post("/events")]
 pub async fn create_event(
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     body: JsonBody<CreateEvent>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let draft = body.0.parse(&catalog, Errors::default())?;
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
@@ -74,6 +78,7 @@ pub async fn create_event(
 #[get("/events/{id}")]
 pub async fn get_event(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
     params: Query<EventGetParams>,
@@ -82,6 +87,11 @@ pub async fn get_event(
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id.0)
         .await
+        .and_then(|row| {
+            row.is_visible_to(&caller)
+                .then_some(row)
+                .ok_or(diesel::result::Error::NotFound)
+        })
         .map_err(ApiError::missing("event", id.0))?;
     let mut views = expand_events(&mut conn, vec![row], expand).await?;
     let view = views
@@ -93,9 +103,12 @@ pub async fn get_event(
 /// Update an event
 ///
 /// A JSON merge patch (RFC 7396). The new window must still hold every session of the agenda.
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "updateEvent",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the event still has one of these ETags"),
@@ -111,11 +124,13 @@ pub async fn get_event(
 #[patch("/events/{id}")]
 pub async fn update_event(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
     body: JsonBody<UpdateEvent>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let id = id.0;
     let patch = body.0;
     let if_match = if_match(req.headers());
@@ -147,9 +162,12 @@ pub async fn update_event(
 /// Deletes the event together with its venues, sessions, speaker appearances and
 /// participations, which belong to it. `409 Conflict` while cooperation offers still refer to
 /// the event (they belong to their companies).
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "deleteEvent",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the event still has one of these ETags"),
@@ -164,9 +182,11 @@ pub async fn update_event(
 #[delete("/events/{id}")]
 pub async fn delete_event(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let id = id.0;
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
@@ -207,18 +227,28 @@ pub async fn delete_event(
 #[get("/events")]
 pub async fn list_events(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     params: Query<EventListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    event_page(&req, &mut conn, &catalog, params.0, EventFilter::default()).await
+    event_page(
+        &req,
+        &caller,
+        &mut conn,
+        &catalog,
+        params.0,
+        EventFilter::default(),
+    )
+    .await
 }
 
 /// One page of events for a list request; `scope` carries the filters the path implies
 /// (a speaker's or a company's events).
 pub async fn event_page(
     req: &HttpRequest,
+    caller: &Caller,
     conn: &mut AsyncPgConnection,
     catalog: &SectorCatalog,
     p: EventListParams,
@@ -252,6 +282,7 @@ pub async fn event_page(
             .map(|s| catalog.parse_param("sector", s))
             .transpose()?,
         q: parse_q(p.q.as_deref())?,
+        include_drafts: caller.is_staff(),
         ..scope
     };
     let mut rows = store::list(conn, &filter, sort, after, limit).await?;

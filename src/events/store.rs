@@ -6,7 +6,7 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{EventFilter, EventRow, EventSort};
+use super::types::{EventFilter, EventRow, EventSort, EventStatus};
 use crate::domain::text::{like_contains, like_escape};
 use crate::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
@@ -140,6 +140,9 @@ pub async fn list(
     }
     if let Some(status) = filter.status {
         query = query.filter(e::status.eq(status));
+    }
+    if !filter.include_drafts {
+        query = query.filter(e::status.ne(EventStatus::Draft));
     }
     if filter.country.is_some() || filter.city.is_some() {
         let mut venues = event_venues::table

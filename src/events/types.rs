@@ -132,6 +132,13 @@ pub struct EventRow {
     pub updated_at: DateTime<Utc>,
 }
 
+impl EventRow {
+    /// Drafts are for editors and admins; everyone else sees only announced events.
+    pub fn is_visible_to(&self, caller: &crate::auth::Caller) -> bool {
+        self.status != EventStatus::Draft || caller.is_staff()
+    }
+}
+
 impl From<EventRow> for Event {
     fn from(r: EventRow) -> Self {
         Event {
@@ -481,4 +488,6 @@ pub struct EventFilter {
     pub city: Option<String>,
     pub sector: Option<String>,
     pub q: Option<String>,
+    /// Whether drafts may be listed (editors and admins).
+    pub include_drafts: bool,
 }

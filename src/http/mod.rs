@@ -1,5 +1,5 @@
 //! Cross-cutting HTTP pieces shared by every resource: problem errors, extractors, pagination,
-//! ETags and merge patch.
+//! ETags, merge patch, rate limiting and security headers.
 
 pub mod etag;
 pub mod extract;
@@ -7,6 +7,9 @@ pub mod listing;
 pub mod pagination;
 pub mod patch;
 pub mod problem;
+pub mod ratelimit;
+pub mod routes;
+pub mod security;
 
 pub use etag::{Condition, Tagged, check_if_match, if_match};
 pub use extract::{JsonBody, PathId, Query};

@@ -72,6 +72,12 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// No key, or a key that is not valid (unknown, revoked, expired, malformed).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// A valid key that may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("conflict: {0}")]
@@ -86,6 +92,8 @@ pub enum ApiError {
     Unprocessable(Vec<FieldError>),
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("too many requests; retry in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     #[error("database unavailable: {0}")]
     Unavailable(String),
     /// The cause is logged, never sent.
@@ -107,6 +115,21 @@ impl ApiError {
             detail: format!("parameter `{}` {}", error.field, error.message),
             errors: vec![error],
         }
+    }
+
+    /// An operation that needs a key was called without one.
+    pub fn key_required() -> Self {
+        Self::Unauthorized(
+            "this operation needs an API key: send `Authorization: Bearer <key>`".into(),
+        )
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::Unauthorized(detail.into())
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden(detail.into())
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
@@ -164,6 +187,8 @@ impl ApiError {
     fn slug_and_title(&self) -> (&'static str, &'static str) {
         match self {
             Self::BadRequest { .. } => ("bad-request", "The request is malformed"),
+            Self::Unauthorized(_) => ("unauthorized", "A valid API key is required"),
+            Self::Forbidden(_) => ("forbidden", "This key may not do this"),
             Self::NotFound(_) => ("not-found", "Resource not found"),
             Self::Conflict(_) => ("conflict", "The request conflicts with the current state"),
             Self::PreconditionFailed(_) => (
@@ -180,6 +205,7 @@ impl ApiError {
                 "method-not-allowed",
                 "The method is not allowed on this resource",
             ),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Unavailable(_) => (
                 "service-unavailable",
                 "The database is unavailable, retry shortly",
@@ -200,13 +226,21 @@ impl ApiError {
                 };
                 (detail, errors.clone())
             }
-            Self::NotFound(d)
+            Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::NotFound(d)
             | Self::Conflict(d)
             | Self::PreconditionFailed(d)
             | Self::PayloadTooLarge(d)
             | Self::UnsupportedMediaType(d) => (d.clone(), Vec::new()),
             Self::MethodNotAllowed => (
                 "see the API documentation at /docs/ for the methods this path accepts".into(),
+                Vec::new(),
+            ),
+            Self::TooManyRequests { retry_after } => (
+                format!(
+                    "the rate limit of this key (or, without a key, of this address) is used up; retry in {retry_after} s"
+                ),
                 Vec::new(),
             ),
             Self::Unavailable(_) => (
@@ -232,6 +266,8 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -239,6 +275,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -252,8 +289,22 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        if matches!(self, Self::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+        match self {
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+            }
+            Self::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, *retry_after));
+            }
+            // RFC 6750: tells the client which scheme to use, and whether the key it sent
+            // was refused.
+            Self::Unauthorized(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer realm="coopapi""#),
+                ));
+            }
+            _ => {}
         }
         // Serializing a struct of strings cannot fail; an empty body would still carry the status.
         response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::store;
 use super::types::*;
+use crate::auth::Caller;
 use crate::db::DbPool;
 use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{parse_country, parse_id, parse_q};
@@ -30,9 +31,13 @@ const REFS: &[(&str, &str, &str)] = &[
 ///
 /// Publishes what a company offers or looks for abroad. The offer starts as a `draft` unless
 /// `status` is `published`, in which case `published_at` is set.
+///
+/// Needs a key: editors and admins may create offers for any company, a company key only for
+/// its own (another `company_id` is a 403).
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "createCooperationOffer",
+    security(("bearer" = [])),
     request_body(content = CreateOffer, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Offer,
@@ -44,10 +49,12 @@ const REFS: &[(&str, &str, &str)] = &[
 )]
 #[post("/cooperation-offers")]
 pub async fn create_offer(
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     body: JsonBody<CreateOffer>,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_owner(Some(body.0.company_id))?;
     let mut errors = Errors::default();
     if body.0.status == Some(OfferStatus::Closed) {
         errors.add("status", "a new offer is draft or published");
@@ -69,7 +76,9 @@ pub async fn create_offer(
 
 /// Get a cooperation offer
 ///
-/// A published offer past `valid_until` reads as `expired`.
+/// A published offer past `valid_until` reads as `expired`. Drafts, closed and expired offers
+/// are seen only by their company's key, editors and admins: for anyone else they do not
+/// exist (404).
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "getCooperationOffer",
@@ -87,14 +96,17 @@ pub async fn create_offer(
 #[get("/cooperation-offers/{id}")]
 pub async fn get_offer(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
+    let today = today();
     let mut conn = pool.get().await?;
     let row = store::find(&mut conn, id.0)
         .await
+        .and_then(visible_to(&caller, today))
         .map_err(ApiError::missing("cooperation offer", id.0))?;
-    Ok(Tagged::new(&row.into_offer(today()))?.respond(&req))
+    Ok(Tagged::new(&row.into_offer(today))?.respond(&req))
 }
 
 /// Update a cooperation offer
@@ -102,9 +114,12 @@ pub async fn get_offer(
 /// A JSON merge patch (RFC 7396). `status` follows the lifecycle draft → published → closed
 /// (a draft may be closed directly); any other move, such as closed → draft, is a 422.
 /// Publishing sets `published_at`. `company_id` cannot be changed.
+///
+/// Needs an editor or admin key, or the key of the offer's company.
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "updateCooperationOffer",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Offer id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the offer still has one of these ETags"),
@@ -123,6 +138,7 @@ pub async fn get_offer(
 #[patch("/cooperation-offers/{id}")]
 pub async fn update_offer(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
@@ -137,7 +153,9 @@ pub async fn update_offer(
         .transaction::<_, ApiError, _>(async |conn| {
             let current = store::find_for_update(conn, id)
                 .await
+                .and_then(visible_to(&caller, today))
                 .map_err(ApiError::missing("cooperation offer", id))?;
+            caller.require_owner(Some(current.company_id))?;
             let etag = Tagged::new(&current.clone().into_offer(today))?.etag;
             let mut errors = Errors::default();
             let draft = patch.apply(&current, &mut errors).parse(&catalog, errors)?;
@@ -152,9 +170,12 @@ pub async fn update_offer(
 }
 
 /// Delete a cooperation offer
+///
+/// Needs an editor or admin key, or the key of the offer's company.
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "deleteCooperationOffer",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Offer id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the offer still has one of these ETags"),
@@ -168,6 +189,7 @@ pub async fn update_offer(
 #[delete("/cooperation-offers/{id}")]
 pub async fn delete_offer(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
@@ -175,12 +197,15 @@ pub async fn delete_offer(
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
+        let today = today();
         let current = store::find_for_update(conn, id)
             .await
+            .and_then(visible_to(&caller, today))
             .map_err(ApiError::missing("cooperation offer", id))?;
+        caller.require_owner(Some(current.company_id))?;
         check_if_match(
             if_match.as_ref(),
-            &Tagged::new(&current.into_offer(today()))?.etag,
+            &Tagged::new(&current.into_offer(today))?.etag,
         )?;
         store::delete(conn, id).await?;
         Ok(())
@@ -192,6 +217,8 @@ pub async fn delete_offer(
 /// List cooperation offers
 ///
 /// By default only published, unexpired offers; `status` selects others. Filters combine.
+/// Drafts, closed and expired offers are listed only for their company's key, editors and
+/// admins; for anyone else such a `status` lists nothing.
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "listCooperationOffers",
@@ -204,17 +231,19 @@ pub async fn delete_offer(
 #[get("/cooperation-offers")]
 pub async fn list_offers(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     params: Query<OfferListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    offer_page(&req, &mut conn, &catalog, params.0).await
+    offer_page(&req, &caller, &mut conn, &catalog, params.0).await
 }
 
 /// One page of offers for a list request.
 pub async fn offer_page(
     req: &HttpRequest,
+    caller: &Caller,
     conn: &mut diesel_async::AsyncPgConnection,
     catalog: &SectorCatalog,
     p: OfferListParams,
@@ -237,6 +266,7 @@ pub async fn offer_page(
         status: parse_enum_param("status", p.status.as_deref())?.unwrap_or_default(),
         event_id: parse_id("event_id", p.event_id.as_deref())?,
         q: parse_q(p.q.as_deref())?,
+        scope: caller.scope(),
     };
     let today = today();
     let rows = store::list(conn, &filter, sort, after, limit, today).await?;
@@ -247,4 +277,18 @@ pub async fn offer_page(
         |row| row.into_offer(today),
     );
     Ok(page.respond(req))
+}
+
+/// Turns an offer the caller may not see into "not found", so its existence is not revealed.
+fn visible_to(
+    caller: &Caller,
+    today: chrono::NaiveDate,
+) -> impl FnOnce(OfferRow) -> diesel::QueryResult<OfferRow> + '_ {
+    move |row| {
+        if row.is_visible_to(caller, today) {
+            Ok(row)
+        } else {
+            Err(diesel::result::Error::NotFound)
+        }
+    }
 }

@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{OfferFilter, OfferRow, OfferSort, OfferStatus, StatusFilter};
+use crate::auth::Scope;
 use crate::domain::text::like_contains;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
 
@@ -129,7 +130,7 @@ macro_rules! offer_filters {
             query = query.filter(o::search_text.like(like_contains(q)));
         }
         let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
-        match filter.status {
+        let query = match filter.status {
             StatusFilter::Published if $markets => query,
             StatusFilter::Published => query
                 .filter(o::status.eq(OfferStatus::Published))
@@ -140,6 +141,15 @@ macro_rules! offer_filters {
             StatusFilter::Draft => query.filter(o::status.eq(OfferStatus::Draft)),
             StatusFilter::Closed => query.filter(o::status.eq(OfferStatus::Closed)),
             StatusFilter::Any => query,
+        };
+        // Unlisted offers only for those who may see them; the default (listed) needs nothing.
+        let listed = o::status
+            .eq(OfferStatus::Published)
+            .and(o::valid_until.is_null().or(o::valid_until.ge(today)));
+        match (filter.status, filter.scope) {
+            (StatusFilter::Published, _) | (_, Scope::All) => query,
+            (_, Scope::Public) => query.filter(listed),
+            (_, Scope::Company(company)) => query.filter(o::company_id.eq(company).or(listed)),
         }
     }};
 }

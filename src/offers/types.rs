@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::auth::{Caller, Scope};
 use crate::domain::language::{self, LanguageCode};
 use crate::domain::text::{self, Lines};
 use crate::domain::{Country, CountryCode, Errors};
@@ -152,6 +153,12 @@ pub struct OfferRow {
 }
 
 impl OfferRow {
+    /// Listed offers (published, unexpired) are public; the rest only for the company's key,
+    /// editors and admins.
+    pub fn is_visible_to(&self, caller: &Caller, today: NaiveDate) -> bool {
+        self.state(today) == OfferState::Published || caller.sees_private_of(Some(self.company_id))
+    }
+
     pub fn state(&self, today: NaiveDate) -> OfferState {
         match self.status {
             OfferStatus::Draft => OfferState::Draft,
@@ -563,6 +570,8 @@ pub struct OfferFilter {
     pub status: StatusFilter,
     pub event_id: Option<Uuid>,
     pub q: Option<String>,
+    /// Which unlisted offers (drafts, closed, expired) the caller may see.
+    pub scope: Scope,
 }
 
 impl OfferFilter {

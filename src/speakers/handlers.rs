@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::store;
 use super::types::*;
+use crate::auth::{Caller, Scope};
 use crate::db::DbPool;
 use crate::domain::Errors;
 use crate::http::listing::{NameListing, parse_country, parse_id, parse_q};
@@ -19,11 +20,15 @@ const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id",
 
 /// Create a speaker
 ///
-/// Registers a person who speaks at events. `email` and `phone` are stored but never returned
-/// in public responses.
+/// Registers a person who speaks at events. `email` and `phone` are private: responses show
+/// them (in `contact`) only to editors, admins and the key of the speaker's company.
+///
+/// Needs a key: editors and admins may create any speaker; a company key creates speakers of
+/// its own company (`company_id` defaults to it, and any other company is a 403).
 #[utoipa::path(
     tag = "speakers",
     operation_id = "createSpeaker",
+    security(("bearer" = [])),
     request_body(content = CreateSpeaker, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = Speaker,
@@ -35,10 +40,16 @@ const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id",
 )]
 #[post("/speakers")]
 pub async fn create_speaker(
+    caller: Caller,
     pool: web::Data<DbPool>,
     body: JsonBody<CreateSpeaker>,
 ) -> Result<HttpResponse, ApiError> {
-    let draft = body.0.parse(Errors::default())?;
+    let mut body = body.0;
+    if let Scope::Company(own) = caller.scope() {
+        body.company_id.get_or_insert(own);
+    }
+    caller.require_owner(body.company_id)?;
+    let draft = body.parse(Errors::default())?;
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
     let mut conn = pool.get().await?;
@@ -47,7 +58,7 @@ pub async fn create_speaker(
         .map_err(ApiError::dangling(REFS))?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
-    Ok(Tagged::new(&Speaker::from(row))?.with_status(created))
+    Ok(Tagged::new(&row.into_speaker(&caller))?.with_status(created))
 }
 
 /// Get a speaker
@@ -70,6 +81,7 @@ pub async fn create_speaker(
 #[get("/speakers/{id}")]
 pub async fn get_speaker(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
@@ -77,16 +89,20 @@ pub async fn get_speaker(
     let row = store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("speaker", id.0))?;
-    Ok(Tagged::new(&Speaker::from(row))?.respond(&req))
+    Ok(Tagged::new(&row.into_speaker(&caller))?.respond(&req))
 }
 
 /// Update a speaker
 ///
 /// A JSON merge patch (RFC 7396); `full_name` cannot be cleared. Send `If-Match` with the
 /// `ETag` you read to avoid overwriting someone else's change.
+///
+/// Needs an editor or admin key, or the key of the speaker's company (which cannot move the
+/// speaker to another company).
 #[utoipa::path(
     tag = "speakers",
     operation_id = "updateSpeaker",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Speaker id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "Apply only if the speaker still has one of these ETags"),
@@ -105,6 +121,7 @@ pub async fn get_speaker(
 #[patch("/speakers/{id}")]
 pub async fn update_speaker(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
     body: JsonBody<UpdateSpeaker>,
@@ -118,10 +135,12 @@ pub async fn update_speaker(
             let current = store::find_for_update(conn, id)
                 .await
                 .map_err(ApiError::missing("speaker", id))?;
+            caller.require_owner(current.company_id)?;
             let created_at = current.created_at;
-            let etag = Tagged::new(&Speaker::from(current.clone()))?.etag;
+            let etag = Tagged::new(&current.clone().into_speaker(&caller))?.etag;
             let mut errors = Errors::default();
             let draft = patch.apply(current, &mut errors).parse(errors)?;
+            caller.require_owner(draft.company_id)?;
             check_if_match(if_match.as_ref(), &etag)?;
             let row = draft.into_row(id, created_at, Utc::now());
             store::update(conn, &row)
@@ -129,15 +148,17 @@ pub async fn update_speaker(
                 .map_err(ApiError::dangling(REFS))
         })
         .await?;
-    Ok(Tagged::new(&Speaker::from(row))?.with_status(HttpResponse::Ok()))
+    Ok(Tagged::new(&row.into_speaker(&caller))?.with_status(HttpResponse::Ok()))
 }
 
 /// Delete a speaker
 ///
-/// Answers `409 Conflict` while the speaker still appears at events.
+/// Answers `409 Conflict` while the speaker still appears at events. Needs an editor or admin
+/// key, or the key of the speaker's company.
 #[utoipa::path(
     tag = "speakers",
     operation_id = "deleteSpeaker",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Speaker id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "Delete only if the speaker still has one of these ETags"),
@@ -152,6 +173,7 @@ pub async fn update_speaker(
 #[delete("/speakers/{id}")]
 pub async fn delete_speaker(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
@@ -162,9 +184,10 @@ pub async fn delete_speaker(
         let current = store::find_for_update(conn, id)
             .await
             .map_err(ApiError::missing("speaker", id))?;
+        caller.require_owner(current.company_id)?;
         check_if_match(
             if_match.as_ref(),
-            &Tagged::new(&Speaker::from(current))?.etag,
+            &Tagged::new(&current.into_speaker(&caller))?.etag,
         )?;
         let appearances = store::appearance_count(conn, id).await?;
         if appearances > 0 {
@@ -194,16 +217,18 @@ pub async fn delete_speaker(
 #[get("/speakers")]
 pub async fn list_speakers(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     params: Query<SpeakerListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    speaker_page(&req, &mut conn, params.0).await
+    speaker_page(&req, &caller, &mut conn, params.0).await
 }
 
 /// One page of speakers for a list request.
 pub async fn speaker_page(
     req: &HttpRequest,
+    caller: &Caller,
     conn: &mut diesel_async::AsyncPgConnection,
     params: SpeakerListParams,
 ) -> Result<HttpResponse, ApiError> {
@@ -222,7 +247,7 @@ pub async fn speaker_page(
         rows,
         listing.limit,
         |row| listing.cursor(&row.sort_name, row.created_at, row.id),
-        Speaker::from,
+        |row| row.into_speaker(caller),
     );
     Ok(page.respond(req))
 }
@@ -244,6 +269,7 @@ pub async fn speaker_page(
 #[get("/speakers/{id}/events")]
 pub async fn list_speaker_events(
     req: HttpRequest,
+    caller: Caller,
     pool: web::Data<DbPool>,
     catalog: web::Data<crate::sectors::SectorCatalog>,
     id: PathId,
@@ -257,5 +283,5 @@ pub async fn list_speaker_events(
         speaker_id: Some(id.0),
         ..Default::default()
     };
-    crate::events::handlers::event_page(&req, &mut conn, &catalog, params.0, scope).await
+    crate::events::handlers::event_page(&req, &caller, &mut conn, &catalog, params.0, scope).await
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::auth::Caller;
 use crate::domain::text::{self, Lines};
 use crate::domain::{Country, CountryCode, Errors, contact};
 use crate::http::listing::NameSort;
@@ -16,7 +17,8 @@ pub const MAX_POSITION: usize = 300;
 pub const MAX_BIO: usize = 10_000;
 pub const MAX_LINKS: usize = 10;
 
-/// A person who speaks at events. Contact details are private and not part of this view.
+/// A person who speaks at events. `contact` is present only for callers allowed to see it:
+/// editors, admins and the key of the speaker's own company.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "0190f5c4-7b11-7a2e-9f0a-5d3c2b1a0f9e",
@@ -45,8 +47,19 @@ pub struct Speaker {
     pub bio: Option<String>,
     /// Public links (profile pages, publications).
     pub links: Vec<String>,
+    /// Private contact details; absent unless the caller may see them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<SpeakerContact>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A speaker's private contact details.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"email": "events@example.org", "phone": "+7 495 123-45-67"}))]
+pub struct SpeakerContact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// A speaker as stored, contact details included.
@@ -69,19 +82,27 @@ pub struct SpeakerRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<SpeakerRow> for Speaker {
-    fn from(row: SpeakerRow) -> Self {
+impl SpeakerRow {
+    /// The speaker as `caller` may see it.
+    pub fn into_speaker(self, caller: &Caller) -> Speaker {
+        let contact = caller
+            .sees_private_of(self.company_id)
+            .then_some(SpeakerContact {
+                email: self.email,
+                phone: self.phone,
+            });
         Speaker {
-            id: row.id,
-            full_name: row.full_name,
-            native_name: row.native_name,
-            position: row.position,
-            company_id: row.company_id,
-            country: row.country,
-            bio: row.bio,
-            links: row.links,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+            id: self.id,
+            full_name: self.full_name,
+            native_name: self.native_name,
+            position: self.position,
+            company_id: self.company_id,
+            country: self.country,
+            bio: self.bio,
+            links: self.links,
+            contact,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         }
     }
 }
@@ -123,7 +144,8 @@ pub struct CreateSpeaker {
     #[serde(default)]
     #[schema(max_items = 10, inline)]
     pub links: Vec<Link>,
-    /// Private: stored, shown only to authorised callers (a later version).
+    /// Private: shown (in `contact`) only to editors, admins and the key of the speaker's
+    /// company.
     #[schema(
         max_length = 254,
         pattern = r"^[^@\s\u0000-\u001f\u007f-\u009f]+@[^@\s\u0000-\u001f\u007f-\u009f]+\.[^@\s\u0000-\u001f\u007f-\u009f]+$"

@@ -6,6 +6,9 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use coopapi::auth::Role;
+use coopapi::auth::types::CreateApiKey;
+use coopapi::config::AccessSettings;
 use coopapi::db::{self, embedded};
 use coopapi::sectors::SectorCatalog;
 use coopapi::startup;
@@ -86,12 +89,21 @@ fn remove_stale_clusters() {
 
 pub struct TestApp {
     pub address: String,
+    /// Sends the admin key with every request, so tests of content rules need not care
+    /// about access; access tests use [`TestApp::as_key`] and [`TestApp::anonymous`].
     pub client: reqwest::Client,
     pub database_url: String,
+    pub admin_key: String,
+    plain: reqwest::Client,
 }
 
-/// A server on a random port backed by a fresh database of its own.
+/// A server on a random port backed by a fresh database of its own, with the default access
+/// settings and an admin key.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AccessSettings::default()).await
+}
+
+pub async fn spawn_app_with(access: AccessSettings) -> TestApp {
     let cluster = cluster();
     let database = format!("test_{}", uuid::Uuid::now_v7().simple());
     clone_template(cluster, &database).await;
@@ -99,11 +111,26 @@ pub async fn spawn_app() -> TestApp {
     let (pool, catalog) = startup::prepare_database(&database_url, 4)
         .await
         .expect("prepare the test database");
-    let address = serve(pool, catalog);
+    let admin_key = {
+        let mut conn = pool.get().await.expect("a connection");
+        let request = CreateApiKey {
+            name: "test admin".into(),
+            role: Role::Admin,
+            company_id: None,
+            expires_at: None,
+        };
+        coopapi::auth::issue(&mut conn, request)
+            .await
+            .expect("issue the admin key")
+            .1
+    };
+    let address = serve(pool, catalog, &access);
     TestApp {
         address,
-        client: client(),
+        client: client(Some(&admin_key)),
         database_url,
+        admin_key,
+        plain: client(None),
     }
 }
 
@@ -129,15 +156,17 @@ pub async fn spawn_app_without_database() -> TestApp {
     let database_url =
         "postgres://postgres@localhost/none?host=/nonexistent-coopapi-socket-dir".to_string();
     let pool = db::pool(&database_url, 2).expect("build a pool");
-    let address = serve(pool, SectorCatalog::default());
+    let address = serve(pool, SectorCatalog::default(), &AccessSettings::default());
     TestApp {
         address,
-        client: client(),
+        client: client(None),
         database_url,
+        admin_key: String::new(),
+        plain: client(None),
     }
 }
 
-fn serve(pool: db::DbPool, catalog: SectorCatalog) -> String {
+fn serve(pool: db::DbPool, catalog: SectorCatalog, access: &AccessSettings) -> String {
     // Server logs show in the output of failing tests (RUST_LOG=debug for more).
     let _ = env_logger::builder()
         .is_test(true)
@@ -145,16 +174,71 @@ fn serve(pool: db::DbPool, catalog: SectorCatalog) -> String {
         .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
-    let server = startup::run(listener, vec![pool], catalog).expect("start the server");
+    let server = startup::run(listener, vec![pool], catalog, access).expect("start the server");
     tokio::spawn(server);
     format!("http://127.0.0.1:{port}")
 }
 
-fn client() -> reqwest::Client {
+fn client(key: Option<&str>) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(key) = key {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {key}").parse().expect("a header value"),
+        );
+    }
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
         .build()
         .expect("an HTTP client")
+}
+
+/// Requests sent with a given `Authorization` header, or none.
+pub struct As<'a> {
+    app: &'a TestApp,
+    authorization: Option<String>,
+}
+
+impl As<'_> {
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let builder = self.app.plain.request(method, self.app.url(path));
+        match &self.authorization {
+            Some(value) => builder.header(reqwest::header::AUTHORIZATION, value),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.request(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.request(reqwest::Method::PATCH, path)
+            .header("content-type", "application/merge-patch+json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .expect("DELETE")
+    }
 }
 
 #[derive(QueryableByName)]
@@ -166,6 +250,38 @@ struct Count {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// Requests with `Authorization: Bearer <key>`.
+    pub fn as_key(&self, key: &str) -> As<'_> {
+        self.with_authorization(&format!("Bearer {key}"))
+    }
+
+    /// Requests with this exact `Authorization` header value.
+    pub fn with_authorization(&self, value: &str) -> As<'_> {
+        As {
+            app: self,
+            authorization: Some(value.to_string()),
+        }
+    }
+
+    /// Requests without any key.
+    pub fn anonymous(&self) -> As<'_> {
+        As {
+            app: self,
+            authorization: None,
+        }
+    }
+
+    /// Creates an API key through the API (as admin) and returns the key text.
+    pub async fn create_key(&self, role: &str, company_id: Option<&str>) -> String {
+        let body = serde_json::json!({"name": format!("{role} key"), "role": role, "company_id": company_id});
+        let response = self.post_json("/api/v1/api-keys", &body).await;
+        assert_eq!(response.status(), 201, "create key {body}");
+        response.json::<Value>().await.unwrap()["key"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

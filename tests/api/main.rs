@@ -1,10 +1,13 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL, one database per test.
 
+mod access;
 mod companies;
 mod demo;
 mod events;
 mod health;
 mod helpers;
+mod keys;
+mod limits;
 mod markets;
 mod offers;
 mod openapi;

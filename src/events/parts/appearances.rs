@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::auth::Caller;
 use crate::domain::Errors;
 use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
@@ -214,18 +215,22 @@ pub async fn with_speakers(
 )]
 #[get("/events/{id}/speakers")]
 pub async fn list_appearances(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     id: PathId,
     params: Query<PartListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    super::list::<Appearances>(&req, &pool, id.0, params.0).await
+    super::list::<Appearances>(&caller, &req, &pool, id.0, params.0).await
 }
 
 /// Add a speaker appearance to an event
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "createEventAppearance",
+    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Event id")),
     request_body(content = CreateAppearance, content_type = "application/json"),
     responses(
@@ -237,12 +242,13 @@ pub async fn list_appearances(
 )]
 #[post("/events/{id}/speakers")]
 pub async fn create_appearance(
+    caller: Caller,
     pool: Pool,
     catalog: Catalog,
     id: PathId,
     body: JsonBody<CreateAppearance>,
 ) -> Result<HttpResponse, ApiError> {
-    super::create::<Appearances>(&pool, &catalog, id.0, body.0).await
+    super::create::<Appearances>(&caller, &pool, &catalog, id.0, body.0).await
 }
 
 /// Get a speaker appearance
@@ -262,19 +268,23 @@ pub async fn create_appearance(
 )]
 #[get("/events/{id}/speakers/{part_id}")]
 pub async fn get_appearance(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Appearances>(&req, &pool, path.event_id, path.id).await
+    super::get::<Appearances>(&caller, &req, &pool, path.event_id, path.id).await
 }
 
 /// Update a speaker appearance
 ///
 /// A JSON merge patch (RFC 7396).
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "updateEventAppearance",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Appearance id"),
@@ -290,19 +300,32 @@ pub async fn get_appearance(
 )]
 #[patch("/events/{id}/speakers/{part_id}")]
 pub async fn update_appearance(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
     path: PartPath,
     body: JsonBody<UpdateAppearance>,
 ) -> Result<HttpResponse, ApiError> {
-    super::update::<Appearances>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+    super::update::<Appearances>(
+        &caller,
+        &req,
+        &pool,
+        &catalog,
+        path.event_id,
+        path.id,
+        body.0,
+    )
+    .await
 }
 
 /// Remove a speaker appearance
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "deleteEventAppearance",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Appearance id"),
@@ -316,9 +339,10 @@ pub async fn update_appearance(
 )]
 #[delete("/events/{id}/speakers/{part_id}")]
 pub async fn delete_appearance(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Appearances>(&req, &pool, path.event_id, path.id).await
+    super::delete::<Appearances>(&caller, &req, &pool, path.event_id, path.id).await
 }

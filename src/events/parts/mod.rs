@@ -105,6 +105,7 @@ pub use venues::Venue;
 
 use super::store as events;
 use super::types::EventRow;
+use crate::auth::Caller;
 use crate::db::DbPool;
 use crate::domain::Errors;
 use crate::http::pagination::{after_time, parse_limit};
@@ -199,12 +200,34 @@ fn part_missing<P: Part>(id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiE
     ApiError::missing(P::NAME, id)
 }
 
+/// Parts of a draft event are seen by editors and admins only; for anyone else the event
+/// does not exist.
+async fn check_event_visible(
+    caller: &Caller,
+    conn: &mut AsyncPgConnection,
+    event_id: Uuid,
+) -> Result<(), ApiError> {
+    if caller.is_staff() {
+        return Ok(());
+    }
+    let event = events::find(conn, event_id)
+        .await
+        .map_err(event_missing(event_id))?;
+    if event.is_visible_to(caller) {
+        Ok(())
+    } else {
+        Err(event_missing(event_id)(diesel::result::Error::NotFound))
+    }
+}
+
 pub async fn create<P: Part>(
+    caller: &Caller,
     pool: &DbPool,
     catalog: &SectorCatalog,
     event_id: Uuid,
     body: P::Create,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let catalog = catalog.clone();
     let mut conn = pool.get().await?;
     let row = conn
@@ -232,12 +255,14 @@ pub async fn create<P: Part>(
 }
 
 pub async fn get<P: Part>(
+    caller: &Caller,
     req: &HttpRequest,
     pool: &DbPool,
     event_id: Uuid,
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
+    check_event_visible(caller, &mut conn, event_id).await?;
     let row = P::find(&mut conn, event_id, id, false)
         .await
         .map_err(part_missing::<P>(id))?;
@@ -245,6 +270,7 @@ pub async fn get<P: Part>(
 }
 
 pub async fn update<P: Part>(
+    caller: &Caller,
     req: &HttpRequest,
     pool: &DbPool,
     catalog: &SectorCatalog,
@@ -252,6 +278,7 @@ pub async fn update<P: Part>(
     id: Uuid,
     patch: P::Update,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let if_match = if_match(req.headers());
     let catalog = catalog.clone();
     let mut conn = pool.get().await?;
@@ -283,11 +310,13 @@ pub async fn update<P: Part>(
 }
 
 pub async fn delete<P: Part>(
+    caller: &Caller,
     req: &HttpRequest,
     pool: &DbPool,
     event_id: Uuid,
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
+    caller.require_staff()?;
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -322,6 +351,7 @@ pub struct PartListParams {
 }
 
 pub async fn list<P: Part>(
+    caller: &Caller,
     req: &HttpRequest,
     pool: &DbPool,
     event_id: Uuid,
@@ -330,9 +360,12 @@ pub async fn list<P: Part>(
     let limit = parse_limit(params.limit.as_deref())?;
     let after = after_time(params.cursor.as_deref(), P::COLLECTION)?;
     let mut conn = pool.get().await?;
-    events::find(&mut conn, event_id)
+    let event = events::find(&mut conn, event_id)
         .await
         .map_err(event_missing(event_id))?;
+    if !event.is_visible_to(caller) {
+        return Err(event_missing(event_id)(diesel::result::Error::NotFound));
+    }
     let rows = P::list(&conn, vec![event_id], after, Some(limit)).await?;
     let page = Page::from_rows(
         rows,

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::auth::Caller;
 use crate::domain::Errors;
 use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
@@ -206,18 +207,22 @@ pub async fn with_companies(
 )]
 #[get("/events/{id}/participants")]
 pub async fn list_participants(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     id: PathId,
     params: Query<PartListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    super::list::<Participants>(&req, &pool, id.0, params.0).await
+    super::list::<Participants>(&caller, &req, &pool, id.0, params.0).await
 }
 
 /// Add a participating company to an event
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "createEventParticipant",
+    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Event id")),
     request_body(content = CreateParticipant, content_type = "application/json"),
     responses(
@@ -229,12 +234,13 @@ pub async fn list_participants(
 )]
 #[post("/events/{id}/participants")]
 pub async fn create_participant(
+    caller: Caller,
     pool: Pool,
     catalog: Catalog,
     id: PathId,
     body: JsonBody<CreateParticipant>,
 ) -> Result<HttpResponse, ApiError> {
-    super::create::<Participants>(&pool, &catalog, id.0, body.0).await
+    super::create::<Participants>(&caller, &pool, &catalog, id.0, body.0).await
 }
 
 /// Get a participation
@@ -254,19 +260,23 @@ pub async fn create_participant(
 )]
 #[get("/events/{id}/participants/{part_id}")]
 pub async fn get_participant(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Participants>(&req, &pool, path.event_id, path.id).await
+    super::get::<Participants>(&caller, &req, &pool, path.event_id, path.id).await
 }
 
 /// Update a participation
 ///
 /// A JSON merge patch (RFC 7396).
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "updateEventParticipant",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Participant id"),
@@ -282,19 +292,32 @@ pub async fn get_participant(
 )]
 #[patch("/events/{id}/participants/{part_id}")]
 pub async fn update_participant(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
     path: PartPath,
     body: JsonBody<UpdateParticipant>,
 ) -> Result<HttpResponse, ApiError> {
-    super::update::<Participants>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+    super::update::<Participants>(
+        &caller,
+        &req,
+        &pool,
+        &catalog,
+        path.event_id,
+        path.id,
+        body.0,
+    )
+    .await
 }
 
 /// Remove a participation
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "deleteEventParticipant",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Participant id"),
@@ -308,9 +331,10 @@ pub async fn update_participant(
 )]
 #[delete("/events/{id}/participants/{part_id}")]
 pub async fn delete_participant(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Participants>(&req, &pool, path.event_id, path.id).await
+    super::delete::<Participants>(&caller, &req, &pool, path.event_id, path.id).await
 }

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::auth::Caller;
 use crate::domain::text::{self, Lines};
 use crate::domain::{Errors, Whole};
 use crate::events::types::{EventRow, check_window};
@@ -229,18 +230,22 @@ impl Part for Sessions {
 )]
 #[get("/events/{id}/sessions")]
 pub async fn list_sessions(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     id: PathId,
     params: Query<PartListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    super::list::<Sessions>(&req, &pool, id.0, params.0).await
+    super::list::<Sessions>(&caller, &req, &pool, id.0, params.0).await
 }
 
 /// Add a session to the agenda
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "createEventSession",
+    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Event id")),
     request_body(content = CreateSession, content_type = "application/json"),
     responses(
@@ -251,12 +256,13 @@ pub async fn list_sessions(
 )]
 #[post("/events/{id}/sessions")]
 pub async fn create_session(
+    caller: Caller,
     pool: Pool,
     catalog: Catalog,
     id: PathId,
     body: JsonBody<CreateSession>,
 ) -> Result<HttpResponse, ApiError> {
-    super::create::<Sessions>(&pool, &catalog, id.0, body.0).await
+    super::create::<Sessions>(&caller, &pool, &catalog, id.0, body.0).await
 }
 
 /// Get a session of the agenda
@@ -276,19 +282,23 @@ pub async fn create_session(
 )]
 #[get("/events/{id}/sessions/{part_id}")]
 pub async fn get_session(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Sessions>(&req, &pool, path.event_id, path.id).await
+    super::get::<Sessions>(&caller, &req, &pool, path.event_id, path.id).await
 }
 
 /// Update a session of the agenda
 ///
 /// A JSON merge patch (RFC 7396).
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "updateEventSession",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Session id"),
@@ -303,21 +313,34 @@ pub async fn get_session(
 )]
 #[patch("/events/{id}/sessions/{part_id}")]
 pub async fn update_session(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
     path: PartPath,
     body: JsonBody<UpdateSession>,
 ) -> Result<HttpResponse, ApiError> {
-    super::update::<Sessions>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+    super::update::<Sessions>(
+        &caller,
+        &req,
+        &pool,
+        &catalog,
+        path.event_id,
+        path.id,
+        body.0,
+    )
+    .await
 }
 
 /// Remove a session from the agenda
 ///
 /// `409 Conflict` while speakers still appear in the session.
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "deleteEventSession",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Session id"),
@@ -332,9 +355,10 @@ pub async fn update_session(
 )]
 #[delete("/events/{id}/sessions/{part_id}")]
 pub async fn delete_session(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Sessions>(&req, &pool, path.event_id, path.id).await
+    super::delete::<Sessions>(&caller, &req, &pool, path.event_id, path.id).await
 }

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use crate::auth::Caller;
 use crate::domain::text::{self, Lines};
 use crate::domain::timezone::{self, TimeZoneName};
 use crate::domain::{Country, CountryCode, Errors, Whole};
@@ -240,18 +241,22 @@ impl Part for Venues {
 )]
 #[get("/events/{id}/venues")]
 pub async fn list_venues(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     id: PathId,
     params: Query<PartListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    super::list::<Venues>(&req, &pool, id.0, params.0).await
+    super::list::<Venues>(&caller, &req, &pool, id.0, params.0).await
 }
 
 /// Add a venue to an event
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "createEventVenue",
+    security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Event id")),
     request_body(content = CreateVenue, content_type = "application/json"),
     responses(
@@ -262,12 +267,13 @@ pub async fn list_venues(
 )]
 #[post("/events/{id}/venues")]
 pub async fn create_venue(
+    caller: Caller,
     pool: Pool,
     catalog: Catalog,
     id: PathId,
     body: JsonBody<CreateVenue>,
 ) -> Result<HttpResponse, ApiError> {
-    super::create::<Venues>(&pool, &catalog, id.0, body.0).await
+    super::create::<Venues>(&caller, &pool, &catalog, id.0, body.0).await
 }
 
 /// Get a venue of an event
@@ -287,19 +293,23 @@ pub async fn create_venue(
 )]
 #[get("/events/{id}/venues/{part_id}")]
 pub async fn get_venue(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Venues>(&req, &pool, path.event_id, path.id).await
+    super::get::<Venues>(&caller, &req, &pool, path.event_id, path.id).await
 }
 
 /// Update a venue of an event
 ///
 /// A JSON merge patch (RFC 7396).
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "updateEventVenue",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Venue id"),
@@ -314,21 +324,34 @@ pub async fn get_venue(
 )]
 #[patch("/events/{id}/venues/{part_id}")]
 pub async fn update_venue(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
     path: PartPath,
     body: JsonBody<UpdateVenue>,
 ) -> Result<HttpResponse, ApiError> {
-    super::update::<Venues>(&req, &pool, &catalog, path.event_id, path.id, body.0).await
+    super::update::<Venues>(
+        &caller,
+        &req,
+        &pool,
+        &catalog,
+        path.event_id,
+        path.id,
+        body.0,
+    )
+    .await
 }
 
 /// Remove a venue from an event
 ///
 /// `409 Conflict` while sessions of the event still take place there.
+///
+/// Needs an editor or admin key.
 #[utoipa::path(
     tag = "events",
     operation_id = "deleteEventVenue",
+    security(("bearer" = [])),
     params(
         ("id" = Uuid, Path, description = "Event id"),
         ("part_id" = Uuid, Path, description = "Venue id"),
@@ -343,9 +366,10 @@ pub async fn update_venue(
 )]
 #[delete("/events/{id}/venues/{part_id}")]
 pub async fn delete_venue(
+    caller: Caller,
     req: HttpRequest,
     pool: Pool,
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Venues>(&req, &pool, path.event_id, path.id).await
+    super::delete::<Venues>(&caller, &req, &pool, path.event_id, path.id).await
 }
