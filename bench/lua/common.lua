@@ -18,6 +18,16 @@ M.sectors = { "aerospace", "agrifood", "ai", "automotive", "big-data", "biotech"
   "investment", "it", "logistics", "manufacturing", "medtech", "mobility", "pharma",
   "real-estate", "research", "retail", "smart-city", "telecom", "tourism", "transport", "vr-ar" }
 
+-- Request headers: `extra`, plus `Authorization` when BENCH_AUTH is set (keyed scenarios).
+function M.headers(extra)
+  local headers = extra or {}
+  local auth = os.getenv("BENCH_AUTH")
+  if auth and auth ~= "" then
+    headers["Authorization"] = auth
+  end
+  return headers
+end
+
 function M.pick(list)
   return list[math.random(#list)]
 end

@@ -2,7 +2,7 @@
 package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
 local bench = require("common")
 local companies
-local headers = { ["Content-Type"] = "application/json" }
+local headers = bench.headers({ ["Content-Type"] = "application/json" })
 local counter = 0
 
 function init(args)

@@ -2,6 +2,7 @@
 package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
 local bench = require("common")
 local offers
+local headers = bench.headers()
 
 function init(args)
   bench.seed()
@@ -9,7 +10,7 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/cooperation-offers/" .. bench.uid(bench.tags.offer, math.random(offers)))
+  return wrk.format("GET", "/api/v1/cooperation-offers/" .. bench.uid(bench.tags.offer, math.random(offers)), headers)
 end
 
 done = bench.done

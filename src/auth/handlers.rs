@@ -120,7 +120,9 @@ pub async fn get_api_key(
 ///
 /// The key stops working at once on this server and within `KEY_CACHE_TTL` seconds (5 by
 /// default) on other replicas. Its record stays, with `revoked_at` set, so past use can be
-/// traced; revoking it again changes nothing. Needs an admin key.
+/// traced; revoking it again changes nothing. A key cannot revoke itself (409), so an admin
+/// cannot lock themselves out by mistake: use another admin key, or `coopapi api-key revoke`.
+/// Needs an admin key.
 #[utoipa::path(
     tag = "api-keys",
     operation_id = "revokeApiKey",
@@ -129,6 +131,7 @@ pub async fn get_api_key(
     responses(
         (status = 204, description = "Revoked"),
         (status = 404, description = "No key has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The key is the one making the request", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[delete("/api-keys/{id}")]
@@ -143,6 +146,11 @@ pub async fn revoke_api_key(
     let row = store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("API key", id.0))?;
+    if caller.identity().is_some_and(|me| me.key_id == row.id) {
+        return Err(ApiError::conflict(
+            "a key cannot revoke itself: revoke it with another admin key, or with `coopapi api-key revoke`",
+        ));
+    }
     store::revoke(&mut conn, id.0, Utc::now()).await?;
     access.keys.evict(&row.prefix);
     Ok(HttpResponse::NoContent().finish())

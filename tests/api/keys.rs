@@ -256,6 +256,19 @@ async fn a_revoked_key_stops_working_at_once() {
 }
 
 #[tokio::test]
+async fn a_key_cannot_revoke_itself() {
+    let app = spawn_app().await;
+    let me = key_record(&app, &app.admin_key).await;
+    let path = format!("/api/v1/api-keys/{}", me["id"].as_str().unwrap());
+    assert_problem(app.delete(&path).await, 409).await;
+    assert_eq!(key_record(&app, &app.admin_key).await["status"], "active");
+    // Another admin key may.
+    let other = app.create_key("admin", None).await;
+    assert_eq!(app.as_key(&other).delete(&path).await.status(), 204);
+    assert_problem(app.get("/api/v1/api-keys").await, 401).await;
+}
+
+#[tokio::test]
 async fn a_key_revoked_by_another_replica_stops_working_within_the_cache_ttl() {
     let app = spawn_app_with(AccessSettings {
         key_cache_ttl: 1,
