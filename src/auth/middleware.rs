@@ -14,7 +14,7 @@ use super::key::PresentedKey;
 use super::{AccessControl, Caller};
 use crate::db::DbPool;
 use crate::http::ApiError;
-use crate::http::ratelimit::{Client, Decision};
+use crate::http::ratelimit::Client;
 use crate::http::routes::RouteTable;
 
 pub async fn guard(
@@ -70,7 +70,7 @@ pub async fn guard(
         Err(e) => req.error_response(e).map_into_right_body(),
     };
     if let Some(decision) = decision {
-        Decision::write_headers(&decision, response.headers_mut());
+        decision.write_headers(response.headers_mut());
     }
     Ok(response)
 }

@@ -7,6 +7,8 @@ use actix_web::dev::ResourceDef;
 use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
+use utoipa::openapi::security::SecurityRequirement;
+
 use super::ApiError;
 
 struct Route {
@@ -40,9 +42,10 @@ impl RouteTable {
                 let keyed = present
                     .filter(|(_, op)| {
                         // Optional security lists an empty requirement beside the scheme.
-                        op.security.as_ref().is_some_and(|reqs| {
-                            !reqs.is_empty() && !reqs.iter().any(is_empty_requirement)
-                        })
+                        let anonymous = SecurityRequirement::default();
+                        op.security
+                            .as_ref()
+                            .is_some_and(|reqs| !reqs.is_empty() && !reqs.contains(&anonymous))
                     })
                     .map(|(m, _)| m.clone())
                     .collect();
@@ -65,10 +68,6 @@ impl RouteTable {
         self.find(path)
             .is_some_and(|route| route.keyed.contains(method))
     }
-}
-
-fn is_empty_requirement(requirement: &utoipa::openapi::security::SecurityRequirement) -> bool {
-    serde_json::to_value(requirement).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
 }
 
 /// The default service: 405 for a known path, 404 otherwise.
