@@ -22,7 +22,10 @@ fn main() -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async move {
         // The embedded cluster is started on this (main) thread and lives as long as it does,
         // so its parent-death signal only fires when the process really ends.
-        let (cluster, url) = open_database(&cli.settings).await?;
+        // The server must own its cluster: one it merely attached to would stop when the
+        // command that started it ends.
+        let serving = matches!(command, Command::Serve { .. });
+        let (cluster, url) = open_database(&cli.settings, serving).await?;
         let outcome = match command {
             Command::Migrate => db::run_migrations(&url)
                 .await
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
 /// The configured server, or the embedded cluster when no `DATABASE_URL` is set.
 async fn open_database(
     settings: &Settings,
+    must_own: bool,
 ) -> Result<(Option<embedded::EmbeddedPostgres>, String), String> {
     if let Some(url) = &settings.database_url {
         return Ok((None, url.clone()));
@@ -65,6 +69,12 @@ async fn open_database(
         ephemeral: false,
     };
     let cluster = embedded::EmbeddedPostgres::start(&spec).map_err(|e| e.to_string())?;
+    if must_own && !cluster.is_owned() {
+        return Err(format!(
+            "another process runs the embedded PostgreSQL in {}: stop it, or wait for it to finish",
+            cluster.data_dir().display()
+        ));
+    }
     log::info!(
         "embedded PostgreSQL running in {}",
         cluster.data_dir().display()

@@ -58,9 +58,11 @@ pub struct ClusterSpec {
     pub ephemeral: bool,
 }
 
-/// A running cluster owned by this process.
+/// A running cluster: started and owned by this process, or (for a command such as
+/// `api-key create` run beside the server) the one another process of ours already runs.
 pub struct EmbeddedPostgres {
-    child: Child,
+    /// `None` when the cluster belongs to another process: this one must not stop it.
+    child: Option<Child>,
     data_dir: PathBuf,
     socket_dir: PathBuf,
 }
@@ -98,6 +100,28 @@ impl EmbeddedPostgres {
             initdb(&bin_dir, &data_dir, run_as.as_ref())?;
         }
         let socket_dir = socket_dir_for(&data_dir, run_as.as_ref())?;
+        if let Some(pid) = running_postmaster(&data_dir) {
+            let pg = EmbeddedPostgres {
+                child: None,
+                data_dir,
+                socket_dir,
+            };
+            if pg.is_ready(&bin_dir) {
+                log::info!(
+                    "using the embedded PostgreSQL that process {pid} runs in {}",
+                    pg.data_dir.display()
+                );
+                return Ok(pg);
+            }
+            return Err(EmbeddedError::Failed {
+                action: "starting PostgreSQL".into(),
+                detail: format!(
+                    "process {pid} holds {} but does not answer on {}; stop it or wait until it is ready",
+                    pg.data_dir.display(),
+                    pg.socket_dir.display()
+                ),
+            });
+        }
         let child = spawn_postgres(
             &bin_dir,
             &data_dir,
@@ -106,7 +130,7 @@ impl EmbeddedPostgres {
             spec.ephemeral,
         )?;
         let mut pg = EmbeddedPostgres {
-            child,
+            child: Some(child),
             data_dir,
             socket_dir,
         };
@@ -132,6 +156,11 @@ impl EmbeddedPostgres {
         format!("postgres://{SUPERUSER}@{host}/{database}")
     }
 
+    /// Whether this process started the cluster (and stops it).
+    pub fn is_owned(&self) -> bool {
+        self.child.is_some()
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
@@ -139,7 +168,7 @@ impl EmbeddedPostgres {
     fn wait_until_ready(&mut self, bin_dir: &Path) -> Result<(), EmbeddedError> {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
                 return Err(EmbeddedError::Failed {
                     action: "starting PostgreSQL".into(),
                     detail: format!(
@@ -148,14 +177,7 @@ impl EmbeddedPostgres {
                     ),
                 });
             }
-            let ready = Command::new(bin_dir.join("pg_isready"))
-                .args(["-q", "-h"])
-                .arg(&self.socket_dir)
-                .args(["-U", SUPERUSER, "-d", "postgres"])
-                .status()
-                .map(|s| s.success())
-                .unwrap_or(false);
-            if ready {
+            if self.is_ready(bin_dir) {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -168,24 +190,38 @@ impl EmbeddedPostgres {
         }
     }
 
-    /// Fast shutdown: open sessions are ended, the cluster is left consistent.
+    fn is_ready(&self, bin_dir: &Path) -> bool {
+        Command::new(bin_dir.join("pg_isready"))
+            .args(["-q", "-h"])
+            .arg(&self.socket_dir)
+            .args(["-U", SUPERUSER, "-d", "postgres"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+
+    /// Fast shutdown: open sessions are ended, the cluster is left consistent. A cluster of
+    /// another process is left running.
     pub fn stop(mut self) {
         self.shutdown();
     }
 
     fn shutdown(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let Some(child) = self.child.as_mut() else {
+            return;
+        };
+        if let Ok(None) = child.try_wait() {
+            let pid = nix::unistd::Pid::from_raw(child.id() as i32);
             let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT);
             let deadline = Instant::now() + Duration::from_secs(30);
-            while let Ok(None) = self.child.try_wait() {
+            while let Ok(None) = child.try_wait() {
                 if Instant::now() > deadline {
-                    let _ = self.child.kill();
+                    let _ = child.kill();
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            let _ = self.child.wait();
+            let _ = child.wait();
             log::info!("embedded PostgreSQL in {} stopped", self.data_dir.display());
         }
     }
@@ -195,6 +231,16 @@ impl Drop for EmbeddedPostgres {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// The pid in `postmaster.pid` when that process is alive: the cluster already runs (a stale
+/// file left by a crash names a dead process, and PostgreSQL itself cleans it up on start).
+fn running_postmaster(data_dir: &Path) -> Option<i32> {
+    let text = std::fs::read_to_string(data_dir.join("postmaster.pid")).ok()?;
+    let pid: i32 = text.lines().next()?.trim().parse().ok()?;
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None)
+        .is_ok()
+        .then_some(pid)
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, EmbeddedError> {

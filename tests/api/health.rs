@@ -2,7 +2,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_without_database};
+use crate::helpers::{assert_problem, cluster_spec, spawn_app, spawn_app_without_database};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200_when_the_database_is_up() {
@@ -84,4 +84,21 @@ async fn an_unknown_path_is_404_and_a_wrong_method_is_405_with_allow() {
         .unwrap();
     assert_eq!(response.headers()["allow"], "GET, PATCH, DELETE");
     assert_problem(response, 405).await;
+}
+
+/// `coopapi api-key create` beside a running server opens the same data directory: it must
+/// use the running cluster and leave it running.
+#[tokio::test]
+async fn starting_the_embedded_cluster_again_attaches_to_the_running_one_and_leaves_it_running() {
+    let app = spawn_app().await;
+    let spec = cluster_spec();
+    let attached =
+        tokio::task::spawn_blocking(move || coopapi::db::embedded::EmbeddedPostgres::start(&spec))
+            .await
+            .unwrap()
+            .expect("attach to the running cluster");
+    assert!(!attached.is_owned(), "no second postmaster was started");
+    attached.stop();
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    assert_eq!(app.count("sectors").await, 33);
 }

@@ -38,13 +38,8 @@ fn cluster() -> &'static Cluster {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             remove_stale_clusters();
-            let spec = embedded::ClusterSpec {
-                data_dir: PathBuf::from(format!("/tmp/coopapi-test-{}", std::process::id())),
-                bin_dir: std::env::var_os("PG_BIN").map(PathBuf::from),
-                os_user: std::env::var("PG_USER").unwrap_or_else(|_| "postgres".into()),
-                ephemeral: true,
-            };
-            let pg = embedded::EmbeddedPostgres::start(&spec).expect("start the test cluster");
+            let pg =
+                embedded::EmbeddedPostgres::start(&cluster_spec()).expect("start the test cluster");
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -70,6 +65,16 @@ fn cluster() -> &'static Cluster {
         });
         rx.recv().expect("the test cluster started")
     })
+}
+
+/// The test process's cluster.
+pub fn cluster_spec() -> embedded::ClusterSpec {
+    embedded::ClusterSpec {
+        data_dir: PathBuf::from(format!("/tmp/coopapi-test-{}", std::process::id())),
+        bin_dir: std::env::var_os("PG_BIN").map(PathBuf::from),
+        os_user: std::env::var("PG_USER").unwrap_or_else(|_| "postgres".into()),
+        ephemeral: true,
+    }
 }
 
 /// Data directories of earlier test runs whose process is gone.
