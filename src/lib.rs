@@ -14,6 +14,7 @@ pub mod domain;
 pub mod events;
 pub mod health;
 pub mod http;
+pub mod interests;
 pub mod offers;
 pub mod openapi;
 pub mod schema;

@@ -35,6 +35,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    cooperation_interests (id) {
+        id -> Uuid,
+        offer_id -> Uuid,
+        company_id -> Uuid,
+        message -> Text,
+        contact_name -> Text,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        status -> Text,
+        reply -> Nullable<Text>,
+        owner_contact_name -> Nullable<Text>,
+        owner_contact_email -> Nullable<Text>,
+        owner_contact_phone -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     cooperation_offer_markets (sector, target_country, created_at, offer_id) {
         sector -> Text,
         target_country -> Text,
@@ -167,6 +187,8 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> companies (company_id));
+diesel::joinable!(cooperation_interests -> companies (company_id));
+diesel::joinable!(cooperation_interests -> cooperation_offers (offer_id));
 diesel::joinable!(cooperation_offers -> companies (company_id));
 diesel::joinable!(cooperation_offers -> events (event_id));
 diesel::joinable!(event_participants -> companies (company_id));
@@ -180,6 +202,7 @@ diesel::joinable!(speakers -> companies (company_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     companies,
+    cooperation_interests,
     cooperation_offer_markets,
     cooperation_offers,
     event_participants,

@@ -183,6 +183,7 @@ pub async fn update_offer(
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No offer has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Companies have expressed interest in the offer (close it instead)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The offer changed since the client read it; nothing was deleted", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -207,7 +208,15 @@ pub async fn delete_offer(
             if_match.as_ref(),
             &Tagged::new(&current.into_offer(today))?.etag,
         )?;
-        store::delete(conn, id).await?;
+        store::delete(conn, id).await.map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => ApiError::conflict(
+                "companies have expressed interest in this offer: close it instead of deleting it",
+            ),
+            other => other.into(),
+        })?;
         Ok(())
     })
     .await?;

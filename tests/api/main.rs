@@ -6,6 +6,7 @@ mod demo;
 mod events;
 mod health;
 mod helpers;
+mod interests;
 mod keys;
 mod limits;
 mod markets;

@@ -1,0 +1,1 @@
+DROP TABLE cooperation_interests;

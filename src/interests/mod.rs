@@ -1,0 +1,15 @@
+//! Expressions of interest: how a match becomes a conversation between two companies.
+
+pub mod handlers;
+pub mod store;
+pub mod types;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config
+        .service(handlers::create_interest)
+        .service(handlers::list_interests)
+        .service(handlers::get_interest)
+        .service(handlers::decide_interest);
+}

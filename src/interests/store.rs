@@ -1,0 +1,83 @@
+//! Expression-of-interest queries.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::types::{InterestRow, InterestStatus};
+use crate::schema::cooperation_interests;
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &InterestRow) -> QueryResult<InterestRow> {
+    diesel::insert_into(cooperation_interests::table)
+        .values(row)
+        .returning(InterestRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The interest `id` in offer `offer_id`, locked for update when `lock`.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    offer_id: Uuid,
+    id: Uuid,
+    lock: bool,
+) -> QueryResult<InterestRow> {
+    let query = cooperation_interests::table
+        .filter(cooperation_interests::id.eq(id))
+        .filter(cooperation_interests::offer_id.eq(offer_id))
+        .select(InterestRow::as_select());
+    if lock {
+        query.for_update().first(conn).await
+    } else {
+        query.first(conn).await
+    }
+}
+
+pub async fn decide(conn: &mut AsyncPgConnection, row: &InterestRow) -> QueryResult<InterestRow> {
+    use cooperation_interests::dsl as i;
+    diesel::update(cooperation_interests::table.find(row.id))
+        .set((
+            i::status.eq(row.status),
+            i::reply.eq(&row.reply),
+            i::owner_contact_name.eq(&row.owner_contact_name),
+            i::owner_contact_email.eq(&row.owner_contact_email),
+            i::owner_contact_phone.eq(&row.owner_contact_phone),
+            i::updated_at.eq(row.updated_at),
+            i::decided_at.eq(row.decided_at),
+        ))
+        .returning(InterestRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The interests in an offer, newest first; only `sender`'s when given.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    offer_id: Uuid,
+    sender: Option<Uuid>,
+    status: Option<InterestStatus>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<InterestRow>> {
+    use cooperation_interests::dsl as i;
+    let mut query = cooperation_interests::table
+        .filter(i::offer_id.eq(offer_id))
+        .select(InterestRow::as_select())
+        .into_boxed();
+    if let Some(sender) = sender {
+        query = query.filter(i::company_id.eq(sender));
+    }
+    if let Some(status) = status {
+        query = query.filter(i::status.eq(status));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(crate::keyset_after!(i::created_at, i::id, at, id, desc));
+    }
+    query
+        .order((i::created_at.desc(), i::id.desc()))
+        .limit(limit + 1)
+        .load(conn)
+        .await
+}
