@@ -18,14 +18,20 @@ use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};
 use crate::offers::types::{OfferRow, OfferState, today};
 
-/// The offer, if the caller may see it (404 otherwise, as everywhere).
+/// The offer, if the caller may see it (404 otherwise, as everywhere); with `share`, locked
+/// against changes until the transaction ends.
 async fn visible_offer(
     conn: &mut AsyncPgConnection,
     caller: &Caller,
     id: Uuid,
+    share: bool,
 ) -> Result<OfferRow, ApiError> {
-    crate::offers::store::find(conn, id)
-        .await
+    let offer = if share {
+        crate::offers::store::find_for_share(conn, id).await
+    } else {
+        crate::offers::store::find(conn, id).await
+    };
+    offer
         .and_then(|row| {
             row.is_visible_to(caller, today())
                 .then_some(row)
@@ -85,33 +91,41 @@ pub async fn create_interest(
         (Scope::Public, _) => return Err(ApiError::key_required()),
     };
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, offer_id).await?;
-    if offer.company_id == sender {
-        return Err(ApiError::invalid(
-            "company_id",
-            "is the offer's own company: a company cannot express interest in its own offer",
-        ));
-    }
-    let state = offer.state(today());
-    if state != OfferState::Published {
-        let state = serde_json::to_value(state).unwrap_or_default();
-        return Err(ApiError::conflict(format!(
-            "the offer is {}; only published offers take interests",
-            state.as_str().unwrap_or("not published")
-        )));
-    }
-    let row = body.into_row(offer_id, sender, Utc::now())?;
-    let row = store::insert(&mut conn, &row).await.map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ApiError::conflict("this company already has a pending interest in this offer"),
-        other => ApiError::dangling(&[(
-            "cooperation_interests_company_id_fkey",
-            "company_id",
-            "company",
-        )])(other),
-    })?;
+    let (offer, row) = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            // Shared lock: the offer cannot be closed between the check and the insert.
+            let offer = visible_offer(conn, &caller, offer_id, true).await?;
+            if offer.company_id == sender {
+                return Err(ApiError::invalid(
+                    "company_id",
+                    "is the offer's own company: a company cannot express interest in its own offer",
+                ));
+            }
+            let state = offer.state(today());
+            if state != OfferState::Published {
+                let state = serde_json::to_value(state).unwrap_or_default();
+                return Err(ApiError::conflict(format!(
+                    "the offer is {}; only published offers take interests",
+                    state.as_str().unwrap_or("not published")
+                )));
+            }
+            let row = body.into_row(offer_id, sender, Utc::now())?;
+            let row = store::insert(conn, &row).await.map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => ApiError::conflict(
+                    "this company already has a pending interest in this offer",
+                ),
+                other => ApiError::dangling(&[(
+                    "cooperation_interests_company_id_fkey",
+                    "company_id",
+                    "company",
+                )])(other),
+            })?;
+            Ok((offer, row))
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -148,7 +162,7 @@ pub async fn list_interests(
     let after = after_time(p.cursor.as_deref(), "interests")?;
     let status = parse_enum_param("status", p.status.as_deref())?;
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, id.0).await?;
+    let offer = visible_offer(&mut conn, &caller, id.0, false).await?;
     let only = match caller.scope() {
         Scope::All => None,
         Scope::Company(c) if c == offer.company_id => None,
@@ -192,7 +206,7 @@ pub async fn get_interest(
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, path.event_id).await?;
+    let offer = visible_offer(&mut conn, &caller, path.event_id, false).await?;
     let row = store::find(&mut conn, offer.id, path.id, false)
         .await
         .map_err(|_| interest_missing(path.id))?;
@@ -237,7 +251,7 @@ pub async fn decide_interest(
     let mut conn = pool.get().await?;
     let (row, side) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let offer = visible_offer(conn, &caller, path.event_id).await?;
+            let offer = visible_offer(conn, &caller, path.event_id, false).await?;
             let current = store::find(conn, offer.id, path.id, true)
                 .await
                 .map_err(|_| interest_missing(path.id))?;

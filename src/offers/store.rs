@@ -66,6 +66,17 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRo
         .await
 }
 
+/// Reads an offer and keeps it from changing until the transaction ends (an interest being
+/// expressed relies on its state).
+pub async fn find_for_share(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRow> {
+    cooperation_offers::table
+        .find(id)
+        .select(OfferRow::as_select())
+        .for_share()
+        .first(conn)
+        .await
+}
+
 pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRow> {
     cooperation_offers::table
         .find(id)
