@@ -16,22 +16,16 @@ use crate::domain::parse_enum_param;
 use crate::events::parts::PartPath;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};
-use crate::offers::types::{OfferRow, OfferState, today};
+use crate::offers::types::{OfferRow, OfferState, OfferStatus, today};
 
-/// The offer, if the caller may see it (404 otherwise, as everywhere); with `share`, locked
-/// against changes until the transaction ends.
+/// The offer, if the caller may see it (404 otherwise, as everywhere).
 async fn visible_offer(
     conn: &mut AsyncPgConnection,
     caller: &Caller,
     id: Uuid,
-    share: bool,
 ) -> Result<OfferRow, ApiError> {
-    let offer = if share {
-        crate::offers::store::find_for_share(conn, id).await
-    } else {
-        crate::offers::store::find(conn, id).await
-    };
-    offer
+    crate::offers::store::find(conn, id)
+        .await
         .and_then(|row| {
             row.is_visible_to(caller, today())
                 .then_some(row)
@@ -60,7 +54,7 @@ fn interest_missing(id: Uuid) -> ApiError {
     responses(
         (status = 201, description = "Created, `pending`", body = Interest,
             headers(("Location" = String, description = "URL of the new interest"))),
-        (status = 404, description = "No offer with this id is visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No offer with this id, or a draft of another company", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The offer takes no interests (closed, expired, draft), or this company already has a pending interest in it", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -93,8 +87,18 @@ pub async fn create_interest(
     let mut conn = pool.get().await?;
     let (offer, row) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            // Shared lock: the offer cannot be closed between the check and the insert.
-            let offer = visible_offer(conn, &caller, offer_id, true).await?;
+            // Shared lock: the offer cannot be closed between the check and the insert. A
+            // closed or expired offer is answered with why it takes no interest (409); another
+            // company's draft stays hidden (404).
+            let offer = crate::offers::store::find_for_share(conn, offer_id)
+                .await
+                .and_then(|row| {
+                    (row.status != OfferStatus::Draft
+                        || caller.sees_private_of(Some(row.company_id)))
+                        .then_some(row)
+                        .ok_or(diesel::result::Error::NotFound)
+                })
+                .map_err(ApiError::missing("cooperation offer", offer_id))?;
             if offer.company_id == sender {
                 return Err(ApiError::invalid(
                     "company_id",
@@ -162,7 +166,7 @@ pub async fn list_interests(
     let after = after_time(p.cursor.as_deref(), "interests")?;
     let status = parse_enum_param("status", p.status.as_deref())?;
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, id.0, false).await?;
+    let offer = visible_offer(&mut conn, &caller, id.0).await?;
     let only = match caller.scope() {
         Scope::All => None,
         Scope::Company(c) if c == offer.company_id => None,
@@ -206,7 +210,7 @@ pub async fn get_interest(
     path: PartPath,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, path.event_id, false).await?;
+    let offer = visible_offer(&mut conn, &caller, path.event_id).await?;
     let row = store::find(&mut conn, offer.id, path.id, false)
         .await
         .map_err(|_| interest_missing(path.id))?;
@@ -251,7 +255,7 @@ pub async fn decide_interest(
     let mut conn = pool.get().await?;
     let (row, side) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let offer = visible_offer(conn, &caller, path.event_id, false).await?;
+            let offer = visible_offer(conn, &caller, path.event_id).await?;
             let current = store::find(conn, offer.id, path.id, true)
                 .await
                 .map_err(|_| interest_missing(path.id))?;

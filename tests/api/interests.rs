@@ -240,14 +240,20 @@ async fn closed_and_expired_offers_take_no_interest_and_others_drafts_do_not_exi
     )
     .await;
     let sender = s.app.as_key(&s.sender_key);
-    // Staff can see closed and expired offers; the rule is the state, not visibility.
     for offer in [&closed, &expired] {
+        let problem =
+            assert_problem(sender.post_json(&interests(offer), &interest()).await, 409).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("only published offers")
+        );
         let mut body = interest();
         body["company_id"] = json!(s.sender);
         assert_problem(s.app.post_json(&interests(offer), &body).await, 409).await;
-        // The sender does not even see them.
-        assert_problem(sender.post_json(&interests(offer), &interest()).await, 404).await;
     }
+    // Another company's draft does not exist for the sender.
     let draft = create_offer(&s.app, &s.owner_key, &s.owner, "draft", None).await;
     assert_problem(sender.post_json(&interests(&draft), &interest()).await, 404).await;
     assert_eq!(s.app.count("cooperation_interests").await, 0);
