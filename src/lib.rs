@@ -15,6 +15,7 @@ pub mod events;
 pub mod health;
 pub mod http;
 pub mod interests;
+pub mod matches;
 pub mod offers;
 pub mod openapi;
 pub mod schema;

@@ -19,7 +19,9 @@ use crate::db::{self, DbPool};
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::sectors::SectorCatalog;
-use crate::{auth, companies, events, health, interests, offers, openapi, sectors, speakers};
+use crate::{
+    auth, companies, events, health, interests, matches, offers, openapi, sectors, speakers,
+};
 
 /// Everything under `/api/v1`.
 fn api_v1(config: &mut ServiceConfig) {
@@ -29,6 +31,7 @@ fn api_v1(config: &mut ServiceConfig) {
     offers::configure(config);
     events::configure(config);
     interests::configure(config);
+    matches::configure(config);
     auth::configure(config);
 }
 

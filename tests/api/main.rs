@@ -10,6 +10,7 @@ mod interests;
 mod keys;
 mod limits;
 mod markets;
+mod matches;
 mod offers;
 mod openapi;
 mod sectors;
