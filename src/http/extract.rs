@@ -146,7 +146,14 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
-/// A resource id from the path. Anything that is not a UUID cannot name a resource: 404.
+/// The UUID in path segment `name`. Anything that is not a UUID cannot name a resource: 404.
+fn path_uuid(req: &HttpRequest, name: &str) -> Result<Uuid, ApiError> {
+    let raw = req.match_info().get(name).unwrap_or_default();
+    Uuid::try_parse(raw)
+        .map_err(|_| ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)")))
+}
+
+/// A resource id from the path (`{id}`).
 pub struct PathId(pub Uuid);
 
 impl FromRequest for PathId {
@@ -154,11 +161,27 @@ impl FromRequest for PathId {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let raw = req.match_info().get("id").unwrap_or_default();
-        std::future::ready(
-            Uuid::try_parse(raw).map(PathId).map_err(|_| {
-                ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)"))
-            }),
-        )
+        std::future::ready(path_uuid(req, "id").map(PathId))
+    }
+}
+
+/// The path of something that belongs to another resource (`/{id}/.../{part_id}`): an event's
+/// venue, an offer's interest.
+pub struct NestedPath {
+    pub parent_id: Uuid,
+    pub id: Uuid,
+}
+
+impl FromRequest for NestedPath {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(path_uuid(req, "id").and_then(|parent_id| {
+            Ok(NestedPath {
+                parent_id,
+                id: path_uuid(req, "part_id")?,
+            })
+        }))
     }
 }

@@ -12,7 +12,7 @@ pub mod routes;
 pub mod security;
 
 pub use etag::{Condition, Tagged, check_if_match, if_match};
-pub use extract::{JsonBody, PathId, Query};
+pub use extract::{JsonBody, NestedPath, PathId, Query};
 pub use pagination::{Cursor, Page};
 pub use patch::Patch;
 pub use problem::{ApiError, FieldError, Problem};

@@ -3,6 +3,8 @@
 //! anything else 404), and which operations need an API key. Taking both from the spec keeps
 //! what the documentation promises and what the server does the same thing.
 
+use std::collections::HashMap;
+
 use actix_web::dev::ResourceDef;
 use actix_web::http::{Method, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -15,58 +17,63 @@ struct Route {
     path: ResourceDef,
     /// `Allow` header value.
     methods: String,
-    /// Methods whose operation names a security scheme, i.e. needs a key.
-    keyed: Vec<Method>,
 }
 
-pub struct RouteTable(Vec<Route>);
+pub struct RouteTable {
+    routes: Vec<Route>,
+    /// Per method, the paths whose operation names a security scheme, i.e. needs a key. Kept
+    /// apart because every anonymous API request asks, and only a few paths are in it.
+    keyed: HashMap<Method, Vec<ResourceDef>>,
+}
 
 impl RouteTable {
     pub fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
-        let routes = doc
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let operations = [
-                    (Method::GET, &item.get),
-                    (Method::POST, &item.post),
-                    (Method::PUT, &item.put),
-                    (Method::PATCH, &item.patch),
-                    (Method::DELETE, &item.delete),
-                ];
-                let present = operations
-                    .iter()
-                    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)));
-                let methods: Vec<&str> = present.clone().map(|(m, _)| m.as_str()).collect();
-                let keyed = present
-                    .filter(|(_, op)| {
-                        // Optional security lists an empty requirement beside the scheme.
-                        let anonymous = SecurityRequirement::default();
-                        op.security
-                            .as_ref()
-                            .is_some_and(|reqs| !reqs.is_empty() && !reqs.contains(&anonymous))
-                    })
-                    .map(|(m, _)| m.clone())
-                    .collect();
-                Route {
-                    path: ResourceDef::new(path.as_str()),
-                    methods: methods.join(", "),
-                    keyed,
+        // Optional security lists an empty requirement beside the scheme.
+        let anonymous = SecurityRequirement::default();
+        let mut routes = Vec::new();
+        let mut keyed: HashMap<Method, Vec<ResourceDef>> = HashMap::new();
+        for (path, item) in &doc.paths.paths {
+            let operations = [
+                (Method::GET, &item.get),
+                (Method::POST, &item.post),
+                (Method::PUT, &item.put),
+                (Method::PATCH, &item.patch),
+                (Method::DELETE, &item.delete),
+            ];
+            let mut methods = Vec::new();
+            for (method, operation) in operations {
+                let Some(operation) = operation else {
+                    continue;
+                };
+                methods.push(method.to_string());
+                let needs_key = operation
+                    .security
+                    .as_ref()
+                    .is_some_and(|reqs| !reqs.is_empty() && !reqs.contains(&anonymous));
+                if needs_key {
+                    keyed
+                        .entry(method.clone())
+                        .or_default()
+                        .push(ResourceDef::new(path.as_str()));
                 }
-            })
-            .collect();
-        RouteTable(routes)
+            }
+            routes.push(Route {
+                path: ResourceDef::new(path.as_str()),
+                methods: methods.join(", "),
+            });
+        }
+        RouteTable { routes, keyed }
     }
 
     fn find(&self, path: &str) -> Option<&Route> {
-        self.0.iter().find(|route| route.path.is_match(path))
+        self.routes.iter().find(|route| route.path.is_match(path))
     }
 
     /// Whether the operation at `method` `path` needs a key.
     pub fn needs_key(&self, method: &Method, path: &str) -> bool {
-        self.find(path)
-            .is_some_and(|route| route.keyed.contains(method))
+        self.keyed
+            .get(method)
+            .is_some_and(|paths| paths.iter().any(|p| p.is_match(path)))
     }
 }
 

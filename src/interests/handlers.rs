@@ -5,7 +5,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::Utc;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::store;
@@ -13,26 +13,10 @@ use super::types::*;
 use crate::auth::{Caller, Scope};
 use crate::db::DbPool;
 use crate::domain::parse_enum_param;
-use crate::events::parts::PartPath;
 use crate::http::pagination::{after_time, parse_limit};
-use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};
-use crate::offers::types::{OfferRow, OfferState, OfferStatus, today};
-
-/// The offer, if the caller may see it (404 otherwise, as everywhere).
-async fn visible_offer(
-    conn: &mut AsyncPgConnection,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<OfferRow, ApiError> {
-    crate::offers::store::find(conn, id)
-        .await
-        .and_then(|row| {
-            row.is_visible_to(caller, today())
-                .then_some(row)
-                .ok_or(diesel::result::Error::NotFound)
-        })
-        .map_err(ApiError::missing("cooperation offer", id))
-}
+use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem, Query};
+use crate::offers::handlers::find_visible;
+use crate::offers::types::{OfferState, OfferStatus, today};
 
 fn interest_missing(id: Uuid) -> ApiError {
     ApiError::not_found(format!("no interest with id {id} in this offer"))
@@ -166,7 +150,7 @@ pub async fn list_interests(
     let after = after_time(p.cursor.as_deref(), "interests")?;
     let status = parse_enum_param("status", p.status.as_deref())?;
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, id.0).await?;
+    let offer = find_visible(&mut conn, &caller, id.0, today()).await?;
     let only = match caller.scope() {
         Scope::All => None,
         Scope::Company(c) if c == offer.company_id => None,
@@ -207,10 +191,10 @@ pub async fn list_interests(
 pub async fn get_interest(
     caller: Caller,
     pool: web::Data<DbPool>,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    let offer = visible_offer(&mut conn, &caller, path.event_id).await?;
+    let offer = find_visible(&mut conn, &caller, path.parent_id, today()).await?;
     let row = store::find(&mut conn, offer.id, path.id, false)
         .await
         .map_err(|_| interest_missing(path.id))?;
@@ -248,14 +232,14 @@ pub async fn get_interest(
 pub async fn decide_interest(
     caller: Caller,
     pool: web::Data<DbPool>,
-    path: PartPath,
+    path: NestedPath,
     body: JsonBody<DecideInterest>,
 ) -> Result<HttpResponse, ApiError> {
     let decision = body.0;
     let mut conn = pool.get().await?;
     let (row, side) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let offer = visible_offer(conn, &caller, path.event_id).await?;
+            let offer = find_visible(conn, &caller, path.parent_id, today()).await?;
             let current = store::find(conn, offer.id, path.id, true)
                 .await
                 .map_err(|_| interest_missing(path.id))?;

@@ -55,14 +55,7 @@ pub async fn offer_matches(
     let limit = parse_limit(params.0.limit.as_deref())?;
     let today = today();
     let mut conn = pool.get().await?;
-    let offer = crate::offers::store::find(&mut conn, id.0)
-        .await
-        .and_then(|row| {
-            row.is_visible_to(&caller, today)
-                .then_some(row)
-                .ok_or(diesel::result::Error::NotFound)
-        })
-        .map_err(ApiError::missing("cooperation offer", id.0))?;
+    let offer = crate::offers::handlers::find_visible(&mut conn, &caller, id.0, today).await?;
     let rows = store::for_offer(&mut conn, offer.id, complement(offer.kind), today, limit).await?;
     Ok(respond(rows, true))
 }

@@ -102,10 +102,7 @@ pub async fn get_offer(
 ) -> Result<HttpResponse, ApiError> {
     let today = today();
     let mut conn = pool.get().await?;
-    let row = store::find(&mut conn, id.0)
-        .await
-        .and_then(visible_to(&caller, today))
-        .map_err(ApiError::missing("cooperation offer", id.0))?;
+    let row = find_visible(&mut conn, &caller, id.0, today).await?;
     Ok(Tagged::new(&row.into_offer(today))?.respond(&req))
 }
 
@@ -286,6 +283,20 @@ pub async fn offer_page(
         |row| row.into_offer(today),
     );
     Ok(page.respond(req))
+}
+
+/// The offer `id` if `caller` may see it; otherwise, as when it does not exist, a 404 (its
+/// existence is not revealed). Used wherever an offer is read on a caller's behalf.
+pub async fn find_visible(
+    conn: &mut diesel_async::AsyncPgConnection,
+    caller: &Caller,
+    id: Uuid,
+    today: chrono::NaiveDate,
+) -> Result<OfferRow, ApiError> {
+    store::find(conn, id)
+        .await
+        .and_then(visible_to(caller, today))
+        .map_err(ApiError::missing("cooperation offer", id))
 }
 
 /// Turns an offer the caller may not see into "not found", so its existence is not revealed.

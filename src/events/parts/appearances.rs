@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::domain::Errors;
 use crate::events::types::EventRow;
-use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::{event_speakers, speakers};
 use crate::sectors::SectorCatalog;
 
@@ -271,9 +271,9 @@ pub async fn get_appearance(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Appearances>(&caller, &req, &pool, path.event_id, path.id).await
+    super::get::<Appearances>(&caller, &req, &pool, path.parent_id, path.id).await
 }
 
 /// Update a speaker appearance
@@ -304,7 +304,7 @@ pub async fn update_appearance(
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
-    path: PartPath,
+    path: NestedPath,
     body: JsonBody<UpdateAppearance>,
 ) -> Result<HttpResponse, ApiError> {
     super::update::<Appearances>(
@@ -312,7 +312,7 @@ pub async fn update_appearance(
         &req,
         &pool,
         &catalog,
-        path.event_id,
+        path.parent_id,
         path.id,
         body.0,
     )
@@ -342,7 +342,7 @@ pub async fn delete_appearance(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Appearances>(&caller, &req, &pool, path.event_id, path.id).await
+    super::delete::<Appearances>(&caller, &req, &pool, path.parent_id, path.id).await
 }

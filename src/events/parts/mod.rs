@@ -376,32 +376,6 @@ pub async fn list<P: Part>(
     Ok(page.respond(req))
 }
 
-/// Path of a part: the event id and the part id; anything that is not a UUID is a 404.
-pub struct PartPath {
-    pub event_id: Uuid,
-    pub id: Uuid,
-}
-
-impl actix_web::FromRequest for PartPath {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let parse = |name: &str| {
-            let raw = req.match_info().get(name).unwrap_or_default();
-            Uuid::try_parse(raw).map_err(|_| {
-                ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)"))
-            })
-        };
-        std::future::ready(parse("id").and_then(|event_id| {
-            Ok(PartPath {
-                event_id,
-                id: parse("part_id")?,
-            })
-        }))
-    }
-}
-
 /// The shared data every part handler needs.
 pub type Pool = web::Data<DbPool>;
 pub type Catalog = web::Data<SectorCatalog>;

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::domain::Errors;
 use crate::events::types::EventRow;
-use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::{companies, event_participants};
 use crate::sectors::SectorCatalog;
 
@@ -263,9 +263,9 @@ pub async fn get_participant(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Participants>(&caller, &req, &pool, path.event_id, path.id).await
+    super::get::<Participants>(&caller, &req, &pool, path.parent_id, path.id).await
 }
 
 /// Update a participation
@@ -296,7 +296,7 @@ pub async fn update_participant(
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
-    path: PartPath,
+    path: NestedPath,
     body: JsonBody<UpdateParticipant>,
 ) -> Result<HttpResponse, ApiError> {
     super::update::<Participants>(
@@ -304,7 +304,7 @@ pub async fn update_participant(
         &req,
         &pool,
         &catalog,
-        path.event_id,
+        path.parent_id,
         path.id,
         body.0,
     )
@@ -334,7 +334,7 @@ pub async fn delete_participant(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Participants>(&caller, &req, &pool, path.event_id, path.id).await
+    super::delete::<Participants>(&caller, &req, &pool, path.parent_id, path.id).await
 }

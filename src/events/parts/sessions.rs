@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::domain::text::{self, Lines};
 use crate::domain::{Errors, Whole};
 use crate::events::types::{EventRow, check_window};
-use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_sessions;
 use crate::sectors::SectorCatalog;
 
@@ -285,9 +285,9 @@ pub async fn get_session(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Sessions>(&caller, &req, &pool, path.event_id, path.id).await
+    super::get::<Sessions>(&caller, &req, &pool, path.parent_id, path.id).await
 }
 
 /// Update a session of the agenda
@@ -317,7 +317,7 @@ pub async fn update_session(
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
-    path: PartPath,
+    path: NestedPath,
     body: JsonBody<UpdateSession>,
 ) -> Result<HttpResponse, ApiError> {
     super::update::<Sessions>(
@@ -325,7 +325,7 @@ pub async fn update_session(
         &req,
         &pool,
         &catalog,
-        path.event_id,
+        path.parent_id,
         path.id,
         body.0,
     )
@@ -358,7 +358,7 @@ pub async fn delete_session(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Sessions>(&caller, &req, &pool, path.event_id, path.id).await
+    super::delete::<Sessions>(&caller, &req, &pool, path.parent_id, path.id).await
 }

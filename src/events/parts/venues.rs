@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Catalog, Part, PartListParams, PartPath, Pool};
+use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::domain::text::{self, Lines};
 use crate::domain::timezone::{self, TimeZoneName};
 use crate::domain::{Country, CountryCode, Errors, Whole};
 use crate::events::types::EventRow;
-use crate::http::{ApiError, JsonBody, Page, Patch, PathId, Problem, Query};
+use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_venues;
 use crate::sectors::SectorCatalog;
 
@@ -296,9 +296,9 @@ pub async fn get_venue(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::get::<Venues>(&caller, &req, &pool, path.event_id, path.id).await
+    super::get::<Venues>(&caller, &req, &pool, path.parent_id, path.id).await
 }
 
 /// Update a venue of an event
@@ -328,7 +328,7 @@ pub async fn update_venue(
     req: HttpRequest,
     pool: Pool,
     catalog: Catalog,
-    path: PartPath,
+    path: NestedPath,
     body: JsonBody<UpdateVenue>,
 ) -> Result<HttpResponse, ApiError> {
     super::update::<Venues>(
@@ -336,7 +336,7 @@ pub async fn update_venue(
         &req,
         &pool,
         &catalog,
-        path.event_id,
+        path.parent_id,
         path.id,
         body.0,
     )
@@ -369,7 +369,7 @@ pub async fn delete_venue(
     caller: Caller,
     req: HttpRequest,
     pool: Pool,
-    path: PartPath,
+    path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
-    super::delete::<Venues>(&caller, &req, &pool, path.event_id, path.id).await
+    super::delete::<Venues>(&caller, &req, &pool, path.parent_id, path.id).await
 }
