@@ -19,6 +19,7 @@ pub mod matches;
 pub mod offers;
 pub mod openapi;
 pub mod schema;
+pub mod search;
 pub mod sectors;
 pub mod speakers;
 pub mod startup;

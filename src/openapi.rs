@@ -38,6 +38,7 @@ carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit
         (name = "events", description = "Events and their parts: venues, agenda sessions, speaker appearances, participating companies"),
         (name = "speakers", description = "People who speak at events; contact details are private"),
         (name = "cooperation-offers", description = "What companies offer or look for abroad: the marketplace"),
+        (name = "search", description = "One search across companies, speakers, events and offers, in French, English and Russian, Latin or Cyrillic"),
         (name = "sectors", description = "The controlled vocabulary of sector codes"),
         (name = "api-keys", description = "API keys and their roles (admins only); a key is shown once, when it is created"),
         (name = "health", description = "Liveness and readiness probes"),

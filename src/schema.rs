@@ -17,6 +17,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::search::sql::TsVector;
+
     companies (id) {
         id -> Uuid,
         name -> Text,
@@ -29,6 +32,9 @@ diesel::table! {
         sectors -> Array<Text>,
         sort_name -> Text,
         search_text -> Text,
+        search_body -> Text,
+        name_vector -> TsVector,
+        search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -65,6 +71,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::search::sql::TsVector;
+
     cooperation_offers (id) {
         id -> Uuid,
         company_id -> Uuid,
@@ -81,6 +90,9 @@ diesel::table! {
         valid_until -> Nullable<Date>,
         event_id -> Nullable<Uuid>,
         search_text -> Text,
+        search_body -> Text,
+        name_vector -> TsVector,
+        search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -141,6 +153,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::search::sql::TsVector;
+
     events (id) {
         id -> Uuid,
         title -> Text,
@@ -154,6 +169,9 @@ diesel::table! {
         languages -> Array<Text>,
         sectors -> Array<Text>,
         search_text -> Text,
+        search_body -> Text,
+        name_vector -> TsVector,
+        search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -168,6 +186,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::search::sql::TsVector;
+
     speakers (id) {
         id -> Uuid,
         full_name -> Text,
@@ -181,6 +202,9 @@ diesel::table! {
         phone -> Nullable<Text>,
         sort_name -> Text,
         search_text -> Text,
+        search_body -> Text,
+        name_vector -> TsVector,
+        search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }

@@ -20,7 +20,7 @@ use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::sectors::SectorCatalog;
 use crate::{
-    auth, companies, events, health, interests, matches, offers, openapi, sectors, speakers,
+    auth, companies, events, health, interests, matches, offers, openapi, search, sectors, speakers,
 };
 
 /// Everything under `/api/v1`.
@@ -32,6 +32,7 @@ fn api_v1(config: &mut ServiceConfig) {
     events::configure(config);
     interests::configure(config);
     matches::configure(config);
+    search::configure(config);
     auth::configure(config);
 }
 
@@ -91,6 +92,7 @@ pub fn run(
     let access_control = web::Data::new(AccessControl::new(access));
     let cors_origins = web::Data::new(CorsOrigins::new(&access.cors_allowed_origins));
     let routes = web::Data::new(RouteTable::from_doc(&openapi_document()));
+    let facet_cache = web::Data::new(offers::handlers::FacetCache::new());
     let server = HttpServer::new(move || {
         let pool = pools[next.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
         let (app, doc) = documented_app!(
@@ -98,6 +100,7 @@ pub fn run(
                 .app_data(pool)
                 .app_data(catalog.clone())
                 .app_data(routes.clone())
+                .app_data(facet_cache.clone())
                 .app_data(access_control.clone())
                 .app_data(cors_origins.clone())
         );

@@ -155,10 +155,11 @@ CREATE FUNCTION pg_temp.slot(salt bigint, n bigint) RETURNS int
 
 -- step: companies
 INSERT INTO companies (id, name, kind, country, city, website, description, sectors,
-                       sort_name, search_text, created_at, updated_at)
+                       sort_name, search_text, search_body, created_at, updated_at)
 SELECT pg_temp.uid(1, n), name, kind, split_part(place, '|', 2), split_part(place, '|', 1),
        'https://' || replace(lower(name), ' ', '-') || '.example', description, sectors,
-       lower(name), lower(name), created_at, created_at
+       lower(name), lower(name), lower(split_part(place, '|', 1) || ' ' || description),
+       created_at, created_at
 FROM (
     SELECT n,
            initcap(pg_temp.pick(ARRAY['nova', 'tech', 'medi', 'geo', 'aero', 'smart', 'bio',
@@ -184,24 +185,24 @@ ON CONFLICT DO NOTHING;
 
 -- step: speakers
 INSERT INTO speakers (id, full_name, position, company_id, country, bio, links, email, phone,
-                      sort_name, search_text, created_at, updated_at)
-SELECT pg_temp.uid(2, n), full_name,
-       pg_temp.pick(ARRAY['Chief executive officer', 'Head of international cooperation',
-           'Deputy head of department', 'Rector', 'Director of innovation', 'Founder',
-           'Chief technology officer', 'Trade representative', 'Project manager',
-           'President of the chamber'], 12, n),
+                      sort_name, search_text, search_body, created_at, updated_at)
+SELECT pg_temp.uid(2, n), full_name, position,
        CASE WHEN pg_temp.r(13, n) % 100 < 85
             THEN pg_temp.uid(1, 1 + pg_temp.r(14, n) % {companies}) END,
-       pg_temp.pick(pg_temp.countries(), 15, n),
-       (SELECT body FROM gen_pool WHERE kind = 'paragraph1' AND i = pg_temp.slot(16, n)),
+       pg_temp.pick(pg_temp.countries(), 15, n), bio,
        CASE WHEN pg_temp.r(17, n) % 2 = 0
             THEN ARRAY['https://www.linkedin.com/in/' || replace(lower(full_name), ' ', '-') || '-' || n]
             ELSE '{}' END,
        replace(lower(full_name), ' ', '.') || n || '@example.org',
        '+33 1 ' || lpad((pg_temp.r(18, n) % 100000000)::text, 8, '0'),
-       lower(full_name), lower(full_name), created_at, created_at
+       lower(full_name), lower(full_name), lower(position || ' ' || bio), created_at, created_at
 FROM (
     SELECT n,
+           pg_temp.pick(ARRAY['Chief executive officer', 'Head of international cooperation',
+               'Deputy head of department', 'Rector', 'Director of innovation', 'Founder',
+               'Chief technology officer', 'Trade representative', 'Project manager',
+               'President of the chamber'], 12, n) AS position,
+           (SELECT body FROM gen_pool WHERE kind = 'paragraph1' AND i = pg_temp.slot(16, n)) AS bio,
            pg_temp.pick(ARRAY['Evgueny', 'Mikhail', 'Vassili', 'Vladimir', 'Maxim', 'Raoul',
                'Nikita', 'Anna', 'Olga', 'Elena', 'Marie', 'Pierre', 'Sophie', 'Jean',
                'Camille', 'Thomas', 'Julia', 'Hans', 'Giulia', 'Min-jun', 'Emily', 'David',
@@ -235,7 +236,7 @@ FROM (
 ) AS g;
 
 INSERT INTO events (id, title, description, kind, format, status, starts_at, ends_at, timezone,
-                    languages, sectors, search_text, created_at, updated_at)
+                    languages, sectors, search_text, search_body, created_at, updated_at)
 SELECT pg_temp.uid(3, e), title, (SELECT body FROM gen_pool WHERE kind = 'paragraph2' AND i = pg_temp.slot(22, e)), kind,
        pg_temp.pick(ARRAY['in_person', 'online', 'hybrid', 'hybrid'], 23, e),
        CASE WHEN starts_at < timestamptz '2026-11-01 00:00:00+00'
@@ -244,6 +245,7 @@ SELECT pg_temp.uid(3, e), title, (SELECT body FROM gen_pool WHERE kind = 'paragr
        starts_at, ends_at, split_part(place, '|', 3),
        pg_temp.pick(ARRAY['{en}', '{fr,ru}', '{ru}', '{fr}', '{en,fr,ru}', '{en,ru}'], 25, e)::text[],
        (SELECT list FROM gen_pool WHERE kind = 'sectors' AND i = pg_temp.slot(26, e)), lower(title),
+       lower((SELECT body FROM gen_pool WHERE kind = 'paragraph2' AND i = pg_temp.slot(22, e))),
        starts_at - interval '60 days', starts_at - interval '60 days'
 FROM (
     SELECT g.*,
@@ -330,10 +332,10 @@ ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_markets_sync;
 WITH new_offers AS (
 INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, summary,
     description, sectors, target_countries, language, status, published_at, valid_until,
-    event_id, search_text, created_at, updated_at)
+    event_id, search_text, search_body, created_at, updated_at)
 SELECT pg_temp.uid(8, n), pg_temp.uid(1, 1 + pg_temp.r(90, n) % {companies}), kind,
        (SELECT list FROM gen_pool WHERE kind = 'cooperation_types' AND i = pg_temp.slot(91, n)),
-       title, summary, (SELECT body FROM gen_pool WHERE kind = 'paragraph3' AND i = pg_temp.slot(92, n)),
+       title, summary, description,
        (SELECT list FROM gen_pool WHERE kind = 'sectors' AND i = pg_temp.slot(93, n)),
        (SELECT list FROM gen_pool WHERE kind = 'countries' AND i = pg_temp.slot(94, n)),
        pg_temp.pick(ARRAY['en', 'fr', 'ru', 'ru', 'en'], 95, n),
@@ -344,9 +346,10 @@ SELECT pg_temp.uid(8, n), pg_temp.uid(1, 1 + pg_temp.r(90, n) % {companies}), ki
             ELSE date '2027-06-01' + (pg_temp.r(96, n) % 900)::int END,
        CASE WHEN {events} > 0 AND pg_temp.r(98, n) % 20 = 0
             THEN pg_temp.uid(3, 1 + pg_temp.r(99, n) % greatest({events}, 1)) END,
-       lower(title || ' ' || summary), created_at, created_at + interval '1 day'
+       lower(title), lower(summary || ' ' || description), created_at, created_at + interval '1 day'
 FROM (
     SELECT n, kind, state, created_at,
+           (SELECT body FROM gen_pool WHERE kind = 'paragraph3' AND i = pg_temp.slot(92, n)) AS description,
            CASE WHEN kind LIKE '%request'
                 THEN pg_temp.pick(ARRAY['Looking for a distributor of', 'Partner wanted for',
                          'Seeking investors in', 'Request for suppliers of'], 100, n)

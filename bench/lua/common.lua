@@ -38,14 +38,21 @@ function M.seed()
   math.randomseed(os.time() + address % 1000003)
 end
 
--- Appends "requests_per_s p50_ms p99_ms errors requests" to $BENCH_OUT.
+-- Percent-encodes a query parameter value.
+function M.escape(s)
+  return (string.gsub(s, "[^%w%-_%.~]", function(c)
+    return string.format("%%%02X", string.byte(c))
+  end))
+end
+
+-- Appends "requests_per_s p50_ms p99_ms errors requests p95_ms" to $BENCH_OUT.
 function M.done(summary, latency, requests)
   local e = summary.errors
   local errors = e.connect + e.read + e.write + e.status + e.timeout
-  local line = string.format("%.1f %.2f %.2f %d %d\n",
+  local line = string.format("%.1f %.2f %.2f %d %d %.2f\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    errors, summary.requests)
+    errors, summary.requests, latency:percentile(95) / 1000)
   local path = os.getenv("BENCH_OUT")
   if path then
     local f = assert(io.open(path, "a"))

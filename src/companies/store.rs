@@ -6,7 +6,6 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{CompanyFilter, CompanyRow};
-use crate::domain::text::like_contains;
 use crate::http::listing::NameListing;
 use crate::schema::{companies, cooperation_offers, event_participants, speakers};
 
@@ -51,6 +50,7 @@ pub async fn update(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResu
             companies::sectors.eq(&row.sectors),
             companies::sort_name.eq(&row.sort_name),
             companies::search_text.eq(&row.search_text),
+            companies::search_body.eq(&row.search_body),
             companies::updated_at.eq(row.updated_at),
         ))
         .returning(CompanyRow::as_returning())
@@ -105,7 +105,11 @@ pub async fn list(
         query = query.filter(c::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(c::search_text.like(like_contains(q)));
+        query = query.filter(crate::search_condition!(
+            q,
+            c::search_vector,
+            c::search_text
+        ));
     }
     crate::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
         .load(conn)

@@ -109,6 +109,8 @@ pub struct CompanyRow {
     pub sectors: Vec<String>,
     pub sort_name: String,
     pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -310,6 +312,7 @@ impl CompanyDraft {
             Some(native) => format!("{sort_name} {}", text::fold(native)),
             None => sort_name.clone(),
         };
+        let search_body = text::fold_all(&[self.city.as_deref(), self.description.as_deref()]);
         CompanyRow {
             id,
             name: self.name,
@@ -322,6 +325,7 @@ impl CompanyDraft {
             sectors: self.sectors,
             sort_name,
             search_text,
+            search_body,
             created_at,
             updated_at,
         }
@@ -342,8 +346,9 @@ pub struct CompanyListParams {
     /// Only companies active in this sector (a code from `GET /api/v1/sectors`).
     #[param(value_type = Option<SectorCode>, inline)]
     pub sector: Option<String>,
-    /// Free text matched against the name and native name, ignoring case, accents and script
-    /// (`dridze` finds `Dridzé`, `skolkovo` finds `Сколково`).
+    /// Words to find in the name, native name, city and description: each must match, in French,
+    /// English or Russian word forms, ignoring case, accents and script (`skolkovo` finds
+    /// `Сколково`); names also match with a typo.
     #[param(value_type = Option<String>, example = "skolkovo", max_length = 200)]
     pub q: Option<String>,
     /// Sort order.
@@ -363,6 +368,5 @@ pub struct CompanyFilter {
     pub country: Option<String>,
     pub kind: Option<CompanyKind>,
     pub sector: Option<String>,
-    /// Folded (lower-case ASCII) search text.
-    pub q: Option<String>,
+    pub q: Option<crate::search::SearchText>,
 }

@@ -44,6 +44,7 @@ pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
     // a query failing on a dead connection marks it broken, so it is replaced on the next
     // checkout.
     config.recycling_method = RecyclingMethod::Fast;
+    config.custom_setup = Box::new(|url| Box::pin(connect(url.to_owned())));
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(size)
@@ -53,6 +54,21 @@ pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
         .runtime(deadpool::Runtime::Tokio1)
         .build()
         .map_err(|e| DbError::Pool(e.to_string()))
+}
+
+/// Settings every connection of the service has.
+///
+/// pg_trgm's default word similarity threshold (0.6) misses a first name written another
+/// way ("Evgeni Dridze" resembles "Evgueny Dridzé" at 0.53); 0.5 still rejects unrelated names.
+const SESSION_SETUP: &str = "SET pg_trgm.word_similarity_threshold = 0.5";
+
+async fn connect(url: String) -> ConnectionResult<AsyncPgConnection> {
+    let mut conn = AsyncPgConnection::establish(&url).await?;
+    diesel::sql_query(SESSION_SETUP)
+        .execute(&mut conn)
+        .await
+        .map_err(ConnectionError::CouldntSetupConfiguration)?;
+    Ok(conn)
 }
 
 /// `total` connections split into one pool per HTTP worker (at least one connection each).

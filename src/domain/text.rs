@@ -138,6 +138,16 @@ pub fn fold(text: &str) -> String {
         .to_lowercase()
 }
 
+/// The folded forms of the texts present, joined by spaces: the `search_body` of a row.
+pub fn fold_all(texts: &[Option<&str>]) -> String {
+    texts
+        .iter()
+        .flatten()
+        .map(|t| fold(t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
 pub fn like_escape(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len());

@@ -7,7 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{EventFilter, EventRow, EventSort, EventStatus};
-use crate::domain::text::{like_contains, like_escape};
+use crate::domain::text::like_escape;
 use crate::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
 };
@@ -63,6 +63,7 @@ pub async fn update(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult
             e::languages.eq(&row.languages),
             e::sectors.eq(&row.sectors),
             e::search_text.eq(&row.search_text),
+            e::search_body.eq(&row.search_body),
             e::updated_at.eq(row.updated_at),
         ))
         .returning(EventRow::as_returning())
@@ -160,7 +161,7 @@ pub async fn list(
         query = query.filter(e::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(e::search_text.like(like_contains(q)));
+        query = query.filter(crate::search_condition!(q, e::search_vector));
     }
     query = match (sort, after) {
         (_, None) => query,

@@ -128,6 +128,8 @@ pub struct EventRow {
     pub languages: Vec<String>,
     pub sectors: Vec<String>,
     pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -334,6 +336,7 @@ impl EventDraft {
     ) -> EventRow {
         let e = self.0;
         let search_text = text::fold(&e.title);
+        let search_body = text::fold_all(&[e.description.as_deref()]);
         EventRow {
             id,
             title: e.title,
@@ -347,6 +350,7 @@ impl EventDraft {
             languages: e.languages,
             sectors: e.sectors,
             search_text,
+            search_body,
             created_at,
             updated_at,
         }
@@ -457,7 +461,8 @@ pub struct EventListParams {
     pub city: Option<String>,
     #[param(value_type = Option<SectorCode>, inline)]
     pub sector: Option<String>,
-    /// Free text matched against the title, ignoring case, accents and script.
+    /// Words to find in the title and description: each must match, in French, English or
+    /// Russian word forms, ignoring case, accents and script.
     #[param(value_type = Option<String>, max_length = 200, example = "moscou")]
     pub q: Option<String>,
     /// Parts to embed in each event, as on `GET /api/v1/events/{id}`.
@@ -487,7 +492,7 @@ pub struct EventFilter {
     pub country: Option<String>,
     pub city: Option<String>,
     pub sector: Option<String>,
-    pub q: Option<String>,
+    pub q: Option<crate::search::SearchText>,
     /// Whether drafts may be listed (editors and admins).
     pub include_drafts: bool,
 }

@@ -140,19 +140,9 @@ macro_rules! apply_name_listing {
     }};
 }
 
-/// Longest accepted `q`.
-pub const MAX_QUERY_TEXT: usize = 200;
-
-/// Parses a free-text `q` parameter into its folded form; blank means no filter.
-pub fn parse_q(raw: Option<&str>) -> Result<Option<String>, ApiError> {
-    match raw {
-        Some(q) if q.chars().count() > MAX_QUERY_TEXT => Err(ApiError::bad_parameter(
-            "q",
-            format!("must be at most {MAX_QUERY_TEXT} characters long"),
-        )),
-        Some(q) => Ok(Some(crate::domain::text::fold(q.trim())).filter(|q| !q.is_empty())),
-        None => Ok(None),
-    }
+/// Parses a free-text `q` parameter; blank means no filter.
+pub fn parse_q(raw: Option<&str>) -> Result<Option<crate::search::SearchText>, ApiError> {
+    crate::search::SearchText::parse_param(raw)
 }
 
 /// Parses a country filter parameter.

@@ -25,7 +25,7 @@ pub struct MatchReasons {
     /// Forms of cooperation both offers name (offer matches only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_cooperation_types: Option<Vec<CooperationType>>,
-    /// Trigram similarity of the two offers' titles and summaries, 0 to 1 (offer matches only).
+    /// Trigram similarity of the two offers' titles, 0 to 1 (offer matches only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_similarity: Option<f64>,
 }

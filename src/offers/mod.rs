@@ -10,6 +10,8 @@ pub use types::Offer;
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_offers)
+        // Before `{id}`, which would take `facets` for an id.
+        .service(handlers::offer_facets)
         .service(handlers::create_offer)
         .service(handlers::get_offer)
         .service(handlers::update_offer)

@@ -6,9 +6,10 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{OfferFilter, OfferRow, OfferSort, OfferStatus, StatusFilter};
+use super::types::{
+    CooperationType, OfferFilter, OfferKind, OfferRow, OfferSort, OfferStatus, StatusFilter,
+};
 use crate::auth::Scope;
-use crate::domain::text::like_contains;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
 
 /// The columns an update may change (all but the id, the owner and the creation time), as
@@ -31,6 +32,7 @@ macro_rules! offer_changes {
             o::valid_until.eq(row.valid_until),
             o::event_id.eq(row.event_id),
             o::search_text.eq(&row.search_text),
+            o::search_body.eq(&row.search_body),
             o::updated_at.eq(row.updated_at),
         )
     }};
@@ -138,7 +140,7 @@ macro_rules! offer_filters {
             query = query.filter(o::event_id.eq(event_id));
         }
         if let Some(q) = &filter.q {
-            query = query.filter(o::search_text.like(like_contains(q)));
+            query = query.filter(crate::search_condition!(q, o::search_vector));
         }
         let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
         let query = match filter.status {
@@ -242,6 +244,40 @@ pub async fn list(
     }
 }
 
+/// What the facets count, per offer: kind, sectors, cooperation types, target countries and
+/// the company's country.
+pub type FacetRow = (
+    OfferKind,
+    Vec<String>,
+    Vec<CooperationType>,
+    Vec<String>,
+    String,
+);
+
+/// The facet fields of every offer the list filters select (all of them, not a page).
+pub async fn facet_rows(
+    conn: &mut AsyncPgConnection,
+    filter: &OfferFilter,
+    today: NaiveDate,
+) -> QueryResult<Vec<FacetRow>> {
+    use cooperation_offers::dsl as o;
+    // An alias, as the `company_country` filter reads `companies` in a subquery.
+    let owner = diesel::alias!(companies as owner);
+    let query = cooperation_offers::table
+        .inner_join(owner.on(owner.field(companies::id).eq(o::company_id)))
+        .select((
+            o::kind,
+            o::sectors,
+            o::cooperation_types,
+            o::target_countries,
+            owner.field(companies::country),
+        ))
+        .into_boxed();
+    offer_filters!(query, filter, today, markets: false)
+        .load(conn)
+        .await
+}
+
 /// `SELECT * FROM cooperation_offers_in_market(...)` as a query diesel prepares once per
 /// connection (`sql_query` text is never cached, so every call would be parsed and planned).
 #[derive(Debug, Clone)]
@@ -314,6 +350,7 @@ mod tests {
             valid_until: None,
             event_id: None,
             search_text: "exoskeletons".into(),
+            search_body: String::new(),
             created_at: now,
             updated_at: now,
         };

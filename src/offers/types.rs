@@ -148,6 +148,8 @@ pub struct OfferRow {
     pub valid_until: Option<NaiveDate>,
     pub event_id: Option<Uuid>,
     pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -437,12 +439,8 @@ impl OfferDraft {
             OfferStatus::Draft => None,
             _ => previous_published_at.or(Some(now)),
         };
-        let search_text = [Some(&self.title), self.summary.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(|t| text::fold(t))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let search_text = text::fold(&self.title);
+        let search_body = text::fold_all(&[self.summary.as_deref(), self.description.as_deref()]);
         OfferRow {
             id,
             company_id: self.company_id,
@@ -459,6 +457,7 @@ impl OfferDraft {
             valid_until: self.valid_until,
             event_id: self.event_id,
             search_text,
+            search_body,
             created_at,
             updated_at: now,
         }
@@ -519,6 +518,132 @@ pub enum OfferSort {
     CreatedAt,
 }
 
+/// Query parameters of `GET /api/v1/cooperation-offers/facets`: the filters of the list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OfferFacetParams {
+    /// Only offers of this company.
+    #[param(value_type = Option<Uuid>)]
+    pub company_id: Option<String>,
+    /// Only offers of companies based in this country.
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub company_country: Option<String>,
+    #[param(value_type = Option<OfferKind>, inline)]
+    pub kind: Option<String>,
+    /// Only offers proposing this form of cooperation.
+    #[param(value_type = Option<CooperationType>, inline)]
+    pub cooperation_type: Option<String>,
+    #[param(value_type = Option<SectorCode>, inline)]
+    pub sector: Option<String>,
+    /// Only offers looking for partners in this country.
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub target_country: Option<String>,
+    /// Default: published and not expired.
+    #[param(value_type = Option<StatusFilter>, inline)]
+    pub status: Option<String>,
+    /// Only offers presented at this event.
+    #[param(value_type = Option<Uuid>)]
+    pub event_id: Option<String>,
+    /// Words to find in the title, summary and description: each must match, in French,
+    /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
+    /// finds `Exosquelette médical`).
+    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton")]
+    pub q: Option<String>,
+}
+
+impl From<OfferFacetParams> for OfferListParams {
+    fn from(p: OfferFacetParams) -> Self {
+        OfferListParams {
+            company_id: p.company_id,
+            company_country: p.company_country,
+            kind: p.kind,
+            cooperation_type: p.cooperation_type,
+            sector: p.sector,
+            target_country: p.target_country,
+            status: p.status,
+            event_id: p.event_id,
+            q: p.q,
+            ..Default::default()
+        }
+    }
+}
+
+/// How many offers have one value of a field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: i64,
+}
+
+/// Counts of the offers a list filter selects, per value of each filterable field, most
+/// frequent first (then by value). Each field is named after its list parameter, so a value
+/// goes straight back as a filter. An offer with several sectors (or cooperation types,
+/// target countries) counts once under each.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "total": 3,
+    "kind": [{"value": "technology_offer", "count": 2}, {"value": "business_request", "count": 1}],
+    "sector": [{"value": "medtech", "count": 2}, {"value": "healthcare", "count": 1}],
+    "cooperation_type": [{"value": "distribution", "count": 2}],
+    "target_country": [{"value": "FR", "count": 3}],
+    "company_country": [{"value": "RU", "count": 3}]
+}))]
+pub struct OfferFacets {
+    /// Offers selected.
+    pub total: i64,
+    pub kind: Vec<FacetCount>,
+    pub sector: Vec<FacetCount>,
+    pub cooperation_type: Vec<FacetCount>,
+    pub target_country: Vec<FacetCount>,
+    pub company_country: Vec<FacetCount>,
+}
+
+impl OfferFacets {
+    /// Counts the facet fields of the selected offers.
+    pub fn count(rows: Vec<crate::offers::store::FacetRow>) -> Self {
+        use std::collections::HashMap;
+        let mut kind: HashMap<&'static str, i64> = HashMap::new();
+        let mut cooperation_type: HashMap<&'static str, i64> = HashMap::new();
+        let mut sector: HashMap<String, i64> = HashMap::new();
+        let mut target_country: HashMap<String, i64> = HashMap::new();
+        let mut company_country: HashMap<String, i64> = HashMap::new();
+        let total = rows.len() as i64;
+        for (k, sectors, types, targets, country) in rows {
+            *kind.entry(k.into()).or_default() += 1;
+            for t in types {
+                *cooperation_type.entry(t.into()).or_default() += 1;
+            }
+            for s in sectors {
+                *sector.entry(s).or_default() += 1;
+            }
+            for t in targets {
+                *target_country.entry(t).or_default() += 1;
+            }
+            *company_country.entry(country).or_default() += 1;
+        }
+        fn ranked<K: Into<String>>(counts: HashMap<K, i64>) -> Vec<FacetCount> {
+            let mut counts: Vec<FacetCount> = counts
+                .into_iter()
+                .map(|(value, count)| FacetCount {
+                    value: value.into(),
+                    count,
+                })
+                .collect();
+            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            counts
+        }
+        OfferFacets {
+            total,
+            kind: ranked(kind),
+            sector: ranked(sector),
+            cooperation_type: ranked(cooperation_type),
+            target_country: ranked(target_country),
+            company_country: ranked(company_country),
+        }
+    }
+}
+
 /// Query parameters of `GET /api/v1/cooperation-offers`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -546,7 +671,9 @@ pub struct OfferListParams {
     /// Only offers presented at this event.
     #[param(value_type = Option<Uuid>)]
     pub event_id: Option<String>,
-    /// Free text matched against title and summary, ignoring case, accents and script.
+    /// Words to find in the title, summary and description: each must match, in French,
+    /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
+    /// finds `Exosquelette médical`).
     #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton")]
     pub q: Option<String>,
     #[param(value_type = Option<OfferSort>, inline)]
@@ -569,7 +696,7 @@ pub struct OfferFilter {
     pub target_country: Option<String>,
     pub status: StatusFilter,
     pub event_id: Option<Uuid>,
-    pub q: Option<String>,
+    pub q: Option<crate::search::SearchText>,
     /// Which unlisted offers (drafts, closed, expired) the caller may see.
     pub scope: Scope,
 }

@@ -6,7 +6,6 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{SpeakerFilter, SpeakerRow};
-use crate::domain::text::like_contains;
 use crate::http::listing::NameListing;
 use crate::schema::{event_speakers, speakers};
 
@@ -51,6 +50,7 @@ pub async fn update(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResu
             s::phone.eq(&row.phone),
             s::sort_name.eq(&row.sort_name),
             s::search_text.eq(&row.search_text),
+            s::search_body.eq(&row.search_body),
             s::updated_at.eq(row.updated_at),
         ))
         .returning(SpeakerRow::as_returning())
@@ -85,7 +85,11 @@ pub async fn list(
         query = query.filter(s::country.eq(country.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(s::search_text.like(like_contains(q)));
+        query = query.filter(crate::search_condition!(
+            q,
+            s::search_vector,
+            s::search_text
+        ));
     }
     crate::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
         .load(conn)

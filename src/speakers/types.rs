@@ -78,6 +78,8 @@ pub struct SpeakerRow {
     pub phone: Option<String>,
     pub sort_name: String,
     pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -302,6 +304,7 @@ impl SpeakerDraft {
             Some(native) => format!("{sort_name} {}", text::fold(native)),
             None => sort_name.clone(),
         };
+        let search_body = text::fold_all(&[self.position.as_deref(), self.bio.as_deref()]);
         SpeakerRow {
             id,
             full_name: self.full_name,
@@ -315,6 +318,7 @@ impl SpeakerDraft {
             phone: self.phone,
             sort_name,
             search_text,
+            search_body,
             created_at,
             updated_at,
         }
@@ -332,8 +336,9 @@ pub struct SpeakerListParams {
     /// Only speakers from this country.
     #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
-    /// Free text matched against the full and native names, ignoring case, accents and script
-    /// (`dridze` and `Дридзе` both find `Evgueny Dridzé`).
+    /// Words to find in the full and native names, position and bio: each must match, in French,
+    /// English or Russian word forms, ignoring case, accents and script (`dridze` and `Дридзе`
+    /// find `Evgueny Dridzé`); names also match with a typo (`Evgeni Dridze`).
     #[param(value_type = Option<String>, example = "dridze", max_length = 200)]
     pub q: Option<String>,
     #[param(value_type = Option<NameSort>, inline)]
@@ -350,7 +355,7 @@ pub struct SpeakerListParams {
 pub struct SpeakerFilter {
     pub company_id: Option<Uuid>,
     pub country: Option<String>,
-    pub q: Option<String>,
+    pub q: Option<crate::search::SearchText>,
 }
 
 /// Query parameters of `GET /api/v1/companies/{id}/speakers`.
@@ -358,7 +363,7 @@ pub struct SpeakerFilter {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CompanySpeakerParams {
-    /// Free text matched against the full and native names.
+    /// Words to find, as on `GET /api/v1/speakers`.
     #[param(value_type = Option<String>, max_length = 200)]
     pub q: Option<String>,
     #[param(value_type = Option<NameSort>, inline)]

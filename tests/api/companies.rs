@@ -506,7 +506,7 @@ async fn q_matches_names_ignoring_case_accents_and_script() {
         names(&list(&app, "?q=skolkovo").await),
         ["Skolkovo Foundation"]
     );
-    // LIKE wildcards in q are taken literally.
+    // Punctuation alone (`%`, `_`) is no wildcard: it matches nothing.
     assert_eq!(names(&list(&app, "?q=%25").await), Vec::<String>::new());
     assert_eq!(names(&list(&app, "?q=_").await), Vec::<String>::new());
 }

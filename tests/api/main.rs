@@ -13,6 +13,7 @@ mod markets;
 mod matches;
 mod offers;
 mod openapi;
+mod search;
 mod sectors;
 mod speakers;
 mod synthetic;

@@ -1,0 +1,2 @@
+DROP INDEX cooperation_offers_listed_kind_sectors_idx;
+DROP EXTENSION btree_gin;

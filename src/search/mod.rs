@@ -1,0 +1,19 @@
+//! Search: `GET /api/v1/search` across resources, and the `q` parameter of every list.
+//!
+//! PostgreSQL does the work (see the search migration): generated tsvector columns with the
+//! French, English and Russian stems and the ASCII transliteration of each text, GIN indexes,
+//! and pg_trgm for names typed with a typo. This module parses the search text
+//! ([`SearchText`]), provides the SQL pieces for diesel ([`sql`]) and cuts snippets.
+
+mod handlers;
+pub mod query;
+pub mod snippet;
+pub mod sql;
+mod store;
+pub mod types;
+
+pub use query::SearchText;
+
+pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config.service(handlers::search);
+}

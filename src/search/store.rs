@@ -1,0 +1,221 @@
+//! The search queries, one per type. Each reads three tiers, best first — the name matches
+//! every word; the name resembles the text (pg_trgm); the text matches every word — each cut
+//! at the page size, the first and last newest first, the middle one most similar first.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::QueryableByName;
+use diesel::result::QueryResult;
+use diesel::sql_types::{Array, Date, Double, Integer, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::query::SearchText;
+use super::types::{HitRow, HitType};
+
+/// Where a page starts: after the hit with this tier, name similarity (tier 2 only),
+/// creation time and id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct After {
+    pub tier: i32,
+    pub similarity: f64,
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// What each type shows and who may see what.
+struct Shape {
+    table: &'static str,
+    name: &'static str,
+    /// The snippet's fields, in the order they are tried (see `FIELDS`).
+    fields: &'static str,
+    /// Only what anyone may read: drafts and unlisted offers stay out of search.
+    visible: &'static str,
+    /// Whether names that merely resemble the text count (people and organisations; a title
+    /// that looks like the text is no answer, and "medicl" resembles thousands of them).
+    similar_names: bool,
+}
+
+/// The fields of `Shape::fields`, by name, per type.
+pub fn field_names(t: HitType) -> &'static [&'static str] {
+    match t {
+        HitType::Companies => &["name", "native_name", "city", "description"],
+        HitType::Speakers => &["full_name", "native_name", "position", "bio"],
+        HitType::Events => &["title", "description"],
+        HitType::CooperationOffers => &["title", "summary", "description"],
+    }
+}
+
+fn shape(t: HitType) -> Shape {
+    match t {
+        HitType::Companies => Shape {
+            table: "companies",
+            name: "name",
+            fields: "ARRAY[t.name, t.native_name, t.city, t.description]",
+            visible: "true",
+            similar_names: true,
+        },
+        HitType::Speakers => Shape {
+            table: "speakers",
+            name: "full_name",
+            fields: "ARRAY[t.full_name, t.native_name, t.position, t.bio]",
+            visible: "true",
+            similar_names: true,
+        },
+        HitType::Events => Shape {
+            table: "events",
+            name: "title",
+            fields: "ARRAY[t.title, t.description]",
+            visible: "t.status <> 'draft'",
+            similar_names: false,
+        },
+        HitType::CooperationOffers => Shape {
+            table: "cooperation_offers",
+            name: "title",
+            fields: "ARRAY[t.title, t.summary, t.description]",
+            visible: "t.status = 'published' AND (t.valid_until IS NULL OR t.valid_until >= $7)",
+            similar_names: false,
+        },
+    }
+}
+
+/// Rows of a tier read newest first before the GIN index is asked instead.
+const WINDOW: usize = 300;
+
+/// Binds: $1 the tsquery (text), $2 folded text, $3 rows, $4–$6 and $8 the cursor (tier 4
+/// when none), $7 today.
+///
+/// The two date-ordered tiers first look at the newest [`WINDOW`] rows after the cursor
+/// (through the `created_at` index): a common word fills the page there. Only when the window
+/// holds fewer hits than a page does the GIN index find the older ones. Letting the planner
+/// choose instead went wrong both ways: it estimates a word it has no statistics for as
+/// common enough to walk the table in date order, and then reads all of it when no row
+/// matches (0.1 s at 100,000 offers); with the GIN index a common word sorts every match.
+fn sql(t: HitType) -> String {
+    let Shape {
+        table,
+        name,
+        fields,
+        visible,
+        similar_names,
+    } = shape(t);
+    let after =
+        |tier: u8| format!("($4 > {tier} OR ($4 = {tier} AND (t.created_at, t.id) < ($5, $6)))");
+    let window = |tier: u8, condition: &str| {
+        format!(
+            "recent{tier} AS MATERIALIZED (
+                SELECT t.id, t.created_at, ({condition}) AS hit
+                FROM {table} t
+                WHERE {visible} AND {after}
+                ORDER BY t.created_at DESC, t.id DESC
+                LIMIT {WINDOW})",
+            after = after(tier)
+        )
+    };
+    let by_date = |tier: u8, condition: &str| {
+        format!(
+            "(SELECT {tier} AS tier, 0::float8 AS similarity, id, created_at
+              FROM recent{tier} WHERE hit
+              ORDER BY created_at DESC, id DESC
+              LIMIT $3)
+             UNION ALL
+             (SELECT {tier}, 0::float8, t.id, t.created_at
+              FROM {table} t
+              WHERE {visible} AND {condition} AND {after}
+                AND (t.created_at, t.id) < (SELECT created_at, id FROM recent{tier} ORDER BY created_at, id LIMIT 1)
+                AND (SELECT count(*) FROM recent{tier} WHERE hit) < $3
+                AND (SELECT count(*) FROM recent{tier}) = {WINDOW}
+              ORDER BY t.created_at DESC, t.id DESC
+              LIMIT $3)",
+            after = after(tier)
+        )
+    };
+    let name_hit = "t.name_vector @@ $1::tsquery";
+    let text_hit = "t.search_vector @@ $1::tsquery AND NOT (t.name_vector @@ $1::tsquery)";
+    // Names that resemble the text, most similar first; only when no name holds every word
+    // (a typo, another transliteration): a common word resembles many names that are already
+    // found as they are, and checking them all costs more than the rest of the search. A
+    // cursor inside the name tier means such names exist; without a cursor `names` holds them.
+    let similar = if !similar_names {
+        String::new()
+    } else {
+        format!(
+            "UNION ALL (SELECT 2, s.similarity, t.id, t.created_at
+          FROM {table} t
+          CROSS JOIN LATERAL (SELECT word_similarity($2, t.search_text)::float8 AS similarity) s
+          WHERE {visible} AND $2 <% t.search_text AND NOT (t.search_vector @@ $1::tsquery)
+            AND $4 <> 3 AND NOT EXISTS (SELECT FROM names)
+            AND ($4 > 2 OR ($4 = 2 AND (s.similarity, t.created_at, t.id) < ($8, $5, $6)))
+          ORDER BY s.similarity DESC, t.created_at DESC, t.id DESC
+          LIMIT $3)"
+        )
+    };
+    format!(
+        "WITH {}, {},
+         names AS MATERIALIZED ({}),
+         hits AS (SELECT * FROM names {similar} UNION ALL {})
+         SELECT hits.tier, hits.similarity, t.id, t.created_at, t.{name} AS name, {fields} AS fields
+         FROM hits JOIN {table} t ON t.id = hits.id
+         ORDER BY hits.tier DESC, hits.similarity DESC, t.created_at DESC, t.id DESC
+         LIMIT $3",
+        window(3, name_hit),
+        window(1, text_hit),
+        by_date(3, name_hit),
+        by_date(1, text_hit),
+    )
+}
+
+static SQL: LazyLock<[String; 4]> = LazyLock::new(|| {
+    [
+        sql(HitType::Companies),
+        sql(HitType::Speakers),
+        sql(HitType::Events),
+        sql(HitType::CooperationOffers),
+    ]
+});
+
+/// The tsquery of a search, as text: computed once and passed to every type's query (each
+/// use of the function in a statement would be evaluated again while planning).
+pub async fn tsquery(conn: &mut AsyncPgConnection, q: &SearchText) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        q: String,
+    }
+    let row: Row = diesel::sql_query("SELECT coop_search_query($1, $2)::text AS q")
+        .bind::<Array<Text>, _>(&q.words)
+        .bind::<Array<Text>, _>(&q.folded)
+        .get_result(conn)
+        .await?;
+    Ok(row.q)
+}
+
+/// Up to `rows` hits of one type after `after`, best first.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    t: HitType,
+    tsquery: &str,
+    q: &SearchText,
+    after: Option<After>,
+    rows: i64,
+    today: NaiveDate,
+) -> QueryResult<Vec<HitRow>> {
+    let after = after.unwrap_or(After {
+        tier: 4,
+        similarity: 0.0,
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        id: Uuid::nil(),
+    });
+    diesel::sql_query(&SQL[t as usize])
+        .bind::<Text, _>(tsquery)
+        .bind::<Text, _>(&q.whole)
+        .bind::<Integer, _>(i32::try_from(rows).unwrap_or(101))
+        .bind::<Integer, _>(after.tier)
+        .bind::<Timestamptz, _>(after.created_at)
+        .bind::<SqlUuid, _>(after.id)
+        .bind::<Date, _>(today)
+        .bind::<Double, _>(after.similarity)
+        .load(conn)
+        .await
+}

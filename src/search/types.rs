@@ -1,0 +1,165 @@
+//! Search request parameters, hits and the rows they come from.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::snippet::Snippet;
+use crate::http::problem::ApiError;
+
+/// What a search can find.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+pub enum HitType {
+    #[serde(rename = "companies")]
+    #[strum(serialize = "companies")]
+    Companies,
+    #[serde(rename = "speakers")]
+    #[strum(serialize = "speakers")]
+    Speakers,
+    #[serde(rename = "events")]
+    #[strum(serialize = "events")]
+    Events,
+    #[serde(rename = "cooperation-offers")]
+    #[strum(serialize = "cooperation-offers")]
+    CooperationOffers,
+}
+
+impl HitType {
+    /// The path of the resource a hit of this type is.
+    pub fn collection(self) -> &'static str {
+        match self {
+            HitType::Companies => "/api/v1/companies",
+            HitType::Speakers => "/api/v1/speakers",
+            HitType::Events => "/api/v1/events",
+            HitType::CooperationOffers => "/api/v1/cooperation-offers",
+        }
+    }
+
+    /// Parses a comma-separated `types` parameter; absent means all, in any order.
+    pub fn parse_list(raw: Option<&str>) -> Result<Vec<HitType>, ApiError> {
+        use strum::VariantArray;
+        let Some(raw) = raw else {
+            return Ok(HitType::VARIANTS.to_vec());
+        };
+        let mut types = Vec::new();
+        for part in raw.split(',').map(str::trim) {
+            let t: HitType = part.parse().map_err(|_| {
+                ApiError::bad_parameter(
+                    "types",
+                    format!(
+                        "`{part}` is not a searchable type; use a comma-separated list of companies, speakers, events, cooperation-offers"
+                    ),
+                )
+            })?;
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+        Ok(types)
+    }
+}
+
+/// How a hit matched, best first: `name` (every word in its name or title), `similar_name`
+/// (its name resembles the search: a typo, another transliteration), `text` (every word
+/// somewhere in its text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    Name,
+    SimilarName,
+    Text,
+}
+
+impl MatchKind {
+    pub fn from_tier(tier: i32) -> Self {
+        match tier {
+            3 => MatchKind::Name,
+            2 => MatchKind::SimilarName,
+            _ => MatchKind::Text,
+        }
+    }
+}
+
+/// One thing found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "speakers",
+    "id": "01935c1e-8a4b-7cc1-9d1e-0b6f0c4d2a11",
+    "name": "Evgueny Dridzé",
+    "match": "name",
+    "snippet": {
+        "field": "full_name",
+        "text": "Evgueny Dridzé",
+        "fragments": [{"text": "Evgueny ", "highlight": false}, {"text": "Dridzé", "highlight": true}]
+    },
+    "href": "/api/v1/speakers/01935c1e-8a4b-7cc1-9d1e-0b6f0c4d2a11"
+}))]
+pub struct SearchHit {
+    /// What was found; the same words as the `types` parameter.
+    #[serde(rename = "type")]
+    pub hit_type: HitType,
+    pub id: Uuid,
+    /// Its name or title.
+    pub name: String,
+    /// How it matched; hits are ordered by this first (`name`, then `similar_name`, then
+    /// `text`), then newest first (`similar_name`: most similar first).
+    #[serde(rename = "match")]
+    pub match_kind: MatchKind,
+    pub snippet: Option<Snippet>,
+    /// Where to get the whole resource.
+    pub href: String,
+}
+
+/// Query parameters of `GET /api/v1/search`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to find, in any language and script: each must match (French, English and
+    /// Russian word forms, accents and letter case ignored, Cyrillic and Latin meet); names
+    /// also match with a typo or another transliteration. Up to 200 characters.
+    #[param(example = "Дридзе", min_length = 1, max_length = 200)]
+    pub q: String,
+    /// Comma-separated types to search; all by default.
+    #[param(example = "companies,speakers", pattern = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$")]
+    pub types: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A row of a search query.
+#[derive(Debug, QueryableByName)]
+pub struct HitRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub tier: i32,
+    /// How much the name resembles the text (tier 2), else 0.
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub similarity: f64,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Nullable<diesel::sql_types::Text>>)]
+    pub fields: Vec<Option<String>>,
+}
