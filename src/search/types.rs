@@ -9,6 +9,9 @@ use uuid::Uuid;
 use super::snippet::Snippet;
 use crate::http::problem::ApiError;
 
+/// The `types` parameter, as the server parses it.
+pub const TYPES_PATTERN: &str = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$";
+
 /// What a search can find.
 #[derive(
     Debug,
@@ -58,7 +61,8 @@ impl HitType {
             return Ok(HitType::VARIANTS.to_vec());
         };
         let mut types = Vec::new();
-        for part in raw.split(',').map(str::trim) {
+        // Exactly the documented form (TYPES_PATTERN): names separated by single commas.
+        for part in raw.split(',') {
             let t: HitType = part.parse().map_err(|_| {
                 ApiError::bad_parameter(
                     "types",
@@ -137,7 +141,10 @@ pub struct SearchParams {
     #[param(example = "Дридзе", min_length = 1, max_length = 200)]
     pub q: String,
     /// Comma-separated types to search; all by default.
-    #[param(example = "companies,speakers", pattern = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$")]
+    #[param(
+        example = "companies,speakers",
+        pattern = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$"
+    )]
     pub types: Option<String>,
     /// Page size, 1 to 100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]

@@ -107,6 +107,7 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         coopapi::domain::contact::EMAIL_PATTERN,
         coopapi::domain::contact::PHONE_PATTERN,
         coopapi::events::types::EXPAND_PATTERN,
+        coopapi::search::types::TYPES_PATTERN,
     ];
     for pattern in patterns {
         assert!(
