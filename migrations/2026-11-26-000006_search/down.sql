@@ -1,8 +1,9 @@
-ALTER TABLE cooperation_offers DROP COLUMN search_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
+ALTER TABLE cooperation_offers DROP COLUMN search_vector, DROP COLUMN body_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
 DROP INDEX events_created_at_idx;
-ALTER TABLE events DROP COLUMN search_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
-ALTER TABLE speakers DROP COLUMN search_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
-ALTER TABLE companies DROP COLUMN search_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
+ALTER TABLE events DROP COLUMN search_vector, DROP COLUMN body_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
+ALTER TABLE speakers DROP COLUMN search_vector, DROP COLUMN body_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
+ALTER TABLE companies DROP COLUMN search_vector, DROP COLUMN body_vector, DROP COLUMN name_vector, DROP COLUMN search_body;
+DROP FUNCTION coop_search_any(text[], text[]);
 DROP FUNCTION coop_search_query(text[], text[]);
 DROP FUNCTION coop_stems(text);
 DROP TEXT SEARCH CONFIGURATION coop_ru;

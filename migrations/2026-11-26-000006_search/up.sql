@@ -1,8 +1,9 @@
 -- Multilingual, accent- and script-insensitive search.
 --
--- Every searchable table gets two generated tsvector columns:
+-- Every searchable table gets three generated tsvector columns:
 --   name_vector   its name (title, full name, native name): what a "name hit" is;
---   search_vector the name plus the body text (summary, description, position, bio).
+--   body_vector   the other text (summary, description, position, bio);
+--   search_vector both, for the lists' `q` (every word somewhere).
 -- Each holds, for every word, its French, English and Russian stems (accents removed first,
 -- so "médicaux", "Medicaux" and "medical" meet) and the word of the ASCII transliteration the
 -- service stores beside the text (`search_text` for names, `search_body` for the rest), so
@@ -56,6 +57,12 @@ CREATE FUNCTION coop_search_query(words text[], folded text[]) RETURNS tsquery
         WHERE en <> '' AND fr <> '' AND ru <> '' AND si <> ''
     );
 
+-- The same words, any of them: what a row must have in its body text to be a text hit
+-- (see the search queries), which its own GIN index answers quickly.
+CREATE FUNCTION coop_search_any(words text[], folded text[]) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN replace(coop_search_query(words, folded)::text, ') & (', ' | ')::tsquery;
+
 -- companies ------------------------------------------------------------------------------
 ALTER TABLE companies ADD COLUMN search_body text NOT NULL DEFAULT '';
 UPDATE companies
@@ -71,6 +78,10 @@ ALTER TABLE companies
     ) STORED;
 CREATE INDEX companies_name_vector_idx ON companies USING gin (name_vector);
 CREATE INDEX companies_search_vector_idx ON companies USING gin (search_vector);
+ALTER TABLE companies ADD COLUMN body_vector tsvector GENERATED ALWAYS AS (
+    to_tsvector('simple', search_body) || coop_stems(coalesce(city, '') || ' ' || coalesce(description, ''))
+) STORED;
+CREATE INDEX companies_body_vector_idx ON companies USING gin (body_vector);
 
 -- speakers -------------------------------------------------------------------------------
 ALTER TABLE speakers ADD COLUMN search_body text NOT NULL DEFAULT '';
@@ -87,6 +98,10 @@ ALTER TABLE speakers
     ) STORED;
 CREATE INDEX speakers_name_vector_idx ON speakers USING gin (name_vector);
 CREATE INDEX speakers_search_vector_idx ON speakers USING gin (search_vector);
+ALTER TABLE speakers ADD COLUMN body_vector tsvector GENERATED ALWAYS AS (
+    to_tsvector('simple', search_body) || coop_stems(coalesce(position, '') || ' ' || coalesce(bio, ''))
+) STORED;
+CREATE INDEX speakers_body_vector_idx ON speakers USING gin (body_vector);
 
 -- events ---------------------------------------------------------------------------------
 ALTER TABLE events ADD COLUMN search_body text NOT NULL DEFAULT '';
@@ -103,6 +118,10 @@ ALTER TABLE events
     ) STORED;
 CREATE INDEX events_name_vector_idx ON events USING gin (name_vector);
 CREATE INDEX events_search_vector_idx ON events USING gin (search_vector);
+ALTER TABLE events ADD COLUMN body_vector tsvector GENERATED ALWAYS AS (
+    to_tsvector('simple', search_body) || coop_stems(coalesce(description, ''))
+) STORED;
+CREATE INDEX events_body_vector_idx ON events USING gin (body_vector);
 CREATE INDEX events_created_at_idx ON events (created_at, id);
 
 -- cooperation offers: the title is the name; summary and description the body ---------------
@@ -120,3 +139,7 @@ ALTER TABLE cooperation_offers
     ) STORED;
 CREATE INDEX cooperation_offers_name_vector_idx ON cooperation_offers USING gin (name_vector);
 CREATE INDEX cooperation_offers_search_vector_idx ON cooperation_offers USING gin (search_vector);
+ALTER TABLE cooperation_offers ADD COLUMN body_vector tsvector GENERATED ALWAYS AS (
+    to_tsvector('simple', search_body) || coop_stems(coalesce(summary, '') || ' ' || coalesce(description, ''))
+) STORED;
+CREATE INDEX cooperation_offers_body_vector_idx ON cooperation_offers USING gin (body_vector);

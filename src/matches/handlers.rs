@@ -35,7 +35,7 @@ fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
 /// other, and at least one sector must be shared. Ranked by shared sectors, country fit both
 /// ways (the other company's country among this offer's target countries, and this company's
 /// among the other's), shared cooperation types and text similarity; each match says why.
-/// Equal scores: newest offer first, then by id. The newest 2,000 candidates are scored.
+/// Equal scores: newest offer first, then by id. The newest 1,000 candidates are scored.
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "listOfferMatches",
@@ -64,7 +64,7 @@ pub async fn offer_matches(
 ///
 /// Published, unexpired offers of other companies that share a sector with this company,
 /// ranked by how many of its sectors they cover and whether they target its country; each
-/// match says why. Equal scores: newest offer first, then by id. The newest 2,000 candidates
+/// match says why. Equal scores: newest offer first, then by id. The newest 1,000 candidates
 /// are scored.
 #[utoipa::path(
     tag = "companies",

@@ -22,7 +22,7 @@ macro_rules! offer_columns {
 
 /// How many candidates (the newest) a match query scores: with a million offers, one sector
 /// can be shared by tens of thousands, and scoring all of them would take seconds.
-pub const CANDIDATES: i32 = 2000;
+pub const CANDIDATES: i32 = 1000;
 
 /// Listed offers of another company, of the complementary kind, sharing a sector. The score
 /// without text similarity (at most 80) is computed for every candidate; the similarity of

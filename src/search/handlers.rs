@@ -50,13 +50,22 @@ pub async fn search(
     let limit = parse_limit(params.limit.as_deref())?;
     let after = params.cursor.as_deref().map(parse_cursor).transpose()?;
     let today = today();
-    let mut conn = pool.get().await?;
-    let tsquery = store::tsquery(&mut conn, &q).await?;
-    let mut hits = Vec::new();
-    for t in types {
-        let rows = store::search(&mut conn, t, &tsquery, &q, after, limit + 1, today).await?;
-        hits.extend(rows.into_iter().map(|row| (t, row)));
-    }
+    let tsquery = store::tsqueries(&mut *pool.get().await?, &q).await?;
+    // One connection per type, queried at once: the answer waits for the slowest type
+    // rather than for all of them in turn.
+    let searches = types.iter().map(|&t| {
+        let (pool, tsquery, q) = (&pool, &tsquery, &q);
+        async move {
+            let mut conn = pool.get().await?;
+            let rows = store::search(&mut conn, t, tsquery, q, after, limit + 1, today).await?;
+            Ok::<_, ApiError>(rows.into_iter().map(move |row| (t, row)))
+        }
+    });
+    let mut hits: Vec<_> = futures_util::future::try_join_all(searches)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
     hits.sort_by(|(_, a), (_, b)| {
         b.tier
             .cmp(&a.tier)

@@ -80,18 +80,22 @@ fn shape(t: HitType) -> Shape {
     }
 }
 
-/// Rows of a tier read newest first before the GIN index is asked instead.
-const WINDOW: usize = 300;
+/// Rows of a tier read newest first before the GIN index is asked instead: more for names
+/// (a small vector to check per row) than for the whole text.
+fn window_rows(tier: u8) -> usize {
+    if tier == 3 { 5000 } else { 1000 }
+}
 
 /// Binds: $1 the tsquery (text), $2 folded text, $3 rows, $4–$6 and $8 the cursor (tier 4
-/// when none), $7 today.
+/// when none), $7 today, $9 the any-word tsquery.
 ///
-/// The two date-ordered tiers first look at the newest [`WINDOW`] rows after the cursor
-/// (through the `created_at` index): a common word fills the page there. Only when the window
-/// holds fewer hits than a page does the GIN index find the older ones. Letting the planner
-/// choose instead went wrong both ways: it estimates a word it has no statistics for as
-/// common enough to walk the table in date order, and then reads all of it when no row
-/// matches (0.1 s at 100,000 offers); with the GIN index a common word sorts every match.
+/// The two date-ordered tiers first walk the newest rows after the cursor ([`window_rows`]) (the
+/// `created_at` index), stopping as soon as a page of hits is found: a common word costs a
+/// few rows. Only when the window holds fewer hits than a page does the GIN index find the
+/// older ones. Letting the planner choose instead went wrong both ways: it estimates a word
+/// it has no statistics for as common enough to walk the table in date order, and then reads
+/// all of it when no row matches (0.1–0.4 s at 100,000 offers); with the GIN index a common
+/// word sorts every match.
 fn sql(t: HitType) -> String {
     let Shape {
         table,
@@ -105,30 +109,51 @@ fn sql(t: HitType) -> String {
     let window = |tier: u8, condition: &str| {
         format!(
             "recent{tier} AS MATERIALIZED (
-                SELECT t.id, t.created_at, ({condition}) AS hit
-                FROM {table} t
-                WHERE {visible} AND {after}
-                ORDER BY t.created_at DESC, t.id DESC
-                LIMIT {WINDOW})",
-            after = after(tier)
+                SELECT id, created_at FROM (
+                    SELECT t.id, t.created_at, ({condition}) AS hit
+                    FROM {table} t
+                    WHERE {visible} AND {after}
+                    ORDER BY t.created_at DESC, t.id DESC
+                    LIMIT {rows}) AS w
+                WHERE hit
+                LIMIT $3)",
+            after = after(tier),
+            rows = window_rows(tier)
         )
     };
-    let by_date = |tier: u8, condition: &str| {
+    // The older rows of a tier, only when the window held less than a page. No ORDER BY or
+    // LIMIT inside: with them the planner walks `created_at` again, filtering, and reads the
+    // whole table when the estimate is wrong (a word frequent in names but absent from other
+    // text: "licensing" took 0.4 s); without, it asks the GIN index. The date bounds are
+    // wrapped in IS TRUE, with the visibility, so that they are checked on the rows found
+    // rather than read from the `created_at` or `status` index (most of the table, 5–10 ms). The window's end is looked up only
+    // when needed; none (fewer rows than the window) means the window saw everything.
+    let older = |tier: u8, condition: &str| {
+        format!(
+            "older{tier} AS MATERIALIZED (
+                SELECT t.id, t.created_at
+                FROM {table} t
+                WHERE (SELECT count(*) FROM recent{tier}) < $3
+                  AND {condition} AND ({visible} AND {after} AND (t.created_at, t.id) < (
+                      SELECT t.created_at, t.id FROM {table} t
+                      WHERE {visible} AND {after}
+                      ORDER BY t.created_at DESC, t.id DESC
+                      OFFSET {rows} - 1 LIMIT 1)) IS TRUE)",
+            after = after(tier),
+            rows = window_rows(tier)
+        )
+    };
+    let by_date = |tier: u8| {
         format!(
             "(SELECT {tier} AS tier, 0::float8 AS similarity, id, created_at
-              FROM recent{tier} WHERE hit
+              FROM recent{tier}
               ORDER BY created_at DESC, id DESC
               LIMIT $3)
              UNION ALL
-             (SELECT {tier}, 0::float8, t.id, t.created_at
-              FROM {table} t
-              WHERE {visible} AND {condition} AND {after}
-                AND (t.created_at, t.id) < (SELECT created_at, id FROM recent{tier} ORDER BY created_at, id LIMIT 1)
-                AND (SELECT count(*) FROM recent{tier} WHERE hit) < $3
-                AND (SELECT count(*) FROM recent{tier}) = {WINDOW}
-              ORDER BY t.created_at DESC, t.id DESC
-              LIMIT $3)",
-            after = after(tier)
+             (SELECT {tier}, 0::float8, id, created_at
+              FROM older{tier}
+              ORDER BY created_at DESC, id DESC
+              LIMIT $3)"
         )
     };
     let name_hit = "t.name_vector @@ $1::tsquery";
@@ -152,7 +177,7 @@ fn sql(t: HitType) -> String {
         )
     };
     format!(
-        "WITH {}, {},
+        "WITH {}, {}, {}, {},
          names AS MATERIALIZED ({}),
          hits AS (SELECT * FROM names {similar} UNION ALL {})
          SELECT hits.tier, hits.similarity, t.id, t.created_at, t.{name} AS name, {fields} AS fields
@@ -161,8 +186,12 @@ fn sql(t: HitType) -> String {
          LIMIT $3",
         window(3, name_hit),
         window(1, text_hit),
-        by_date(3, name_hit),
-        by_date(1, text_hit),
+        older(3, name_hit),
+        // A text hit has some word in its body: the body's index rules out at once the many
+        // rows that have the words only in their names ("distributor": 50 ms without).
+        older(1, &format!("{text_hit} AND t.body_vector @@ $9::tsquery")),
+        by_date(3),
+        by_date(1),
     )
 }
 
@@ -175,27 +204,32 @@ static SQL: LazyLock<[String; 4]> = LazyLock::new(|| {
     ]
 });
 
-/// The tsquery of a search, as text: computed once and passed to every type's query (each
-/// use of the function in a statement would be evaluated again while planning).
-pub async fn tsquery(conn: &mut AsyncPgConnection, q: &SearchText) -> QueryResult<String> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Text)]
-        q: String,
-    }
-    let row: Row = diesel::sql_query("SELECT coop_search_query($1, $2)::text AS q")
-        .bind::<Array<Text>, _>(&q.words)
-        .bind::<Array<Text>, _>(&q.folded)
-        .get_result(conn)
-        .await?;
-    Ok(row.q)
+/// The tsqueries of a search (every word; any word), as text: computed once and passed to
+/// every type's query (each use of the functions in a statement would be evaluated again
+/// while planning).
+#[derive(Debug, QueryableByName)]
+pub struct TsQueries {
+    #[diesel(sql_type = Text)]
+    pub all: String,
+    #[diesel(sql_type = Text)]
+    pub any: String,
+}
+
+pub async fn tsqueries(conn: &mut AsyncPgConnection, q: &SearchText) -> QueryResult<TsQueries> {
+    diesel::sql_query(
+        "SELECT coop_search_query($1, $2)::text AS all, coop_search_any($1, $2)::text AS any",
+    )
+    .bind::<Array<Text>, _>(&q.words)
+    .bind::<Array<Text>, _>(&q.folded)
+    .get_result(conn)
+    .await
 }
 
 /// Up to `rows` hits of one type after `after`, best first.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     t: HitType,
-    tsquery: &str,
+    tsquery: &TsQueries,
     q: &SearchText,
     after: Option<After>,
     rows: i64,
@@ -208,7 +242,7 @@ pub async fn search(
         id: Uuid::nil(),
     });
     diesel::sql_query(&SQL[t as usize])
-        .bind::<Text, _>(tsquery)
+        .bind::<Text, _>(&tsquery.all)
         .bind::<Text, _>(&q.whole)
         .bind::<Integer, _>(i32::try_from(rows).unwrap_or(101))
         .bind::<Integer, _>(after.tier)
@@ -216,6 +250,7 @@ pub async fn search(
         .bind::<SqlUuid, _>(after.id)
         .bind::<Date, _>(today)
         .bind::<Double, _>(after.similarity)
+        .bind::<Text, _>(&tsquery.any)
         .load(conn)
         .await
 }
