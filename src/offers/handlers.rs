@@ -329,8 +329,7 @@ pub async fn offer_facets(
         return Ok(HttpResponse::Ok().json(&*facets));
     }
     let mut conn = pool.get().await?;
-    let rows = store::facet_rows(&mut conn, &filter, today).await?;
-    let facets = cache.put(key, OfferFacets::count(rows));
+    let facets = cache.put(key, store::facet_counts(&mut conn, &filter, today).await?);
     Ok(HttpResponse::Ok().json(&*facets))
 }
 

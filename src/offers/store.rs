@@ -7,7 +7,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{
-    CooperationType, OfferFilter, OfferKind, OfferRow, OfferSort, OfferStatus, StatusFilter,
+    CooperationType, FacetCounter, OfferFacets, OfferFilter, OfferKind, OfferRow, OfferSort,
+    OfferStatus, StatusFilter,
 };
 use crate::auth::Scope;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
@@ -254,13 +255,15 @@ pub type FacetRow = (
     String,
 );
 
-/// The facet fields of every offer the list filters select (all of them, not a page).
-pub async fn facet_rows(
+/// Counts the facet fields of every offer the list filters select (all of them, not a page),
+/// row by row as they arrive: holding them all took 190 MiB with four requests at once.
+pub async fn facet_counts(
     conn: &mut AsyncPgConnection,
     filter: &OfferFilter,
     today: NaiveDate,
-) -> QueryResult<Vec<FacetRow>> {
+) -> QueryResult<OfferFacets> {
     use cooperation_offers::dsl as o;
+    use futures_util::TryStreamExt;
     // An alias, as the `company_country` filter reads `companies` in a subquery.
     let owner = diesel::alias!(companies as owner);
     let query = cooperation_offers::table
@@ -273,9 +276,15 @@ pub async fn facet_rows(
             owner.field(companies::country),
         ))
         .into_boxed();
-    offer_filters!(query, filter, today, markets: false)
-        .load(conn)
-        .await
+    let counts = offer_filters!(query, filter, today, markets: false)
+        .load_stream::<FacetRow>(conn)
+        .await?
+        .try_fold(FacetCounter::default(), |mut counts, row| async move {
+            counts.add(row);
+            Ok(counts)
+        })
+        .await?;
+    Ok(counts.finish())
 }
 
 /// `SELECT * FROM cooperation_offers_in_market(...)` as a query diesel prepares once per

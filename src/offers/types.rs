@@ -1,5 +1,7 @@
 //! Cooperation offer request and response types, the status lifecycle, and parsing.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -599,29 +601,35 @@ pub struct OfferFacets {
     pub company_country: Vec<FacetCount>,
 }
 
-impl OfferFacets {
-    /// Counts the facet fields of the selected offers.
-    pub fn count(rows: Vec<crate::offers::store::FacetRow>) -> Self {
-        use std::collections::HashMap;
-        let mut kind: HashMap<&'static str, i64> = HashMap::new();
-        let mut cooperation_type: HashMap<&'static str, i64> = HashMap::new();
-        let mut sector: HashMap<String, i64> = HashMap::new();
-        let mut target_country: HashMap<String, i64> = HashMap::new();
-        let mut company_country: HashMap<String, i64> = HashMap::new();
-        let total = rows.len() as i64;
-        for (k, sectors, types, targets, country) in rows {
-            *kind.entry(k.into()).or_default() += 1;
-            for t in types {
-                *cooperation_type.entry(t.into()).or_default() += 1;
-            }
-            for s in sectors {
-                *sector.entry(s).or_default() += 1;
-            }
-            for t in targets {
-                *target_country.entry(t).or_default() += 1;
-            }
-            *company_country.entry(country).or_default() += 1;
+/// Running counts of the facet fields, one offer at a time.
+#[derive(Debug, Default)]
+pub struct FacetCounter {
+    total: i64,
+    kind: HashMap<&'static str, i64>,
+    cooperation_type: HashMap<&'static str, i64>,
+    sector: HashMap<String, i64>,
+    target_country: HashMap<String, i64>,
+    company_country: HashMap<String, i64>,
+}
+
+impl FacetCounter {
+    pub fn add(&mut self, row: crate::offers::store::FacetRow) {
+        let (kind, sectors, types, targets, country) = row;
+        self.total += 1;
+        *self.kind.entry(kind.into()).or_default() += 1;
+        for t in types {
+            *self.cooperation_type.entry(t.into()).or_default() += 1;
         }
+        for s in sectors {
+            *self.sector.entry(s).or_default() += 1;
+        }
+        for t in targets {
+            *self.target_country.entry(t).or_default() += 1;
+        }
+        *self.company_country.entry(country).or_default() += 1;
+    }
+
+    pub fn finish(self) -> OfferFacets {
         fn ranked<K: Into<String>>(counts: HashMap<K, i64>) -> Vec<FacetCount> {
             let mut counts: Vec<FacetCount> = counts
                 .into_iter()
@@ -634,12 +642,12 @@ impl OfferFacets {
             counts
         }
         OfferFacets {
-            total,
-            kind: ranked(kind),
-            sector: ranked(sector),
-            cooperation_type: ranked(cooperation_type),
-            target_country: ranked(target_country),
-            company_country: ranked(company_country),
+            total: self.total,
+            kind: ranked(self.kind),
+            sector: ranked(self.sector),
+            cooperation_type: ranked(self.cooperation_type),
+            target_country: ranked(self.target_country),
+            company_country: ranked(self.company_country),
         }
     }
 }
