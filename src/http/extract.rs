@@ -146,11 +146,20 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
-/// The UUID in path segment `name`. Anything that is not a UUID cannot name a resource: 404.
+/// The UUID in path segment `name`. Anything that is not a UUID cannot name a resource: 404;
+/// unless the path is a documented one without parameters that this method does not serve
+/// (`PATCH /cooperation-offers/facets`): 405.
 fn path_uuid(req: &HttpRequest, name: &str) -> Result<Uuid, ApiError> {
     let raw = req.match_info().get(name).unwrap_or_default();
-    Uuid::try_parse(raw)
-        .map_err(|_| ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)")))
+    Uuid::try_parse(raw).map_err(|_| {
+        let routes = req.app_data::<actix_web::web::Data<super::routes::RouteTable>>();
+        match routes.and_then(|routes| routes.literal_methods(req.path())) {
+            Some(allow) => ApiError::MethodNotAllowed {
+                allow: allow.to_string(),
+            },
+            None => ApiError::not_found(format!("`{raw}` is not a valid id (ids are UUIDs)")),
+        }
+    })
 }
 
 /// A resource id from the path (`{id}`).

@@ -90,8 +90,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("validation failed: {0:?}")]
     Unprocessable(Vec<FieldError>),
+    /// `allow`: the methods the path accepts, for the `Allow` header.
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed { allow: String },
     #[error("too many requests; retry in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     #[error("database unavailable: {0}")]
@@ -201,7 +202,7 @@ impl ApiError {
                 "The request body has an unsupported media type",
             ),
             Self::Unprocessable(_) => ("validation-failed", "The request contains invalid values"),
-            Self::MethodNotAllowed => (
+            Self::MethodNotAllowed { .. } => (
                 "method-not-allowed",
                 "The method is not allowed on this resource",
             ),
@@ -233,7 +234,7 @@ impl ApiError {
             | Self::PreconditionFailed(d)
             | Self::PayloadTooLarge(d)
             | Self::UnsupportedMediaType(d) => (d.clone(), Vec::new()),
-            Self::MethodNotAllowed => (
+            Self::MethodNotAllowed { .. } => (
                 "see the API documentation at /docs/ for the methods this path accepts".into(),
                 Vec::new(),
             ),
@@ -274,7 +275,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -295,6 +296,11 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after } => {
                 response.insert_header((header::RETRY_AFTER, *retry_after));
+            }
+            Self::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, value));
+                }
             }
             // RFC 6750: tells the client which scheme to use, and whether the key it sent
             // was refused.

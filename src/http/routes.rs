@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use actix_web::dev::ResourceDef;
-use actix_web::http::{Method, header};
+use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use utoipa::openapi::security::SecurityRequirement;
@@ -15,6 +15,9 @@ use super::ApiError;
 
 struct Route {
     path: ResourceDef,
+    /// A path without parameters (`/cooperation-offers/facets`), which wins over a template
+    /// that also matches it (`/cooperation-offers/{id}`).
+    literal: bool,
     /// `Allow` header value.
     methods: String,
 }
@@ -59,6 +62,7 @@ impl RouteTable {
             }
             routes.push(Route {
                 path: ResourceDef::new(path.as_str()),
+                literal: !path.contains('{'),
                 methods: methods.join(", "),
             });
         }
@@ -66,27 +70,45 @@ impl RouteTable {
     }
 
     fn find(&self, path: &str) -> Option<&Route> {
-        self.routes.iter().find(|route| route.path.is_match(path))
+        let mut matching = self.routes.iter().filter(|route| route.path.is_match(path));
+        let first = matching.next()?;
+        Some(if first.literal {
+            first
+        } else {
+            matching.find(|route| route.literal).unwrap_or(first)
+        })
+    }
+
+    /// The methods of the documented path without parameters that `path` is, if any. actix
+    /// hands `PATCH /cooperation-offers/facets` to `PATCH /cooperation-offers/{id}`; this tells
+    /// the id extractor to answer 405 rather than "not a valid id".
+    pub fn literal_methods(&self, path: &str) -> Option<&str> {
+        self.routes
+            .iter()
+            .find(|route| route.literal && route.path.is_match(path))
+            .map(|route| route.methods.as_str())
     }
 
     /// Whether the operation at `method` `path` needs a key.
     pub fn needs_key(&self, method: &Method, path: &str) -> bool {
-        self.keyed
-            .get(method)
-            .is_some_and(|paths| paths.iter().any(|p| p.is_match(path)))
+        // A path without parameters is never a template's value: `PATCH
+        // /cooperation-offers/facets` is a 405, not a keyed offer update.
+        let literal = self.literal_methods(path).is_some();
+        self.keyed.get(method).is_some_and(|paths| {
+            paths.iter().any(|p| {
+                p.is_match(path) && (!literal || p.pattern().is_some_and(|t| !t.contains('{')))
+            })
+        })
     }
 }
 
 /// The default service: 405 for a known path, 404 otherwise.
 pub async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
     match routes.find(req.path()) {
-        Some(route) => {
-            let mut response = ApiError::MethodNotAllowed.error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&route.methods) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
-            response
+        Some(route) => ApiError::MethodNotAllowed {
+            allow: route.methods.clone(),
         }
+        .error_response(),
         None => ApiError::not_found(format!("no resource at {}", req.path())).error_response(),
     }
 }

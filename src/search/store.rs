@@ -28,7 +28,7 @@ pub struct After {
 struct Shape {
     table: &'static str,
     name: &'static str,
-    /// The snippet's fields, in the order they are tried (see `FIELDS`).
+    /// The snippet's fields, in the order they are tried (named by [`field_names`]).
     fields: &'static str,
     /// Only what anyone may read: drafts and unlisted offers stay out of search.
     visible: &'static str,

@@ -417,4 +417,25 @@ async fn facets_count_what_the_list_would_return() {
         400,
     )
     .await;
+    // `facets` is no offer id: other methods are 405 with `Allow: GET`, keyed or not, and
+    // nothing is written.
+    let before = app.count("cooperation_offers").await;
+    for method in [
+        reqwest::Method::PATCH,
+        reqwest::Method::DELETE,
+        reqwest::Method::POST,
+    ] {
+        for caller in [app.anonymous(), app.as_key(&app.admin_key)] {
+            let response = caller
+                .request(method.clone(), "/api/v1/cooperation-offers/facets")
+                .header("content-type", "application/merge-patch+json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405, "{method}");
+            assert_eq!(response.headers()["allow"], "GET", "{method}");
+        }
+    }
+    assert_eq!(app.count("cooperation_offers").await, before);
 }
