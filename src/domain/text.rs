@@ -160,11 +160,6 @@ pub fn like_escape(text: &str) -> String {
     pattern
 }
 
-/// A LIKE pattern matching values that contain `needle` literally.
-pub fn like_contains(needle: &str) -> String {
-    format!("%{}%", like_escape(needle))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +174,7 @@ mod tests {
 
     #[test]
     fn like_patterns_escape_wildcards() {
-        assert_eq!(like_contains("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
     }
 
     #[test]

@@ -105,7 +105,8 @@ pub fn after_time(
     .transpose()
 }
 
-fn forged() -> ApiError {
+/// The 400 for a cursor that decodes but does not hold what its list issues.
+pub fn forged() -> ApiError {
     ApiError::bad_parameter("cursor", "is not a cursor this list issued")
 }
 

@@ -7,7 +7,7 @@ use super::snippet;
 use super::store::{self, After};
 use super::types::*;
 use crate::db::DbPool;
-use crate::http::pagination::parse_limit;
+use crate::http::pagination::{forged, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Query};
 use crate::offers::types::today;
 
@@ -87,7 +87,6 @@ pub async fn search(
 
 fn parse_cursor(raw: &str) -> Result<After, ApiError> {
     let cursor = Cursor::decode(raw, SORT)?;
-    let forged = || ApiError::bad_parameter("cursor", "is not a cursor this list issued");
     let (tier, similarity, micros) = match cursor.k.as_array().map(Vec::as_slice) {
         Some([tier, similarity, micros]) => (tier.as_i64(), similarity.as_f64(), micros.as_i64()),
         _ => return Err(forged()),
