@@ -92,7 +92,7 @@ pub fn run(
     let access_control = web::Data::new(AccessControl::new(access));
     let cors_origins = web::Data::new(CorsOrigins::new(&access.cors_allowed_origins));
     let routes = web::Data::new(RouteTable::from_doc(&openapi_document()));
-    let facet_cache = web::Data::new(offers::handlers::FacetCache::new());
+    let facet_cache = web::Data::new(offers::facets::FacetCache::new());
     let server = HttpServer::new(move || {
         let pool = pools[next.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
         let (app, doc) = documented_app!(

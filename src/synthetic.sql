@@ -323,11 +323,13 @@ CROSS JOIN LATERAL generate_series(0, g.participants - 1) AS k
 ON CONFLICT DO NOTHING;
 
 -- step: offers
--- The markets of the new offers are written in one statement below rather than by the
--- trigger, row by row.
+-- The markets and match candidates of the new offers are written in one statement below
+-- rather than by the triggers, row by row.
 SELECT pg_temp.drop_indexes('cooperation_offers');
 SELECT pg_temp.drop_indexes('cooperation_offer_markets');
+SELECT pg_temp.drop_indexes('cooperation_offer_sectors');
 ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_markets_sync;
+ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_sectors_sync;
 
 WITH new_offers AS (
 INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, summary,
@@ -375,13 +377,21 @@ FROM (
     ) AS base
 ) AS o
 ON CONFLICT DO NOTHING
-RETURNING id, status, sectors, target_countries, created_at, valid_until
-)
+RETURNING id, company_id, kind, status, sectors, target_countries, created_at, valid_until
+),
+new_markets AS (
 INSERT INTO cooperation_offer_markets (sector, target_country, created_at, offer_id, valid_until)
 SELECT s, t, o.created_at, o.id, o.valid_until
 FROM new_offers AS o, unnest(o.sectors) AS s, unnest(o.target_countries) AS t
+WHERE o.status = 'published'
+)
+INSERT INTO cooperation_offer_sectors (sector, created_at, offer_id, kind, company_id, valid_until)
+SELECT s, o.created_at, o.id, o.kind, o.company_id, o.valid_until
+FROM new_offers AS o, unnest(o.sectors) AS s
 WHERE o.status = 'published';
 
 ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_markets_sync;
+ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_sectors_sync;
 SELECT pg_temp.restore_indexes('cooperation_offers');
 SELECT pg_temp.restore_indexes('cooperation_offer_markets');
+SELECT pg_temp.restore_indexes('cooperation_offer_sectors');

@@ -1,6 +1,7 @@
 //! Database access: the connection pool, migrations, and the embedded PostgreSQL launcher.
 
 pub mod embedded;
+pub mod prepared;
 
 use std::time::Duration;
 

@@ -35,7 +35,8 @@ fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
 /// other, and at least one sector must be shared. Ranked by shared sectors, country fit both
 /// ways (the other company's country among this offer's target countries, and this company's
 /// among the other's), shared cooperation types and text similarity; each match says why.
-/// Equal scores: newest offer first, then by id. The newest 1,000 candidates are scored.
+/// Equal scores: newest offer first, then by id. The newest 300 candidates (complementary
+/// offers sharing a sector) are scored.
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "listOfferMatches",

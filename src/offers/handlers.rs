@@ -4,12 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
+use super::facets::{FacetCache, Lookup};
 use super::store;
 use super::types::*;
 use crate::auth::Caller;
@@ -304,7 +302,10 @@ fn parse_filter(
 /// filterable field: kind, sector, cooperation type, target country and the company's
 /// country — a filter panel in one call. Takes the filters of `GET /api/v1/cooperation-offers`
 /// with the same rules (by default published, unexpired offers; drafts, closed and expired
-/// ones only for those who may see them). Counts may be up to 5 seconds old.
+/// ones only for those who may see them). Counts are recounted in the background once they
+/// are 5 seconds old (up to a minute for filters that take long to count, such as the whole
+/// market of a large marketplace), so they may lag the offers by that much; never by more
+/// than two minutes.
 #[utoipa::path(
     tag = "cooperation-offers",
     operation_id = "getCooperationOfferFacets",
@@ -325,58 +326,34 @@ pub async fn offer_facets(
     let today = today();
     // The filter (with the caller's scope) and the day decide the answer.
     let key = format!("{filter:?}{today}");
-    if let Some(facets) = cache.get(&key) {
-        return Ok(HttpResponse::Ok().json(&*facets));
-    }
-    let mut conn = pool.get().await?;
-    let facets = cache.put(key, store::facet_counts(&mut conn, &filter, today).await?);
+    let facets = match cache.lookup(&key) {
+        Lookup::Fresh(facets) => facets,
+        Lookup::Stale(facets) => {
+            actix_web::rt::spawn(async move {
+                let started = std::time::Instant::now();
+                let counted = async {
+                    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+                    store::facet_counts(&mut conn, &filter, today)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                .await;
+                if let Err(e) = &counted {
+                    log::warn!("recounting offer facets failed (the next request retries): {e}");
+                }
+                cache.refreshed(&key, started, counted.ok());
+            });
+            facets
+        }
+        Lookup::Missing(cell) => {
+            FacetCache::wait(&cell, || async {
+                let mut conn = pool.get().await?;
+                Ok::<_, ApiError>(store::facet_counts(&mut conn, &filter, today).await?)
+            })
+            .await?
+        }
+    };
     Ok(HttpResponse::Ok().json(&*facets))
-}
-
-/// Facet counts computed in the last few seconds, by filter. Counting the whole market reads
-/// every listed offer (about 70 ms for 75,000); a filter panel asks the same few questions
-/// again and again, and counts a few seconds old are as good.
-pub struct FacetCache {
-    entries: std::sync::Mutex<HashMap<String, (Instant, Arc<OfferFacets>)>>,
-}
-
-impl FacetCache {
-    pub const TTL: Duration = Duration::from_secs(5);
-    /// Distinct filters kept at most; beyond, the cache starts again empty.
-    const CAPACITY: usize = 1024;
-
-    pub fn new() -> Self {
-        FacetCache {
-            entries: std::sync::Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<Arc<OfferFacets>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < Self::TTL)
-            .map(|(_, facets)| facets.clone())
-    }
-
-    fn put(&self, key: String, facets: OfferFacets) -> Arc<OfferFacets> {
-        let facets = Arc::new(facets);
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= Self::CAPACITY {
-            entries.retain(|_, (at, _)| at.elapsed() < Self::TTL);
-            if entries.len() >= Self::CAPACITY {
-                entries.clear();
-            }
-        }
-        entries.insert(key, (Instant::now(), facets.clone()));
-        facets
-    }
-}
-
-impl Default for FacetCache {
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 /// The offer `id` if `caller` may see it; otherwise, as when it does not exist, a 404 (its

@@ -1,6 +1,7 @@
 //! Cooperation offers: what a company offers or looks for abroad (distribution, licensing,
 //! investment, R&D partnership...), with a draft → published → closed lifecycle.
 
+pub mod facets;
 pub mod handlers;
 pub mod store;
 pub mod types;

@@ -582,7 +582,7 @@ pub struct FacetCount {
 /// frequent first (then by value). Each field is named after its list parameter, so a value
 /// goes straight back as a filter. An offer with several sectors (or cooperation types,
 /// target countries) counts once under each.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 #[schema(example = json!({
     "total": 3,
     "kind": [{"value": "technology_offer", "count": 2}, {"value": "business_request", "count": 1}],

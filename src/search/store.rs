@@ -7,12 +7,13 @@ use std::sync::LazyLock;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryableByName;
 use diesel::result::QueryResult;
-use diesel::sql_types::{Array, Date, Double, Integer, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::query::SearchText;
 use super::types::{HitRow, HitType};
+use crate::db::prepared::{Bind, Sql};
 
 /// Where a page starts: after the hit with this tier, name similarity (tier 2 only),
 /// creation time and id.
@@ -80,8 +81,21 @@ fn shape(t: HitType) -> Shape {
     }
 }
 
-/// Rows of a tier read newest first before the GIN index is asked instead: more for names
-/// (a small vector to check per row) than for the whole text.
+/// Rows of a tier first read newest first: a frequent word finds its page there.
+fn early_rows(tier: u8) -> usize {
+    if tier == 3 { EARLY_NAMES } else { EARLY_TEXT }
+}
+const EARLY_NAMES: usize = 300;
+const EARLY_TEXT: usize = 100;
+
+/// Hits of a tier the GIN index is asked for when the early rows held fewer than
+/// [`RARE_BELOW`] (a few hits there mean a frequent word, whose every hit the index would
+/// have to list: 20 ms for "drones recycling" in offers' text).
+const PROBE_ROWS: usize = 500;
+const RARE_BELOW: usize = 2;
+
+/// Rows of a tier read newest first when its words are neither frequent nor rare: more for
+/// names (a small vector to check per row) than for the whole text (decompressed per row).
 fn window_rows(tier: u8) -> usize {
     if tier == 3 { 5000 } else { 1000 }
 }
@@ -89,13 +103,22 @@ fn window_rows(tier: u8) -> usize {
 /// Binds: $1 the tsquery (text), $2 folded text, $3 rows, $4–$6 and $8 the cursor (tier 4
 /// when none), $7 today, $9 the any-word tsquery.
 ///
-/// The two date-ordered tiers first walk the newest rows after the cursor ([`window_rows`]) (the
-/// `created_at` index), stopping as soon as a page of hits is found: a common word costs a
-/// few rows. Only when the window holds fewer hits than a page does the GIN index find the
-/// older ones. Letting the planner choose instead went wrong both ways: it estimates a word
-/// it has no statistics for as common enough to walk the table in date order, and then reads
-/// all of it when no row matches (0.1–0.4 s at 100,000 offers); with the GIN index a common
-/// word sorts every match.
+/// Each date-ordered tier is read in up to three steps, each only when the one before found
+/// less than a page:
+/// 1. the newest rows after the cursor ([`early_rows`], the `created_at` index), stopping
+///    at a page of hits: a frequent word costs a few rows;
+/// 2. when they held almost no hits ([`RARE_BELOW`]), up to [`PROBE_ROWS`] hits from the
+///    GIN index, in no order; fewer than that is every hit, and sorted they are the answer
+///    (a name, a rare word);
+/// 3. otherwise a longer walk of the newest rows ([`window_rows`]), then, still short of a
+///    page, the older hits from the GIN index.
+///
+/// Neither path alone holds up: walking rows first cost 5,000 rows per type for every rare
+/// word (8–15 ms per type); the GIN index first builds a bitmap of every hit of a frequent
+/// word (30,000 for "robotics" in offers' text: 15 ms at 100,000 offers, ten times that at a
+/// million). Letting the planner choose went wrong both ways: it estimates a word it has no
+/// statistics for as common enough to walk the table in date order, and then reads all of
+/// it when no row matches (0.1–0.4 s at 100,000 offers).
 fn sql(t: HitType) -> String {
     let Shape {
         table,
@@ -106,58 +129,114 @@ fn sql(t: HitType) -> String {
     } = shape(t);
     let after =
         |tier: u8| format!("($4 > {tier} OR ($4 = {tier} AND (t.created_at, t.id) < ($5, $6)))");
-    let window = |tier: u8, condition: &str| {
+    let walk = |cte: &str, tier: u8, condition: &str, gate: &str, rows: usize| {
         format!(
-            "recent{tier} AS MATERIALIZED (
+            "{cte}{tier} AS MATERIALIZED (
                 SELECT id, created_at FROM (
                     SELECT t.id, t.created_at, ({condition}) AS hit
                     FROM {table} t
-                    WHERE {visible} AND {after}
+                    WHERE {gate} AND {visible} AND {after}
                     ORDER BY t.created_at DESC, t.id DESC
                     LIMIT {rows}) AS w
                 WHERE hit
                 LIMIT $3)",
             after = after(tier),
-            rows = window_rows(tier)
         )
     };
-    // The older rows of a tier, only when the window held less than a page. No ORDER BY or
-    // LIMIT inside: with them the planner walks `created_at` again, filtering, and reads the
-    // whole table when the estimate is wrong (a word frequent in names but absent from other
-    // text: "licensing" took 0.4 s); without, it asks the GIN index. The date bounds are
-    // wrapped in IS TRUE, with the visibility, so that they are checked on the rows found
-    // rather than read from the `created_at` or `status` index (most of the table, 5–10 ms). The window's end is looked up only
-    // when needed; none (fewer rows than the window) means the window saw everything.
+    let found_early = |tier: u8| format!("(SELECT count(*) FROM early{tier}) = $3");
+    let rare = |tier: u8| format!("(SELECT count(*) FROM early{tier}) < {RARE_BELOW}");
+    let probe_full = |tier: u8| format!("(SELECT count(*) FROM probe{tier}) = {PROBE_ROWS}");
+    // Step 3 runs for words the early rows showed to be frequent, or the probe.
+    let walk_more = |tier: u8| {
+        format!(
+            "(NOT {} AND (NOT {} OR {}))",
+            found_early(tier),
+            rare(tier),
+            probe_full(tier)
+        )
+    };
+    let early =
+        |tier: u8, condition: &str| walk("early", tier, condition, "true", early_rows(tier));
+    // The visibility and the cursor are wrapped in IS TRUE so that they are checked on the
+    // rows the GIN index finds rather than read from the `created_at` or `status` index (most
+    // of the table, 5–10 ms). The LIMIT is outside `matching`, which is read only as far as
+    // the probe needs: with it inside, the planner expects a few hundred rows of a frequent
+    // word to come sooner from a sequential scan, which reads and decompresses the text
+    // vectors of every row it passes (20–30 ms for "robotics").
+    let probe = |tier: u8, condition: &str| {
+        format!(
+            "matching{tier} AS MATERIALIZED (
+                SELECT t.id, t.created_at
+                FROM {table} t
+                WHERE NOT {found_early} AND {rare} AND {condition}
+                  AND ({visible} AND {after}) IS TRUE),
+             probe{tier} AS MATERIALIZED (SELECT * FROM matching{tier} LIMIT {PROBE_ROWS})",
+            after = after(tier),
+            found_early = found_early(tier),
+            rare = rare(tier),
+        )
+    };
+    let window = |tier: u8, condition: &str| {
+        walk(
+            "recent",
+            tier,
+            condition,
+            &walk_more(tier),
+            window_rows(tier),
+        )
+    };
+    // The older rows, only when the window held less than a page. No ORDER BY or LIMIT
+    // inside: with them the planner walks `created_at` again, filtering, and reads the whole
+    // table when the estimate is wrong; without, it asks the GIN index. The window's end is
+    // looked up only when needed; none (fewer rows than the window) means the window saw
+    // everything.
     let older = |tier: u8, condition: &str| {
         format!(
             "older{tier} AS MATERIALIZED (
                 SELECT t.id, t.created_at
                 FROM {table} t
-                WHERE (SELECT count(*) FROM recent{tier}) < $3
+                WHERE {walk_more} AND (SELECT count(*) FROM recent{tier}) < $3
                   AND {condition} AND ({visible} AND {after} AND (t.created_at, t.id) < (
                       SELECT t.created_at, t.id FROM {table} t
                       WHERE {visible} AND {after}
                       ORDER BY t.created_at DESC, t.id DESC
                       OFFSET {rows} - 1 LIMIT 1)) IS TRUE)",
             after = after(tier),
+            walk_more = walk_more(tier),
             rows = window_rows(tier)
         )
     };
     let by_date = |tier: u8| {
-        format!(
-            "(SELECT {tier} AS tier, 0::float8 AS similarity, id, created_at
-              FROM recent{tier}
-              ORDER BY created_at DESC, id DESC
-              LIMIT $3)
-             UNION ALL
-             (SELECT {tier}, 0::float8, id, created_at
-              FROM older{tier}
-              ORDER BY created_at DESC, id DESC
-              LIMIT $3)"
-        )
+        let part = |cte: &str, gate: &str| {
+            format!(
+                "(SELECT {tier} AS tier, 0::float8 AS similarity, id, created_at
+                  FROM {cte}{tier}
+                  WHERE {gate}
+                  ORDER BY created_at DESC, id DESC
+                  LIMIT $3)"
+            )
+        };
+        [
+            part("early", &found_early(tier)),
+            part(
+                "probe",
+                &format!(
+                    "NOT {} AND {} AND NOT {}",
+                    found_early(tier),
+                    rare(tier),
+                    probe_full(tier)
+                ),
+            ),
+            part("recent", "true"),
+            part("older", "true"),
+        ]
+        .join(" UNION ALL ")
     };
     let name_hit = "t.name_vector @@ $1::tsquery";
     let text_hit = "t.search_vector @@ $1::tsquery AND NOT (t.name_vector @@ $1::tsquery)";
+    // A text hit has some word in its body: the body's index rules out at once the many rows
+    // that have the words only in their names ("distributor": 50 ms without).
+    let text_hit_indexed = format!("{text_hit} AND t.body_vector @@ $9::tsquery");
     // Names that resemble the text, most similar first; only when no name holds every word
     // (a typo, another transliteration): a common word resembles many names that are already
     // found as they are, and checking them all costs more than the rest of the search. A
@@ -177,30 +256,34 @@ fn sql(t: HitType) -> String {
         )
     };
     format!(
-        "WITH {}, {}, {}, {},
+        "WITH {}, {}, {}, {}, {}, {}, {}, {},
          names AS MATERIALIZED ({}),
          hits AS (SELECT * FROM names {similar} UNION ALL {})
          SELECT hits.tier, hits.similarity, t.id, t.created_at, t.{name} AS name, {fields} AS fields
          FROM hits JOIN {table} t ON t.id = hits.id
          ORDER BY hits.tier DESC, hits.similarity DESC, t.created_at DESC, t.id DESC
          LIMIT $3",
+        early(3, name_hit),
+        early(1, text_hit),
+        probe(3, name_hit),
+        probe(1, &text_hit_indexed),
         window(3, name_hit),
         window(1, text_hit),
         older(3, name_hit),
-        // A text hit has some word in its body: the body's index rules out at once the many
-        // rows that have the words only in their names ("distributor": 50 ms without).
-        older(1, &format!("{text_hit} AND t.body_vector @@ $9::tsquery")),
+        older(1, &text_hit_indexed),
         by_date(3),
         by_date(1),
     )
 }
 
-static SQL: LazyLock<[String; 4]> = LazyLock::new(|| {
+/// Prepared once per connection (see [`crate::db::prepared`]): parsing and planning these
+/// statements cost 1.5–4 ms per type, more than running them.
+static SQL: LazyLock<[Sql; 4]> = LazyLock::new(|| {
     [
-        sql(HitType::Companies),
-        sql(HitType::Speakers),
-        sql(HitType::Events),
-        sql(HitType::CooperationOffers),
+        Sql::new(&sql(HitType::Companies)),
+        Sql::new(&sql(HitType::Speakers)),
+        Sql::new(&sql(HitType::Events)),
+        Sql::new(&sql(HitType::CooperationOffers)),
     ]
 });
 
@@ -241,16 +324,38 @@ pub async fn search(
         created_at: DateTime::<Utc>::UNIX_EPOCH,
         id: Uuid::nil(),
     });
-    diesel::sql_query(&SQL[t as usize])
-        .bind::<Text, _>(&tsquery.all)
-        .bind::<Text, _>(&q.whole)
-        .bind::<Integer, _>(i32::try_from(rows).unwrap_or(101))
-        .bind::<Integer, _>(after.tier)
-        .bind::<Timestamptz, _>(after.created_at)
-        .bind::<SqlUuid, _>(after.id)
-        .bind::<Date, _>(today)
-        .bind::<Double, _>(after.similarity)
-        .bind::<Text, _>(&tsquery.any)
+    SQL[t as usize]
+        .bind(vec![
+            Bind::Text(&tsquery.all),
+            Bind::Text(&q.whole),
+            Bind::Integer(i32::try_from(rows).unwrap_or(101)),
+            Bind::Integer(after.tier),
+            Bind::Timestamptz(after.created_at),
+            Bind::Uuid(after.id),
+            Bind::Date(today),
+            Bind::Double(after.similarity),
+            Bind::Text(&tsquery.any),
+        ])
         .load(conn)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_search_statement_binds_only_its_nine_parameters() {
+        let mut builder = diesel::pg::PgQueryBuilder::default();
+        for sql in SQL.iter() {
+            let binds = vec![Bind::Integer(0); 9];
+            let statement = sql.bind(binds);
+            let built = diesel::query_builder::QueryFragment::to_sql(
+                &statement,
+                &mut builder,
+                &diesel::pg::Pg,
+            );
+            assert!(built.is_ok(), "{built:?}");
+        }
+    }
 }

@@ -52,11 +52,22 @@ async fn a_generated_dataset_is_complete_consistent_and_served_by_the_api() {
         )
         .await
     );
+    // So are the match candidates, one per sector of each published offer.
+    assert_eq!(
+        app.count("cooperation_offer_sectors").await,
+        app.count("cooperation_offers o, unnest(o.sectors) s WHERE o.status = 'published'")
+            .await
+    );
     // The secondary indexes dropped for the load are back.
     assert_eq!(
         app.count("pg_indexes WHERE tablename = 'cooperation_offers'")
             .await,
-        13
+        12
+    );
+    assert_eq!(
+        app.count("pg_indexes WHERE tablename = 'cooperation_offer_sectors'")
+            .await,
+        2
     );
 
     let offer = app

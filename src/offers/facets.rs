@@ -1,0 +1,264 @@
+//! The facet cache: counts computed in the last seconds, by filter, refreshed behind the
+//! requests that keep asking for them.
+//!
+//! Counting a broad filter reads every offer it selects (0.2 s for the whole market at
+//! 100,000 offers, seconds at a million), and a filter panel asks the same few questions
+//! again and again. So an answer is served from the cache while it is fresh: [`TTL`], or
+//! twenty times as long as it took to count, up to [`MAX_FRESH`] (so that recounting one
+//! filter costs at most a twentieth of a core, and hundreds of filters in use do not keep
+//! both cores busy recounting). Once older, the next request still gets it at once and
+//! starts one recount in the background (stale-while-revalidate). Counts nobody asked for in
+//! [`MAX_STALE`] are never served: that request counts again and waits. Concurrent requests
+//! for a filter that is not cached wait for one count instead of each starting their own.
+//!
+//! [`TTL`]: FacetCache::TTL
+//! [`MAX_FRESH`]: FacetCache::MAX_FRESH
+//! [`MAX_STALE`]: FacetCache::MAX_STALE
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
+
+use super::types::OfferFacets;
+
+/// Counts, when they were computed and for how long they are fresh.
+#[derive(Clone)]
+pub struct Counted {
+    at: Instant,
+    fresh_for: Duration,
+    facets: Arc<OfferFacets>,
+}
+
+impl Counted {
+    fn new(facets: OfferFacets, started: Instant) -> Self {
+        let at = Instant::now();
+        Counted {
+            at,
+            fresh_for: (at - started)
+                .saturating_mul(20)
+                .clamp(FacetCache::TTL, FacetCache::MAX_FRESH),
+            facets: Arc::new(facets),
+        }
+    }
+}
+
+struct Entry {
+    /// Set once by the one request that counts; the others wait on it.
+    cell: Arc<OnceCell<Counted>>,
+    used: Instant,
+    refreshing: bool,
+}
+
+impl Entry {
+    fn empty(now: Instant) -> Self {
+        Entry {
+            cell: Arc::new(OnceCell::new()),
+            used: now,
+            refreshing: false,
+        }
+    }
+}
+
+/// What [`FacetCache::lookup`] found for a key.
+pub enum Lookup {
+    /// Fresh enough: serve it.
+    Fresh(Arc<OfferFacets>),
+    /// Serve it, and recount in the background (the caller was chosen to do it).
+    Stale(Arc<OfferFacets>),
+    /// Nothing to serve: count (or wait for the request already counting) with `wait`.
+    Missing(Arc<OnceCell<Counted>>),
+}
+
+pub struct FacetCache {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl FacetCache {
+    /// How long counts are served without a recount, at least.
+    pub const TTL: Duration = Duration::from_secs(5);
+    /// How long counts that took long to compute are served without a recount, at most.
+    pub const MAX_FRESH: Duration = Duration::from_secs(60);
+    /// Counts older than this are not served even while a recount runs.
+    pub const MAX_STALE: Duration = Duration::from_secs(120);
+    /// Distinct filters kept at most; beyond, those unused for `MAX_STALE` go, then all.
+    const CAPACITY: usize = 1024;
+
+    pub fn new() -> Self {
+        FacetCache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn lookup(&self, key: &str) -> Lookup {
+        let now = Instant::now();
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if !entries.contains_key(key) && entries.len() >= Self::CAPACITY {
+            entries.retain(|_, e| now.duration_since(e.used) < Self::MAX_STALE);
+            if entries.len() >= Self::CAPACITY {
+                entries.clear();
+            }
+        }
+        let entry = entries
+            .entry(key.to_owned())
+            .or_insert_with(|| Entry::empty(now));
+        entry.used = now;
+        match entry.cell.get().cloned() {
+            Some(counted) if now.duration_since(counted.at) < counted.fresh_for => {
+                Lookup::Fresh(counted.facets)
+            }
+            Some(counted) if now.duration_since(counted.at) < Self::MAX_STALE => {
+                if entry.refreshing {
+                    Lookup::Fresh(counted.facets)
+                } else {
+                    entry.refreshing = true;
+                    Lookup::Stale(counted.facets)
+                }
+            }
+            Some(_) => {
+                *entry = Entry::empty(now);
+                Lookup::Missing(entry.cell.clone())
+            }
+            None => Lookup::Missing(entry.cell.clone()),
+        }
+    }
+
+    /// The counts of a missing key: computed by `count` unless another request is already
+    /// counting, in which case its result (or, if it failed, this request's own count).
+    pub async fn wait<F, Fut, E>(cell: &OnceCell<Counted>, count: F) -> Result<Arc<OfferFacets>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<OfferFacets, E>>,
+    {
+        let counted = cell
+            .get_or_try_init(|| async {
+                let started = Instant::now();
+                Ok(Counted::new(count().await?, started))
+            })
+            .await?;
+        Ok(counted.facets.clone())
+    }
+
+    /// Stores a background recount started at `started` (`None`: it failed, the next stale
+    /// request tries again).
+    pub fn refreshed(&self, key: &str, started: Instant, facets: Option<OfferFacets>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(entry) = entries.get_mut(key) else {
+            return;
+        };
+        entry.refreshing = false;
+        if let Some(facets) = facets {
+            entry.cell = Arc::new(OnceCell::new_with(Some(Counted::new(facets, started))));
+        }
+    }
+}
+
+impl Default for FacetCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facets(total: i64) -> OfferFacets {
+        OfferFacets {
+            total,
+            ..OfferFacets::default()
+        }
+    }
+
+    async fn count(total: i64) -> Result<OfferFacets, ()> {
+        Ok(facets(total))
+    }
+
+    #[tokio::test]
+    async fn a_missing_key_is_counted_once_and_then_served_fresh() {
+        let cache = FacetCache::new();
+        let Lookup::Missing(cell) = cache.lookup("k") else {
+            panic!("an empty cache had the key");
+        };
+        let first = FacetCache::wait(&cell, || count(3)).await.unwrap();
+        assert_eq!(first.total, 3);
+        // A second count for the same cell is not run: the first one's answer is shared.
+        let again = FacetCache::wait(&cell, || count(99)).await.unwrap();
+        assert_eq!(again.total, 3);
+        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 3));
+    }
+
+    #[tokio::test]
+    async fn a_failed_count_leaves_the_key_to_the_next_request() {
+        let cache = FacetCache::new();
+        let Lookup::Missing(cell) = cache.lookup("k") else {
+            panic!("an empty cache had the key");
+        };
+        let failed = FacetCache::wait(&cell, || async { Err::<OfferFacets, _>("down") }).await;
+        assert_eq!(failed.err(), Some("down"));
+        let Lookup::Missing(cell) = cache.lookup("k") else {
+            panic!("a failed count was cached");
+        };
+        assert_eq!(FacetCache::wait(&cell, || count(5)).await.unwrap().total, 5);
+    }
+
+    #[tokio::test]
+    async fn stale_counts_are_served_while_one_request_recounts() {
+        let cache = FacetCache::new();
+        let old = Instant::now() - FacetCache::TTL - Duration::from_secs(1);
+        cache.entries.lock().unwrap().insert(
+            "k".into(),
+            Entry {
+                cell: Arc::new(OnceCell::new_with(Some(Counted {
+                    at: old,
+                    fresh_for: FacetCache::TTL,
+                    facets: Arc::new(facets(1)),
+                }))),
+                used: old,
+                refreshing: false,
+            },
+        );
+        assert!(matches!(cache.lookup("k"), Lookup::Stale(f) if f.total == 1));
+        // Only the first stale request recounts; the others are served the old counts.
+        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 1));
+        cache.refreshed("k", Instant::now(), Some(facets(2)));
+        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 2));
+    }
+
+    #[test]
+    fn counts_that_took_long_stay_fresh_longer_within_bounds() {
+        let fresh_for = |took: u64| {
+            let started = Instant::now() - Duration::from_millis(took);
+            Counted::new(facets(0), started).fresh_for
+        };
+        assert_eq!(fresh_for(10), FacetCache::TTL);
+        let slow = fresh_for(1000);
+        assert!(
+            slow >= Duration::from_secs(20) && slow < Duration::from_secs(21),
+            "{slow:?}"
+        );
+        assert_eq!(fresh_for(10_000), FacetCache::MAX_FRESH);
+    }
+
+    #[tokio::test]
+    async fn counts_nobody_asked_for_in_two_minutes_are_counted_again() {
+        let cache = FacetCache::new();
+        let old = Instant::now() - FacetCache::MAX_STALE - Duration::from_secs(1);
+        assert!(FacetCache::MAX_STALE > FacetCache::MAX_FRESH);
+        cache.entries.lock().unwrap().insert(
+            "k".into(),
+            Entry {
+                cell: Arc::new(OnceCell::new_with(Some(Counted {
+                    at: old,
+                    fresh_for: FacetCache::TTL,
+                    facets: Arc::new(facets(1)),
+                }))),
+                used: old,
+                refreshing: false,
+            },
+        );
+        assert!(matches!(cache.lookup("k"), Lookup::Missing(_)));
+    }
+}
