@@ -331,3 +331,37 @@ async fn matches_of_an_offer_the_caller_cannot_see_or_of_nothing_are_404() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn offers_closed_moved_to_other_sectors_or_deleted_stop_being_suggested() {
+    let m = market().await;
+    let path = format!("/api/v1/cooperation-offers/{}/matches", m.exo_offer);
+    let suggested = |page: &Value, id: &str| ids(page).iter().any(|found| found == id);
+    let page: Value = m.app.get(&path).await.json().await.unwrap();
+    assert!(suggested(&page, &m.de_request) && suggested(&page, &m.fr_request));
+
+    let offer = |id: &str| format!("/api/v1/cooperation-offers/{id}");
+    let closed = m
+        .app
+        .patch_json(&offer(&m.de_request), &json!({"status": "closed"}))
+        .await;
+    assert_eq!(closed.status(), 200);
+    let moved = m
+        .app
+        .patch_json(&offer(&m.fr_request), &json!({"sectors": ["energy"]}))
+        .await;
+    assert_eq!(moved.status(), 200);
+    assert_eq!(m.app.delete(&offer(&m.twin_a)).await.status(), 204);
+
+    let page: Value = m.app.get(&path).await.json().await.unwrap();
+    assert_eq!(ids(&page), std::slice::from_ref(&m.twin_b), "{page}");
+
+    // Moved back into the offer's sector, it is suggested again.
+    let back = m
+        .app
+        .patch_json(&offer(&m.fr_request), &json!({"sectors": ["medtech"]}))
+        .await;
+    assert_eq!(back.status(), 200);
+    let page: Value = m.app.get(&path).await.json().await.unwrap();
+    assert!(suggested(&page, &m.fr_request), "{page}");
+}
