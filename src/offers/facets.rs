@@ -172,6 +172,23 @@ mod tests {
         }
     }
 
+    /// Puts counts of one offer, computed and last asked for at `at`, under the key "k".
+    fn counted_at(cache: &FacetCache, at: Instant) {
+        let counted = Counted {
+            at,
+            fresh_for: FacetCache::TTL,
+            facets: Arc::new(facets(1)),
+        };
+        cache.entries.lock().unwrap().insert(
+            "k".into(),
+            Entry {
+                cell: Arc::new(OnceCell::new_with(Some(counted))),
+                used: at,
+                refreshing: false,
+            },
+        );
+    }
+
     async fn count(total: i64) -> Result<OfferFacets, ()> {
         Ok(facets(total))
     }
@@ -208,18 +225,7 @@ mod tests {
     async fn stale_counts_are_served_while_one_request_recounts() {
         let cache = FacetCache::new();
         let old = Instant::now() - FacetCache::TTL - Duration::from_secs(1);
-        cache.entries.lock().unwrap().insert(
-            "k".into(),
-            Entry {
-                cell: Arc::new(OnceCell::new_with(Some(Counted {
-                    at: old,
-                    fresh_for: FacetCache::TTL,
-                    facets: Arc::new(facets(1)),
-                }))),
-                used: old,
-                refreshing: false,
-            },
-        );
+        counted_at(&cache, old);
         assert!(matches!(cache.lookup("k"), Lookup::Stale(f) if f.total == 1));
         // Only the first stale request recounts; the others are served the old counts.
         assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 1));
@@ -247,18 +253,7 @@ mod tests {
         let cache = FacetCache::new();
         let old = Instant::now() - FacetCache::MAX_STALE - Duration::from_secs(1);
         assert!(FacetCache::MAX_STALE > FacetCache::MAX_FRESH);
-        cache.entries.lock().unwrap().insert(
-            "k".into(),
-            Entry {
-                cell: Arc::new(OnceCell::new_with(Some(Counted {
-                    at: old,
-                    fresh_for: FacetCache::TTL,
-                    facets: Arc::new(facets(1)),
-                }))),
-                used: old,
-                refreshing: false,
-            },
-        );
+        counted_at(&cache, old);
         assert!(matches!(cache.lookup("k"), Lookup::Missing(_)));
     }
 }
