@@ -71,6 +71,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    cooperation_offer_sectors (sector, created_at, offer_id) {
+        sector -> Text,
+        created_at -> Timestamptz,
+        offer_id -> Uuid,
+        kind -> Text,
+        company_id -> Uuid,
+        valid_until -> Nullable<Date>,
+        sectors -> Array<Text>,
+        cooperation_types -> Array<Text>,
+        target_countries -> Array<Text>,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::search::sql::TsVector;
 
@@ -228,6 +242,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     companies,
     cooperation_interests,
     cooperation_offer_markets,
+    cooperation_offer_sectors,
     cooperation_offers,
     event_participants,
     event_sessions,

@@ -330,6 +330,7 @@ SELECT pg_temp.drop_indexes('cooperation_offer_markets');
 SELECT pg_temp.drop_indexes('cooperation_offer_sectors');
 ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_markets_sync;
 ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_sectors_sync;
+ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_counts_sync;
 
 WITH new_offers AS (
 INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, summary,
@@ -377,21 +378,41 @@ FROM (
     ) AS base
 ) AS o
 ON CONFLICT DO NOTHING
-RETURNING id, company_id, kind, status, sectors, target_countries, created_at, valid_until
+RETURNING id, company_id, kind, status, sectors, cooperation_types, target_countries,
+          created_at, valid_until
 ),
 new_markets AS (
 INSERT INTO cooperation_offer_markets (sector, target_country, created_at, offer_id, valid_until)
 SELECT s, t, o.created_at, o.id, o.valid_until
 FROM new_offers AS o, unnest(o.sectors) AS s, unnest(o.target_countries) AS t
 WHERE o.status = 'published'
-)
-INSERT INTO cooperation_offer_sectors (sector, created_at, offer_id, kind, company_id, valid_until)
-SELECT s, o.created_at, o.id, o.kind, o.company_id, o.valid_until
+),
+new_sectors AS (
+INSERT INTO cooperation_offer_sectors (sector, created_at, offer_id, kind, company_id,
+    valid_until, sectors, cooperation_types, target_countries)
+SELECT s, o.created_at, o.id, o.kind, o.company_id, o.valid_until,
+       o.sectors, o.cooperation_types, o.target_countries
 FROM new_offers AS o, unnest(o.sectors) AS s
-WHERE o.status = 'published';
+WHERE o.status = 'published'
+)
+-- What cooperation_offer_counts_sync() appends, for all the new offers at once.
+INSERT INTO cooperation_offer_count_changes (facet, value, valid_until, offers)
+SELECT f.facet, f.value, coalesce(o.valid_until, 'infinity'), count(*)
+FROM new_offers AS o
+JOIN companies AS c ON c.id = o.company_id
+CROSS JOIN LATERAL (
+    SELECT 'total', '' UNION ALL SELECT 'kind', o.kind UNION ALL SELECT 'company_country', c.country
+    UNION ALL SELECT 'sector', unnest(o.sectors)
+    UNION ALL SELECT 'cooperation_type', unnest(o.cooperation_types)
+    UNION ALL SELECT 'target_country', unnest(o.target_countries)
+) AS f (facet, value)
+WHERE o.status = 'published'
+GROUP BY 1, 2, 3;
 
 ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_markets_sync;
 ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_sectors_sync;
+ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_counts_sync;
+SELECT cooperation_offer_counts_fold(current_date);
 SELECT pg_temp.restore_indexes('cooperation_offers');
 SELECT pg_temp.restore_indexes('cooperation_offer_markets');
 SELECT pg_temp.restore_indexes('cooperation_offer_sectors');

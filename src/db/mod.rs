@@ -61,7 +61,16 @@ pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
 ///
 /// pg_trgm's default word similarity threshold (0.6) misses a first name written another
 /// way ("Evgeni Dridze" resembles "Evgueny Dridzé" at 0.53); 0.5 still rejects unrelated names.
-const SESSION_SETUP: &str = "SET pg_trgm.word_similarity_threshold = 0.5";
+///
+/// No JIT and no parallel workers. At a million offers the search statements' estimated
+/// cost passes the JIT thresholds, and compiling their expressions took 3 s (for a query
+/// that ran in 20 ms); the planner also gave their GIN steps parallel plans, and starting the
+/// workers cost 250–500 ms per step, even for steps that then had nothing to do. Both pay off
+/// for long analytical queries; the service answers many small questions at once on few
+/// cores, and a request never has cores to spare.
+const SESSION_SETUP: &str = "SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', false),
+    set_config('jit', 'off', false),
+    set_config('max_parallel_workers_per_gather', '0', false)";
 
 async fn connect(url: String) -> ConnectionResult<AsyncPgConnection> {
     let mut conn = AsyncPgConnection::establish(&url).await?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::facets::{FacetCache, Lookup};
 use super::store;
 use super::types::*;
-use crate::auth::Caller;
+use crate::auth::{Caller, Scope};
 use crate::db::DbPool;
 use crate::domain::{Errors, parse_enum_param};
 use crate::http::listing::{parse_country, parse_id, parse_q};
@@ -324,20 +324,25 @@ pub async fn offer_facets(
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&caller, &catalog, params.0.into())?;
     let today = today();
-    // The filter (with the caller's scope) and the day decide the answer.
-    let key = format!("{filter:?}{today}");
+    // The filter and the day decide the answer; the caller's scope too, unless only listed
+    // offers are counted (what anyone may see).
+    let key = if filter.status == StatusFilter::Published {
+        format!(
+            "{:?}{today}",
+            OfferFilter {
+                scope: Scope::Public,
+                ..filter.clone()
+            }
+        )
+    } else {
+        format!("{filter:?}{today}")
+    };
     let facets = match cache.lookup(&key) {
         Lookup::Fresh(facets) => facets,
         Lookup::Stale(facets) => {
             actix_web::rt::spawn(async move {
                 let started = std::time::Instant::now();
-                let counted = async {
-                    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-                    store::facet_counts(&mut conn, &filter, today)
-                        .await
-                        .map_err(|e| e.to_string())
-                }
-                .await;
+                let counted = count_facets(&pool, &filter, today).await;
                 if let Err(e) = &counted {
                     log::warn!("recounting offer facets failed (the next request retries): {e}");
                 }
@@ -346,14 +351,24 @@ pub async fn offer_facets(
             facets
         }
         Lookup::Missing(cell) => {
-            FacetCache::wait(&cell, || async {
-                let mut conn = pool.get().await?;
-                Ok::<_, ApiError>(store::facet_counts(&mut conn, &filter, today).await?)
-            })
-            .await?
+            FacetCache::wait(&cell, || count_facets(&pool, &filter, today)).await?
         }
     };
     Ok(HttpResponse::Ok().json(&*facets))
+}
+
+/// The whole market from the counts kept as offers change; any other filter offer by offer.
+async fn count_facets(
+    pool: &DbPool,
+    filter: &OfferFilter,
+    today: chrono::NaiveDate,
+) -> Result<OfferFacets, ApiError> {
+    let mut conn = pool.get().await?;
+    Ok(if filter.whole_market() {
+        store::market_facet_counts(&mut conn, today).await?
+    } else {
+        store::facet_counts(&mut conn, filter, today).await?
+    })
 }
 
 /// The offer `id` if `caller` may see it; otherwise, as when it does not exist, a 404 (its

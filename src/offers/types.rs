@@ -630,17 +630,6 @@ impl FacetCounter {
     }
 
     pub fn finish(self) -> OfferFacets {
-        fn ranked<K: Into<String>>(counts: HashMap<K, i64>) -> Vec<FacetCount> {
-            let mut counts: Vec<FacetCount> = counts
-                .into_iter()
-                .map(|(value, count)| FacetCount {
-                    value: value.into(),
-                    count,
-                })
-                .collect();
-            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            counts
-        }
         OfferFacets {
             total: self.total,
             kind: ranked(self.kind),
@@ -650,6 +639,59 @@ impl FacetCounter {
             company_country: ranked(self.company_country),
         }
     }
+}
+
+impl OfferFacets {
+    /// The facets from counts already made, as `(facet, value, count)` with the facets named
+    /// like the fields (`total` with any value for the total). Zero counts are left out, as
+    /// the list would return no offer for them.
+    pub fn from_counts(counts: impl IntoIterator<Item = (String, String, i64)>) -> Self {
+        let mut total = 0;
+        let mut fields: [HashMap<String, i64>; 5] = Default::default();
+        for (facet, value, count) in counts {
+            let field = match facet.as_str() {
+                "total" => {
+                    total += count;
+                    continue;
+                }
+                "kind" => 0,
+                "sector" => 1,
+                "cooperation_type" => 2,
+                "target_country" => 3,
+                "company_country" => 4,
+                _ => continue,
+            };
+            *fields[field].entry(value).or_default() += count;
+        }
+        let [
+            kind,
+            sector,
+            cooperation_type,
+            target_country,
+            company_country,
+        ] = fields.map(|counts| ranked(counts.into_iter().filter(|(_, n)| *n > 0).collect()));
+        OfferFacets {
+            total,
+            kind,
+            sector,
+            cooperation_type,
+            target_country,
+            company_country,
+        }
+    }
+}
+
+/// Counts most frequent first, then by value.
+fn ranked<K: Into<String>>(counts: HashMap<K, i64>) -> Vec<FacetCount> {
+    let mut counts: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            value: value.into(),
+            count,
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    counts
 }
 
 /// Query parameters of `GET /api/v1/cooperation-offers`.
@@ -694,7 +736,7 @@ pub struct OfferListParams {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct OfferFilter {
     pub company_id: Option<Uuid>,
     pub company_country: Option<String>,
@@ -710,6 +752,14 @@ pub struct OfferFilter {
 }
 
 impl OfferFilter {
+    /// True when the filter selects every listed offer, whoever asks.
+    pub fn whole_market(&self) -> bool {
+        self.status == StatusFilter::Published
+            && self.only_market()
+            && self.sector.is_none()
+            && self.target_country.is_none()
+    }
+
     /// True when nothing but a sector and a target country narrows the list.
     pub fn only_market(&self) -> bool {
         self.company_id.is_none()

@@ -355,6 +355,16 @@ impl TestApp {
     }
 }
 
+/// POSTs `body` to `path` as the test's admin, expects 201 and returns the new id.
+pub async fn created(app: &TestApp, path: &str, body: Value) -> String {
+    let response = app.post_json(path, &body).await;
+    assert_eq!(response.status(), 201, "{body}");
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// Asserts the status and that the body is a problem document with that status; returns it.
 pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");

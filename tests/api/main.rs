@@ -4,6 +4,7 @@ mod access;
 mod companies;
 mod demo;
 mod events;
+mod facets;
 mod health;
 mod helpers;
 mod interests;

@@ -3,16 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
-
-async fn created(app: &TestApp, path: &str, body: Value) -> String {
-    let response = app.post_json(path, &body).await;
-    assert_eq!(response.status(), 201, "{body}");
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
+use crate::helpers::{TestApp, assert_problem, created, spawn_app};
 
 async fn search(app: &TestApp, query: &str) -> Value {
     let response = app

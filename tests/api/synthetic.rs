@@ -58,11 +58,53 @@ async fn a_generated_dataset_is_complete_consistent_and_served_by_the_api() {
         app.count("cooperation_offers o, unnest(o.sectors) s WHERE o.status = 'published'")
             .await
     );
+    // Each carries its offer's facet fields.
+    assert_eq!(
+        app.count(
+            "cooperation_offer_sectors s JOIN cooperation_offers o ON o.id = s.offer_id \
+             WHERE (s.sectors, s.cooperation_types, s.target_countries) \
+                 = (o.sectors, o.cooperation_types, o.target_countries)"
+        )
+        .await,
+        app.count("cooperation_offer_sectors").await
+    );
+    // The whole market's facets, from the counts written in bulk, are those of the offers.
+    let facets: Value = app
+        .get("/api/v1/cooperation-offers/facets")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed =
+        "o.status = 'published' AND (o.valid_until IS NULL OR o.valid_until >= current_date)";
+    assert_eq!(
+        facets["total"],
+        app.count(&format!("cooperation_offers o WHERE {listed}"))
+            .await
+    );
+    for (facet, column) in [
+        ("sector", "sectors"),
+        ("cooperation_type", "cooperation_types"),
+        ("target_country", "target_countries"),
+    ] {
+        let counted: i64 = facets[facet]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_i64().unwrap())
+            .sum();
+        let expected = app
+            .count(&format!(
+                "cooperation_offers o, unnest(o.{column}) v WHERE {listed}"
+            ))
+            .await;
+        assert_eq!(counted, expected, "{facet}");
+    }
     // The secondary indexes dropped for the load are back.
     assert_eq!(
         app.count("pg_indexes WHERE tablename = 'cooperation_offers'")
             .await,
-        12
+        13
     );
     assert_eq!(
         app.count("pg_indexes WHERE tablename = 'cooperation_offer_sectors'")
