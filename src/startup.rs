@@ -82,6 +82,10 @@ pub fn run(
         ));
     }
     let workers = pools.len();
+    tokio::spawn(offers::facets::keep_counts_folded(
+        pools[0].clone(),
+        std::time::Duration::from_secs(60),
+    ));
     let pools: Vec<web::Data<DbPool>> = pools.into_iter().map(web::Data::new).collect();
     // actix calls the factory once per worker (again if a worker is restarted), so handing
     // the pools out round-robin gives each worker its own.

@@ -161,6 +161,28 @@ impl FacetCache {
     }
 }
 
+/// Folds the market's count changes every `every`: they are folded whenever the whole
+/// market's facets are counted, but each offer written appends about ten rows, which would
+/// pile up where nobody asks for facets.
+pub async fn keep_counts_folded(pool: crate::db::DbPool, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let folded = async {
+            let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+            let today = super::types::today();
+            super::store::fold_market_counts(&mut conn, today)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        if let Err(e) = folded {
+            log::warn!("folding the offer counts failed (tried again in {every:?}): {e}");
+        }
+    }
+}
+
 impl Default for FacetCache {
     fn default() -> Self {
         Self::new()

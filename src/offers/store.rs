@@ -356,6 +356,16 @@ async fn count_facets(
     Ok(counts.finish())
 }
 
+/// Folds the changes the triggers appended into the market's counts (nothing when another
+/// session is folding).
+pub async fn fold_market_counts(conn: &mut AsyncPgConnection, today: NaiveDate) -> QueryResult<()> {
+    diesel::sql_query("SELECT cooperation_offer_counts_fold($1)")
+        .bind::<diesel::sql_types::Date, _>(today)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// One row of the market's counts (see [`market_facet_counts`]).
 #[derive(QueryableByName)]
 struct MarketCount {
@@ -375,10 +385,7 @@ pub async fn market_facet_counts(
     today: NaiveDate,
 ) -> QueryResult<OfferFacets> {
     use diesel::sql_types::Date;
-    diesel::sql_query("SELECT cooperation_offer_counts_fold($1)")
-        .bind::<Date, _>(today)
-        .execute(conn)
-        .await?;
+    fold_market_counts(conn, today).await?;
     let counts: Vec<MarketCount> = diesel::sql_query(
         "SELECT facet, value, sum(offers)::bigint AS offers
          FROM (SELECT facet, value, offers FROM cooperation_offer_counts WHERE valid_until >= $1
