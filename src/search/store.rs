@@ -88,42 +88,27 @@ fn early_rows(tier: u8) -> usize {
 const EARLY_NAMES: usize = 300;
 const EARLY_TEXT: usize = 100;
 
-/// Hits of a tier the GIN index is asked for when the early rows held fewer than
-/// [`RARE_BELOW`] (a few hits there mean a frequent word, whose every hit the index would
-/// have to list: 20 ms for "drones recycling" in offers' text). Each costs a visit to its
-/// row, about 2 µs for a name and more for a text (its vectors are checked again); fewer
-/// than this many is every hit, which a walk of the newest rows would have cost more to
-/// find (5,000 names walked: 12 ms at a million offers, for a name probe of 836 hits: 7 ms).
-fn probe_rows(tier: u8) -> usize {
-    if tier == 3 { 5000 } else { 1000 }
-}
-const RARE_BELOW: usize = 2;
-
-/// Rows of a tier read newest first when its words are neither frequent nor rare: more for
-/// names (a small vector to check per row) than for the whole text (decompressed per row).
-fn window_rows(tier: u8) -> usize {
-    if tier == 3 { 5000 } else { 1000 }
-}
-
 /// Binds: $1 the tsquery (text), $2 folded text, $3 rows, $4–$6 and $8 the cursor (tier 4
-/// when none), $7 today, $9 the any-word tsquery.
+/// when none), $7 today.
 ///
-/// Each date-ordered tier is read in up to three steps, each only when the one before found
-/// less than a page:
+/// Each date-ordered tier is read in two steps, the second only when the first found less
+/// than a page:
 /// 1. the newest rows after the cursor ([`early_rows`], the `created_at` index), stopping
 ///    at a page of hits: a frequent word costs a few rows;
-/// 2. when they held almost no hits ([`RARE_BELOW`]), up to [`probe_rows`] hits from the
-///    GIN index, in no order; fewer than that is every hit, and sorted they are the answer
-///    (a name, a rare word);
-/// 3. otherwise a longer walk of the newest rows ([`window_rows`]), then, still short of a
-///    page, the older hits from the GIN index.
+/// 2. the older hits period by period, newest first (see `older` below), each period's from
+///    the GIN index over the words and the creation periods (migration 000010), stopping
+///    at a page: a rare word costs a dozen index lookups, a frequent one behind thousands
+///    of newer rows without it a few periods.
 ///
-/// Neither path alone holds up: walking rows first cost 5,000 rows per type for every rare
-/// word (8–15 ms per type); the GIN index first builds a bitmap of every hit of a frequent
-/// word (30,000 for "robotics" in offers' text: 15 ms at 100,000 offers, ten times that at a
-/// million). Letting the planner choose went wrong both ways: it estimates a word it has no
-/// statistics for as common enough to walk the table in date order, and then reads all of
-/// it when no row matches (0.1–0.4 s at 100,000 offers).
+/// What came before, and why it went: walking rows first cost 5,000 rows per type for every
+/// rare word (8–15 ms per type); the GIN index alone builds a bitmap of every hit of a
+/// frequent word (30,000 for "robotics" in offers' text: 15 ms at 100,000 offers, ten times
+/// that at a million) and visits them; a probe of 5,000 of them to tell rare words from
+/// frequent ones, then a walk of 5,000 rows, then every older hit, cost 30–50 ms for a
+/// frequent word at a million offers and 0.3–1 s when the newest rows lacked it. Letting
+/// the planner choose went wrong both ways: it estimates a word it has no statistics for as
+/// common enough to walk the table in date order, and then reads all of it when no row
+/// matches (0.1–0.4 s at 100,000 offers).
 fn sql(t: HitType) -> String {
     let Shape {
         table,
@@ -134,36 +119,9 @@ fn sql(t: HitType) -> String {
     } = shape(t);
     let after =
         |tier: u8| format!("($4 > {tier} OR ($4 = {tier} AND (t.created_at, t.id) < ($5, $6)))");
-    let walk = |cte: &str, tier: u8, condition: &str, gate: &str, rows: usize| {
-        format!(
-            "{cte}{tier} AS MATERIALIZED (
-                SELECT id, created_at FROM (
-                    SELECT t.id, t.created_at, ({condition}) AS hit
-                    FROM {table} t
-                    WHERE {gate} AND {visible} AND {after}
-                    ORDER BY t.created_at DESC, t.id DESC
-                    LIMIT {rows}) AS w
-                WHERE hit
-                LIMIT $3)",
-            after = after(tier),
-        )
-    };
-    let found_early = |tier: u8| format!("(SELECT count(*) FROM early{tier}) = $3");
-    let rare = |tier: u8| format!("(SELECT count(*) FROM early{tier}) < {RARE_BELOW}");
-    let probe_full =
-        |tier: u8| format!("(SELECT count(*) FROM probe{tier}) = {}", probe_rows(tier));
-    // Step 3 runs for words the early rows showed to be frequent, or the probe.
-    let walk_more = |tier: u8| {
-        format!(
-            "(NOT {} AND (NOT {} OR {}))",
-            found_early(tier),
-            rare(tier),
-            probe_full(tier)
-        )
-    };
-    // The text tier only when the names left room on the page: with a page of names, its
-    // probe of a word frequent in names but absent from texts ("licensing") listed 115,000
-    // rows of the whole-text index for nothing (30 ms at a million offers).
+    // The text tier only when the names left room on the page: with a page of names, a
+    // word frequent in names but absent from texts ("licensing") would have its texts
+    // searched for nothing.
     let room = |tier: u8| {
         if tier == 3 {
             "true"
@@ -171,90 +129,97 @@ fn sql(t: HitType) -> String {
             "(SELECT count(*) FROM names) < $3"
         }
     };
-    let early =
-        |tier: u8, condition: &str| walk("early", tier, condition, room(tier), early_rows(tier));
-    // The visibility and the cursor are wrapped in IS TRUE so that they are checked on the
-    // rows the GIN index finds rather than read from the `created_at` or `status` index (most
-    // of the table, 5–10 ms). The LIMIT is outside `matching`, which is read only as far as
-    // the probe needs: with it inside, the planner expects a few hundred rows of a frequent
-    // word to come sooner from a sequential scan, which reads and decompresses the text
-    // vectors of every row it passes (20–30 ms for "robotics").
-    let probe = |tier: u8, condition: &str| {
+    let early = |tier: u8, hit: &str| {
         format!(
-            "matching{tier} AS MATERIALIZED (
-                SELECT t.id, t.created_at
-                FROM {table} t
-                WHERE {room} AND NOT {found_early} AND {rare} AND {condition}
-                  AND ({visible} AND {after}) IS TRUE),
-             probe{tier} AS MATERIALIZED (SELECT * FROM matching{tier} LIMIT {rows})",
-            after = after(tier),
+            "early{tier} AS MATERIALIZED (
+                SELECT id, created_at FROM (
+                    SELECT t.id, t.created_at, ({hit}) AS hit
+                    FROM {table} t
+                    WHERE {room} AND {visible} AND {after}
+                    ORDER BY t.created_at DESC, t.id DESC
+                    LIMIT {rows}) AS w
+                WHERE hit
+                LIMIT $3)",
             room = room(tier),
-            found_early = found_early(tier),
-            rare = rare(tier),
-            rows = probe_rows(tier),
-        )
-    };
-    let window = |tier: u8, condition: &str| {
-        walk(
-            "recent",
-            tier,
-            condition,
-            &walk_more(tier),
-            window_rows(tier),
-        )
-    };
-    // The older rows, only when the window held less than a page. No ORDER BY or LIMIT
-    // inside: with them the planner walks `created_at` again, filtering, and reads the whole
-    // table when the estimate is wrong; without, it asks the GIN index. The window's end is
-    // looked up only when needed; none (fewer rows than the window) means the window saw
-    // everything.
-    let older = |tier: u8, condition: &str| {
-        format!(
-            "older{tier} AS MATERIALIZED (
-                SELECT t.id, t.created_at
-                FROM {table} t
-                WHERE {walk_more} AND (SELECT count(*) FROM recent{tier}) < $3
-                  AND {condition} AND ({visible} AND {after} AND (t.created_at, t.id) < (
-                      SELECT t.created_at, t.id FROM {table} t
-                      WHERE {visible} AND {after}
-                      ORDER BY t.created_at DESC, t.id DESC
-                      OFFSET {rows} - 1 LIMIT 1)) IS TRUE)",
             after = after(tier),
-            walk_more = walk_more(tier),
-            rows = window_rows(tier)
+            rows = early_rows(tier),
+        )
+    };
+    // The older hits, only when the early rows held less than a page, period by period
+    // going back from their last row (`edge`; none when they were every row): first the
+    // minute of the edge, then, from the newest row before what was read, the period of 8
+    // minutes it falls in, then of 64, and so on (the grid of migration 000010), so that a
+    // gap in time costs nothing; no more periods once a page is found. Each period's hits
+    // come from the GIN index over the words (`indexed`) and the periods, so only the
+    // period's hits are visited (and checked for `hit`). The period's hits are sorted
+    // outside an `OFFSET 0` fence: with the ORDER BY and LIMIT beside them the planner walks
+    // `created_at` again, filtering. The visibility and the cursor are wrapped in IS TRUE so
+    // that they are checked on the rows the index finds rather than read from another index.
+    let older = |tier: u8, indexed: &str, hit: &str| {
+        let hits = |anchor: &str, level: &str, before: &str| {
+            format!(
+                "(SELECT coalesce(array_agg(x.id), '{{}}') AS ids,
+                         coalesce(array_agg(x.created_at), '{{}}') AS ats
+                  FROM (SELECT y.id, y.created_at FROM (
+                            SELECT t.id, t.created_at FROM {table} t
+                            WHERE {indexed}
+                              AND coop_periods(t.created_at) @> ARRAY[coop_period({anchor}, {level})]
+                              AND ({hit} AND {visible} AND {after}
+                                   AND (t.created_at, t.id) < (e.created_at, e.id)
+                                   AND {before}) IS TRUE
+                            OFFSET 0) AS y
+                        ORDER BY y.created_at DESC, y.id DESC
+                        LIMIT $3) AS x)",
+                after = after(tier),
+            )
+        };
+        format!(
+            "edge{tier} AS MATERIALIZED (
+                SELECT t.created_at, t.id FROM {table} t
+                WHERE (SELECT count(*) FROM early{tier}) < $3 AND {room} AND {visible} AND {after}
+                ORDER BY t.created_at DESC, t.id DESC
+                OFFSET {rows} - 1 LIMIT 1),
+             older{tier} AS MATERIALIZED (
+                WITH RECURSIVE periods (level, since, ids, ats, found) AS (
+                    SELECT 0, coop_period_start(e.created_at, 0), h.ids, h.ats,
+                           (SELECT count(*) FROM early{tier}) + cardinality(h.ids)
+                    FROM edge{tier} e CROSS JOIN LATERAL {first} AS h
+                  UNION ALL
+                    SELECT l.level, coop_period_start(n.newest, l.level), h.ids, h.ats,
+                           p.found + cardinality(h.ids)
+                    FROM periods p
+                    CROSS JOIN edge{tier} e
+                    CROSS JOIN LATERAL (SELECT least(p.level + 1, 9) AS level) AS l
+                    CROSS JOIN LATERAL (
+                        SELECT t.created_at AS newest FROM {table} t
+                        WHERE t.created_at < p.since
+                        ORDER BY t.created_at DESC LIMIT 1) AS n
+                    CROSS JOIN LATERAL {next} AS h
+                    WHERE p.found < $3)
+                SELECT u.id, u.created_at
+                FROM periods CROSS JOIN LATERAL unnest(periods.ids, periods.ats) AS u (id, created_at))",
+            room = room(tier),
+            after = after(tier),
+            rows = early_rows(tier),
+            first = hits("e.created_at", "0", "true"),
+            next = hits("n.newest", "l.level", "t.created_at < p.since"),
         )
     };
     let by_date = |tier: u8| {
-        let part = |cte: &str, gate: &str| {
-            format!(
-                "(SELECT {tier} AS tier, 0::float8 AS similarity, id, created_at
-                  FROM {cte}{tier}
-                  WHERE {gate}
-                  ORDER BY created_at DESC, id DESC
-                  LIMIT $3)"
-            )
-        };
-        [
-            part("early", &found_early(tier)),
-            part(
-                "probe",
-                &format!(
-                    "NOT {} AND {} AND NOT {}",
-                    found_early(tier),
-                    rare(tier),
-                    probe_full(tier)
-                ),
-            ),
-            part("recent", "true"),
-            part("older", "true"),
-        ]
-        .join(" UNION ALL ")
+        format!(
+            "SELECT {tier} AS tier, 0::float8 AS similarity, id, created_at
+             FROM (SELECT id, created_at FROM early{tier}
+                   UNION ALL SELECT id, created_at FROM older{tier}) AS found
+             ORDER BY created_at DESC, id DESC
+             LIMIT $3"
+        )
     };
     let name_hit = "t.name_vector @@ $1::tsquery";
-    let text_hit = "t.search_vector @@ $1::tsquery AND NOT (t.name_vector @@ $1::tsquery)";
-    // A text hit has some word in its body: the body's index rules out at once the many rows
-    // that have the words only in their names ("distributor": 50 ms without).
-    let text_hit_indexed = format!("{text_hit} AND t.body_vector @@ $9::tsquery");
+    // Every word somewhere (`search_vector`, whose index finds a period's candidates), but
+    // not every word in the name.
+    let text = "t.search_vector @@ $1::tsquery";
+    let not_name = "NOT (t.name_vector @@ $1::tsquery)";
+    let text_hit = format!("{text} AND {not_name}");
     // Names that resemble the text, most similar first; only when no name holds every word
     // (a typo, another transliteration): a common word resembles many names that are already
     // found as they are, and checking them all costs more than the rest of the search. A
@@ -274,23 +239,19 @@ fn sql(t: HitType) -> String {
         )
     };
     format!(
-        "WITH {}, {}, {}, {},
+        "WITH {}, {},
          names AS MATERIALIZED ({}),
-         {}, {}, {}, {},
-         hits AS (SELECT * FROM names {similar} UNION ALL {})
+         {}, {},
+         hits AS (SELECT * FROM names {similar} UNION ALL ({}))
          SELECT hits.tier, hits.similarity, t.id, t.created_at, t.{name} AS name, {fields} AS fields
          FROM hits JOIN {table} t ON t.id = hits.id
          ORDER BY hits.tier DESC, hits.similarity DESC, t.created_at DESC, t.id DESC
          LIMIT $3",
         early(3, name_hit),
-        probe(3, name_hit),
-        window(3, name_hit),
-        older(3, name_hit),
+        older(3, name_hit, "true"),
         by_date(3),
-        early(1, text_hit),
-        probe(1, &text_hit_indexed),
-        window(1, text_hit),
-        older(1, &text_hit_indexed),
+        early(1, &text_hit),
+        older(1, text, not_name),
         by_date(1),
     )
 }
@@ -306,25 +267,21 @@ static SQL: LazyLock<[Sql; 4]> = LazyLock::new(|| {
     ]
 });
 
-/// The tsqueries of a search (every word; any word), as text: computed once and passed to
-/// every type's query (each use of the functions in a statement would be evaluated again
+/// The tsquery of a search (every word), as text: computed once and passed to every type's
+/// query (each use of the functions in a statement would be evaluated again
 /// while planning).
 #[derive(Debug, QueryableByName)]
 pub struct TsQueries {
     #[diesel(sql_type = Text)]
     pub all: String,
-    #[diesel(sql_type = Text)]
-    pub any: String,
 }
 
 pub async fn tsqueries(conn: &mut AsyncPgConnection, q: &SearchText) -> QueryResult<TsQueries> {
-    diesel::sql_query(
-        "SELECT coop_search_query($1, $2)::text AS all, coop_search_any($1, $2)::text AS any",
-    )
-    .bind::<Array<Text>, _>(&q.words)
-    .bind::<Array<Text>, _>(&q.folded)
-    .get_result(conn)
-    .await
+    diesel::sql_query("SELECT coop_search_query($1, $2)::text AS all")
+        .bind::<Array<Text>, _>(&q.words)
+        .bind::<Array<Text>, _>(&q.folded)
+        .get_result(conn)
+        .await
 }
 
 /// Up to `rows` hits of one type after `after`, best first.
@@ -353,7 +310,6 @@ pub async fn search(
             Bind::Uuid(after.id),
             Bind::Date(today),
             Bind::Double(after.similarity),
-            Bind::Text(&tsquery.any),
         ])
         .load(conn)
         .await
@@ -364,10 +320,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_search_statement_binds_only_its_nine_parameters() {
+    fn every_search_statement_binds_only_its_eight_parameters() {
         let mut builder = diesel::pg::PgQueryBuilder::default();
         for sql in SQL.iter() {
-            let binds = vec![Bind::Integer(0); 9];
+            let binds = vec![Bind::Integer(0); 8];
             let statement = sql.bind(binds);
             let built = diesel::query_builder::QueryFragment::to_sql(
                 &statement,

@@ -221,6 +221,99 @@ async fn search_pages_follow_each_other_without_gaps_or_repeats() {
     assert_eq!(paged, all);
 }
 
+/// Offers written straight into the table (thousands, faster than through the API): `rows`
+/// yields `(title, summary, created_at)` expressions over `n` in 1..=`count`.
+async fn insert_offers(app: &TestApp, company: &str, count: u32, rows: &str) {
+    app.sql(&format!(
+        "INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, summary,
+             sectors, target_countries, language, status, published_at, search_text,
+             search_body, created_at, updated_at)
+         SELECT gen_random_uuid(), '{company}', 'technology_offer', '{{licensing}}', title,
+                summary, '{{medtech}}', '{{FR}}', 'en', 'published', created_at, lower(title),
+                lower(summary), created_at, created_at
+         FROM generate_series(1, {count}) AS n,
+              LATERAL (SELECT {rows}) AS r (title, summary, created_at)"
+    ))
+    .await;
+}
+
+/// Searches one type with `limit`, following `pages` cursors; the names of every page.
+async fn search_pages(app: &TestApp, q: &str, limit: u32, pages: usize) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..pages {
+        let mut query = vec![
+            ("q", q.to_string()),
+            ("types", "cooperation-offers".to_string()),
+            ("limit", limit.to_string()),
+        ];
+        query.extend(cursor.iter().map(|c| ("cursor", c.clone())));
+        let response = app
+            .anonymous()
+            .request(reqwest::Method::GET, "/api/v1/search")
+            .query(&query)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        found.push(names(&body));
+        cursor = body["next_cursor"].as_str().map(str::to_string);
+    }
+    found
+}
+
+/// The shape that made a frequent word slow: more than a walk's worth of the newest rows
+/// (5,000) lack it, it has more hits than one probe of its index lists (5,000), and its newest
+/// hits are spread over months with gaps, so the search reads the older hits period by period.
+#[tokio::test]
+async fn search_finds_the_newest_hits_of_a_frequent_word_behind_thousands_of_newer_rows() {
+    let app = spawn_app().await;
+    let company = app.create_company("Telemed", "company", "FR").await;
+    // 6,000 hits every six hours until 2024, twelve sparse ones 20 days apart in 2025, then
+    // 6,000 newer rows without the word, a millisecond apart.
+    insert_offers(
+        &app,
+        &company,
+        6000,
+        "'Telemedicine platform ' || n, 'Remote consultations for clinics',
+         timestamptz '2020-01-01 00:00:00+00' + n * interval '6 hours'",
+    )
+    .await;
+    insert_offers(
+        &app,
+        &company,
+        12,
+        "'Telemedicine kiosk ' || n, 'Kiosks for pharmacies',
+         timestamptz '2025-01-01 00:00:00+00' + n * interval '20 days'",
+    )
+    .await;
+    insert_offers(
+        &app,
+        &company,
+        6000,
+        "'Exoskeleton licensing offer ' || n, 'Rehabilitation exoskeletons',
+         now() - n * interval '1 millisecond'",
+    )
+    .await;
+
+    let kiosks = (1..=12).rev().map(|k| format!("Telemedicine kiosk {k}"));
+    let platforms = (5973..=6000)
+        .rev()
+        .map(|n| format!("Telemedicine platform {n}"));
+    let newest: Vec<String> = kiosks.chain(platforms).collect();
+    let pages = search_pages(&app, "telemedicine", 10, 3).await;
+    assert_eq!(pages.concat(), newest[..30], "{pages:?}");
+
+    // The same in the text tier: a word of the summaries only.
+    let pages = search_pages(&app, "consultations", 10, 2).await;
+    let expected: Vec<String> = (5981..=6000)
+        .rev()
+        .map(|n| format!("Telemedicine platform {n}"))
+        .collect();
+    assert_eq!(pages.concat(), expected, "{pages:?}");
+}
+
 #[tokio::test]
 async fn search_types_narrow_the_hits_and_bad_parameters_are_400() {
     let Demo { app, .. } = demo().await;
