@@ -67,6 +67,11 @@ diesel::table! {
         created_at -> Timestamptz,
         offer_id -> Uuid,
         valid_until -> Nullable<Date>,
+        kind -> Text,
+        company_id -> Uuid,
+        sectors -> Array<Text>,
+        cooperation_types -> Array<Text>,
+        target_countries -> Array<Text>,
     }
 }
 

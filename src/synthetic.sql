@@ -382,8 +382,10 @@ RETURNING id, company_id, kind, status, sectors, cooperation_types, target_count
           created_at, valid_until
 ),
 new_markets AS (
-INSERT INTO cooperation_offer_markets (sector, target_country, created_at, offer_id, valid_until)
-SELECT s, t, o.created_at, o.id, o.valid_until
+INSERT INTO cooperation_offer_markets (sector, target_country, created_at, offer_id, valid_until,
+    kind, company_id, sectors, cooperation_types, target_countries)
+SELECT s, t, o.created_at, o.id, o.valid_until, o.kind, o.company_id, o.sectors,
+       o.cooperation_types, o.target_countries
 FROM new_offers AS o, unnest(o.sectors) AS s, unnest(o.target_countries) AS t
 WHERE o.status = 'published'
 ),

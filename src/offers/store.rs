@@ -257,11 +257,45 @@ pub type FacetRow = (
     String,
 );
 
+/// The facet fields of the listed offers in `$table` (`cooperation_offer_sectors` or
+/// `cooperation_offer_markets`, which carry them), with the owner's country, under the filters
+/// these tables have in common; the caller adds its key.
+macro_rules! listed_facet_rows {
+    ($table:ident, $filter:expr, $today:expr, $owner:expr, $country:expr) => {{
+        use $table::dsl as t;
+        let mut query = $table::table
+            .inner_join($owner.on($owner.field(companies::id).eq(t::company_id)))
+            .select((
+                t::kind,
+                t::sectors,
+                t::cooperation_types,
+                t::target_countries,
+                $country,
+            ))
+            .filter(t::valid_until.is_null().or(t::valid_until.ge($today)))
+            .into_boxed();
+        if let Some(company_id) = $filter.company_id {
+            query = query.filter(t::company_id.eq(company_id));
+        }
+        if let Some(code) = &$filter.company_country {
+            query = query.filter($country.eq(code.clone()));
+        }
+        if let Some(kind) = $filter.kind {
+            query = query.filter(t::kind.eq(kind));
+        }
+        if let Some(wanted) = $filter.cooperation_type {
+            query = query.filter(t::cooperation_types.contains(vec![wanted]));
+        }
+        query
+    }};
+}
+
 /// Counts the facet fields of every offer the list filters select (all of them, not a page),
 /// row by row as they arrive: holding them all took 190 MiB with four requests at once.
 ///
-/// Listed offers of a sector are read from `cooperation_offer_sectors`, which carries the
-/// facet fields in its index (one range per sector, no offer row read); other filters read
+/// Listed offers of a market (a sector and a target country) are read from
+/// `cooperation_offer_markets`, of a sector from `cooperation_offer_sectors`: both carry the
+/// facet fields in their index (one range, no offer row read); other filters read
 /// the offers (listed ones from `cooperation_offers_listed_facets_idx` when the filter's
 /// columns are all in it). The whole market has its own counts: [`market_facet_counts`].
 pub async fn facet_counts(
@@ -273,38 +307,23 @@ pub async fn facet_counts(
     // An alias, as the `company_country` filter reads `companies` in a subquery.
     let owner = diesel::alias!(companies as owner);
     let country = owner.field(companies::country);
-    match &filter.sector {
-        Some(sector)
-            if filter.status == StatusFilter::Published
-                && filter.event_id.is_none()
-                && filter.q.is_none() =>
-        {
+    let listed_only =
+        filter.status == StatusFilter::Published && filter.event_id.is_none() && filter.q.is_none();
+    match (&filter.sector, &filter.target_country) {
+        (Some(sector), Some(target)) if listed_only => {
+            use cooperation_offer_markets::dsl as m;
+            let query =
+                listed_facet_rows!(cooperation_offer_markets, filter, today, owner, country)
+                    .filter(m::sector.eq(sector.clone()))
+                    .filter(m::target_country.eq(target.clone()));
+            count_facets(query.load_stream::<FacetRow>(conn).await?).await
+        }
+        (Some(sector), target) if listed_only => {
             use cooperation_offer_sectors::dsl as s;
-            let mut query = cooperation_offer_sectors::table
-                .inner_join(owner.on(owner.field(companies::id).eq(s::company_id)))
-                .select((
-                    s::kind,
-                    s::sectors,
-                    s::cooperation_types,
-                    s::target_countries,
-                    country,
-                ))
-                .filter(s::sector.eq(sector.clone()))
-                .filter(s::valid_until.is_null().or(s::valid_until.ge(today)))
-                .into_boxed();
-            if let Some(company_id) = filter.company_id {
-                query = query.filter(s::company_id.eq(company_id));
-            }
-            if let Some(code) = &filter.company_country {
-                query = query.filter(country.eq(code.clone()));
-            }
-            if let Some(kind) = filter.kind {
-                query = query.filter(s::kind.eq(kind));
-            }
-            if let Some(t) = filter.cooperation_type {
-                query = query.filter(s::cooperation_types.contains(vec![t]));
-            }
-            if let Some(code) = &filter.target_country {
+            let mut query =
+                listed_facet_rows!(cooperation_offer_sectors, filter, today, owner, country)
+                    .filter(s::sector.eq(sector.clone()));
+            if let Some(code) = target {
                 query = query.filter(s::target_countries.contains(vec![code.clone()]));
             }
             count_facets(query.load_stream::<FacetRow>(conn).await?).await

@@ -1,5 +1,6 @@
-//! The offer facets' three ways of counting — the whole market from the counts the triggers
-//! keep, a sector from the match candidates' table, anything else from the offers — give
+//! The offer facets' four ways of counting — the whole market from the counts the triggers
+//! keep, a market from its table, a sector from the match candidates' table, anything else
+//! from the offers — give
 //! what the list would return, after offers are changed, closed, expire, are deleted and
 //! their company moves.
 
@@ -56,8 +57,8 @@ async fn facets_follow_offers_changed_closed_expired_deleted_and_companies_that_
         offers,
         offer(
             &ru,
-            "business_request",
-            &["distribution"],
+            "business_offer",
+            &["licensing"],
             &["energy", "it"],
             &["DE", "FR"],
         ),
@@ -93,6 +94,13 @@ async fn facets_follow_offers_changed_closed_expired_deleted_and_companies_that_
         }
     };
     patch(&changed, json!({"sectors": ["energy"]})).await;
+    // By SQL, so that only these columns are set (the service's update sets every column):
+    // the tables that carry them must follow a change of these fields alone.
+    app.sql(&format!(
+        "UPDATE cooperation_offers SET kind = 'business_request',
+             cooperation_types = '{{distribution}}' WHERE id = '{changed}'"
+    ))
+    .await;
     patch(&closed, json!({"status": "closed"})).await;
     patch(&published, json!({"status": "published"})).await;
     assert_eq!(
@@ -130,10 +138,16 @@ async fn facets_follow_offers_changed_closed_expired_deleted_and_companies_that_
         "target_country": [{"value": "DE", "count": 1}, {"value": "FR", "count": 1}],
         "company_country": [{"value": "KZ", "count": 1}]
     });
-    // A sector (alone and with each filter it reads from the candidates' table), a kind.
+    // A market (a sector and a target country) and a sector, alone and with each filter
+    // they read from their own tables, a kind.
+    let market = "?sector=energy&target_country=FR";
     for query in [
+        market,
+        &format!("{market}&company_country=KZ"),
+        &format!("{market}&kind=business_request"),
+        &format!("{market}&cooperation_type=distribution"),
+        &format!("{market}&company_id={ru}"),
         "?sector=energy",
-        "?sector=energy&target_country=FR",
         "?sector=energy&company_country=KZ",
         "?sector=energy&kind=business_request",
         "?sector=energy&cooperation_type=distribution",
@@ -146,6 +160,10 @@ async fn facets_follow_offers_changed_closed_expired_deleted_and_companies_that_
     for query in [
         "?sector=medtech",
         "?sector=energy&target_country=RU",
+        "?sector=it&target_country=FR",
+        &format!("{market}&kind=business_offer"),
+        &format!("{market}&cooperation_type=licensing"),
+        &format!("{market}&company_country=RU"),
         "?sector=energy&company_country=RU",
     ] {
         assert_eq!(facets(&app, query).await["total"], 0, "{query}");
