@@ -330,20 +330,7 @@ pub async fn facet_counts(
         }
         _ => {
             use diesel_async::AsyncConnection;
-            conn.transaction::<_, diesel::result::Error, _>(async |conn| {
-                if filter.q.is_some() {
-                    // The rows of a word come from its index, even when it is in half of
-                    // them: the planner then prefers to read the whole table, checking
-                    // every row's text (5 s for "robotics" at a million offers, 1.8 s
-                    // from the index). The list of rows to read must fit in memory, or
-                    // every row of a page is checked again (5 s too).
-                    diesel::sql_query(
-                        "SELECT set_config('enable_seqscan', 'off', true), \
-                                    set_config('work_mem', '64MB', true)",
-                    )
-                    .execute(conn)
-                    .await?;
-                }
+            let count = async |conn: &mut AsyncPgConnection| {
                 let query = cooperation_offers::table
                     .inner_join(owner.on(owner.field(companies::id).eq(o::company_id)))
                     .select((
@@ -356,6 +343,23 @@ pub async fn facet_counts(
                     .into_boxed();
                 let query = offer_filters!(query, filter, today, markets: false);
                 count_facets(query.load_stream::<FacetRow>(conn).await?).await
+            };
+            if filter.q.is_none() {
+                return count(conn).await;
+            }
+            // The rows of a word come from its index, even when it is in half of them: the
+            // planner then prefers to read the whole table, checking every row's text (5 s
+            // for "robotics" at a million offers, 1.8 s from the index). The list of rows to
+            // read must fit in memory, or every row of a page is checked again (5 s too).
+            // Both settings for this transaction only.
+            conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+                diesel::sql_query(
+                    "SELECT set_config('enable_seqscan', 'off', true), \
+                            set_config('work_mem', '64MB', true)",
+                )
+                .execute(conn)
+                .await?;
+                count(conn).await
             })
             .await
         }
