@@ -36,3 +36,4 @@ CREATE FUNCTION coop_search_any(words text[], folded text[]) RETURNS tsquery
 DROP FUNCTION coop_periods(timestamptz);
 DROP FUNCTION coop_period_start(timestamptz, int);
 DROP FUNCTION coop_period(timestamptz, int);
+DROP FUNCTION coop_epoch(timestamptz);

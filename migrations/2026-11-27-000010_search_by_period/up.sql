@@ -15,17 +15,28 @@
 -- period is a single key of the index. A range of creation times would not do: a GIN
 -- index answers `>= a` and `<= b` as two separate scans, the second from the oldest row.
 
+-- Seconds from 1970 to `at`. Not `extract(epoch FROM at)`: that is only stable (other fields
+-- of a timestamptz depend on the session's time zone), and PostgreSQL does not inline an
+-- immutable SQL function whose body is less than immutable; then every index insert called
+-- the functions below through the SQL function executor, twenty times per row (creates fell
+-- from 3,200/s to 1,800/s). The difference of two timestamps, and its epoch, are immutable.
+CREATE FUNCTION coop_epoch(at timestamptz) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN extract(epoch FROM at - timestamptz '1970-01-01 00:00:00+00');
+
 -- The period of `level` that `at` falls in, as one number: the level in the bits above 2^40,
 -- the period's number (offset by 2^39, so that times before 1970 stay on their level) below.
 CREATE FUNCTION coop_period(at timestamptz, level int) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN level * 1099511627776::bigint + 549755813888::bigint
-        + floor(extract(epoch FROM at) / (60 * 8.0 ^ level))::bigint;
+        + floor(coop_epoch(at) / (60 * 8::numeric ^ level))::bigint;
 
 -- When that period starts.
 CREATE FUNCTION coop_period_start(at timestamptz, level int) RETURNS timestamptz
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN to_timestamp(floor(extract(epoch FROM at) / (60 * 8.0 ^ level)) * (60 * 8.0 ^ level));
+    RETURN timestamptz '1970-01-01 00:00:00+00'
+        + floor(coop_epoch(at) / (60 * 8::numeric ^ level)) * (60 * 8::numeric ^ level)
+          * interval '1 second';
 
 -- Every period `at` falls in, one per level.
 CREATE FUNCTION coop_periods(at timestamptz) RETURNS bigint[]
