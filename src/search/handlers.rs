@@ -50,7 +50,7 @@ pub async fn search(
     let limit = parse_limit(params.limit.as_deref())?;
     let after = params.cursor.as_deref().map(parse_cursor).transpose()?;
     let today = today();
-    let tsquery = store::tsqueries(&mut *pool.get().await?, &q).await?;
+    let tsquery = store::tsquery(&mut *pool.get().await?, &q).await?;
     // One connection per type, queried at once: the answer waits for the slowest type
     // rather than for all of them in turn.
     let searches = types.iter().map(|&t| {

@@ -267,28 +267,29 @@ static SQL: LazyLock<[Sql; 4]> = LazyLock::new(|| {
     ]
 });
 
-/// The tsquery of a search (every word), as text: computed once and passed to every type's
-/// query (each use of the functions in a statement would be evaluated again
-/// while planning).
+/// The tsquery of a search (every word), as text.
 #[derive(Debug, QueryableByName)]
-pub struct TsQueries {
+struct TsQuery {
     #[diesel(sql_type = Text)]
-    pub all: String,
+    text: String,
 }
 
-pub async fn tsqueries(conn: &mut AsyncPgConnection, q: &SearchText) -> QueryResult<TsQueries> {
-    diesel::sql_query("SELECT coop_search_query($1, $2)::text AS all")
+/// The tsquery of a search, as text: computed once and passed to every type's query (each
+/// use of the function in a statement would be evaluated again while planning).
+pub async fn tsquery(conn: &mut AsyncPgConnection, q: &SearchText) -> QueryResult<String> {
+    let query: TsQuery = diesel::sql_query("SELECT coop_search_query($1, $2)::text AS text")
         .bind::<Array<Text>, _>(&q.words)
         .bind::<Array<Text>, _>(&q.folded)
         .get_result(conn)
-        .await
+        .await?;
+    Ok(query.text)
 }
 
 /// Up to `rows` hits of one type after `after`, best first.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     t: HitType,
-    tsquery: &TsQueries,
+    tsquery: &str,
     q: &SearchText,
     after: Option<After>,
     rows: i64,
@@ -302,7 +303,7 @@ pub async fn search(
     });
     SQL[t as usize]
         .bind(vec![
-            Bind::Text(&tsquery.all),
+            Bind::Text(tsquery),
             Bind::Text(&q.whole),
             Bind::Integer(i32::try_from(rows).unwrap_or(101)),
             Bind::Integer(after.tier),
