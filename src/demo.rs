@@ -8,21 +8,24 @@
 //! and is inserted with ON CONFLICT DO NOTHING, so seeding twice creates nothing new.
 
 use chrono::{DateTime, TimeZone, Utc};
+use coop_domain::companies::CompanyKind;
+use coop_domain::events::{EventFormat, EventKind, EventStatus, ParticipantRole, SpeakerRole};
+use coop_domain::offers::{CooperationType, OfferKind, OfferStatus};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::companies::types::{CompanyKind, CreateCompany};
-use crate::domain::Errors;
-use crate::events::parts::appearances::{Appearance, SpeakerRole};
-use crate::events::parts::participants::{Participant, ParticipantRole};
+use crate::companies::types::CreateCompany;
+use crate::events::parts::appearances::Appearance;
+use crate::events::parts::participants::Participant;
 use crate::events::parts::{Session, Venue};
-use crate::events::types::{CreateEvent, EventFormat, EventKind, EventStatus};
+use crate::events::types::CreateEvent;
 use crate::http::ApiError;
-use crate::offers::types::{CooperationType, CreateOffer, OfferKind, OfferStatus};
+use crate::offers::types::CreateOffer;
 use crate::schema::*;
 use crate::sectors::SectorCatalog;
 use crate::speakers::types::CreateSpeaker;
+use coop_domain::Errors;
 
 const NAMESPACE: Uuid = Uuid::from_u128(0x5f0c_3c2e_8a41_4b7e_9d0a_71c1_2e5b_9a33);
 

@@ -10,7 +10,6 @@ pub mod companies;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
 pub mod events;
 pub mod health;
 pub mod http;

@@ -6,11 +6,11 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
 
-use crate::domain::CountryCode;
-use crate::domain::language::LanguageCode;
-use crate::domain::timezone::TimeZoneName;
 use crate::http::{FieldError, Problem};
 use crate::sectors::types::SectorCode;
+use coop_domain::CountryCode;
+use coop_domain::language::LanguageCode;
+use coop_domain::timezone::TimeZoneName;
 
 #[derive(OpenApi)]
 #[openapi(

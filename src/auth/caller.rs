@@ -1,122 +1,35 @@
-//! Who is calling, as established by the authentication middleware, and the permission rules
-//! every handler applies to it.
+//! The caller of a request as an extractor: the authentication middleware establishes it, and
+//! the permission rules it carries are the domain's (`coop_domain::access`).
 
 use std::future::{Ready, ready};
+use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use uuid::Uuid;
 
 use crate::http::ApiError;
+pub use coop_domain::access::{Identity, Role, Scope};
 
-crate::text_enum!(
-    /// What a key may do. `company`: its own company's profile, offers and speakers;
-    /// `editor`: all content; `admin`: all content and the API keys.
-    Role { Company, Editor, Admin }
-);
-
-/// An authenticated key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub key_id: Uuid,
-    pub role: Role,
-    /// The company a `company` key acts for.
-    pub company_id: Option<Uuid>,
-}
-
-/// The caller of a request: a key, or nobody. Handlers take it as an extractor.
+/// The caller of a request: a key, or nobody. Handlers take it as an extractor; its rules
+/// (`scope`, `require_owner`, …) are those of [`coop_domain::access::Caller`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Caller(Option<Identity>);
-
-/// Which rows that are not public a caller may see.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Scope {
-    /// Everything (editors and admins).
-    All,
-    /// Public rows only (anonymous callers).
-    #[default]
-    Public,
-    /// Public rows and everything of this company (its company key).
-    Company(Uuid),
-}
+pub struct Caller(coop_domain::access::Caller);
 
 impl Caller {
     pub fn anonymous() -> Self {
-        Self(None)
+        Self(coop_domain::access::Caller::anonymous())
     }
 
     pub fn key(identity: Identity) -> Self {
-        Self(Some(identity))
+        Self(coop_domain::access::Caller::key(identity))
     }
+}
 
-    pub fn identity(&self) -> Option<&Identity> {
-        self.0.as_ref()
-    }
+impl Deref for Caller {
+    type Target = coop_domain::access::Caller;
 
-    pub fn scope(&self) -> Scope {
-        match &self.0 {
-            None => Scope::Public,
-            Some(Identity {
-                role: Role::Editor | Role::Admin,
-                ..
-            }) => Scope::All,
-            Some(Identity {
-                company_id: Some(company),
-                ..
-            }) => Scope::Company(*company),
-            // A company key always names its company (a database constraint); without one it
-            // sees what anyone sees.
-            Some(_) => Scope::Public,
-        }
-    }
-
-    pub fn is_staff(&self) -> bool {
-        self.scope() == Scope::All
-    }
-
-    /// Whether the caller sees the private parts of something owned by `owner`: staff see
-    /// everything, a company key its own company's.
-    pub fn sees_private_of(&self, owner: Option<Uuid>) -> bool {
-        match self.scope() {
-            Scope::All => true,
-            Scope::Company(company) => owner == Some(company),
-            Scope::Public => false,
-        }
-    }
-
-    fn require_key(&self) -> Result<&Identity, ApiError> {
-        self.0.as_ref().ok_or_else(ApiError::key_required)
-    }
-
-    /// Editors and admins only.
-    pub fn require_staff(&self) -> Result<(), ApiError> {
-        let identity = self.require_key()?;
-        match identity.role {
-            Role::Editor | Role::Admin => Ok(()),
-            Role::Company => Err(ApiError::forbidden(
-                "this operation needs an editor or admin key",
-            )),
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        let identity = self.require_key()?;
-        match identity.role {
-            Role::Admin => Ok(()),
-            _ => Err(ApiError::forbidden("this operation needs an admin key")),
-        }
-    }
-
-    /// May write something owned by `owner` (`None`: owned by no company, staff only).
-    pub fn require_owner(&self, owner: Option<Uuid>) -> Result<(), ApiError> {
-        self.require_key()?;
-        if self.sees_private_of(owner) && (owner.is_some() || self.is_staff()) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(
-                "this key may only change what belongs to its own company",
-            ))
-        }
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 
@@ -130,47 +43,5 @@ impl FromRequest for Caller {
             .get::<Caller>()
             .cloned()
             .unwrap_or_default()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with(role: Role, company_id: Option<Uuid>) -> Caller {
-        Caller::key(Identity {
-            key_id: Uuid::now_v7(),
-            role,
-            company_id,
-        })
-    }
-
-    #[test]
-    fn a_company_key_writes_only_its_own_company() {
-        let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
-        let caller = with(Role::Company, Some(mine));
-        assert!(caller.require_owner(Some(mine)).is_ok());
-        assert!(caller.require_owner(Some(theirs)).is_err());
-        assert!(caller.require_owner(None).is_err());
-        assert!(caller.require_staff().is_err());
-        assert!(caller.require_admin().is_err());
-    }
-
-    #[test]
-    fn editors_write_everything_but_keys() {
-        let caller = with(Role::Editor, None);
-        assert!(caller.require_owner(Some(Uuid::now_v7())).is_ok());
-        assert!(caller.require_owner(None).is_ok());
-        assert!(caller.require_staff().is_ok());
-        assert!(caller.require_admin().is_err());
-    }
-
-    #[test]
-    fn anonymous_callers_write_nothing_and_see_public_rows() {
-        let caller = Caller::anonymous();
-        assert_eq!(caller.scope(), Scope::Public);
-        assert!(!caller.sees_private_of(Some(Uuid::now_v7())));
-        assert!(caller.require_owner(None).is_err());
-        assert!(caller.require_staff().is_err());
     }
 }

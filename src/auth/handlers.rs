@@ -7,7 +7,7 @@ use chrono::Utc;
 use super::types::*;
 use super::{AccessControl, Caller, store};
 use crate::db::DbPool;
-use crate::domain::parse_enum_param;
+use crate::http::listing::parse_enum_param;
 use crate::http::listing::parse_id;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};

@@ -39,7 +39,7 @@ pub async fn guard(
     };
     // A refused key counts against the address, so guessing keys is limited like anything
     // else an anonymous client does.
-    let client = match outcome.as_ref().ok().and_then(Caller::identity) {
+    let client = match outcome.as_ref().ok().and_then(|caller| caller.identity()) {
         Some(identity) => Client::Key(identity.key_id),
         None => Client::address(address),
     };

@@ -9,16 +9,12 @@ use uuid::Uuid;
 
 use super::caller::Role;
 use super::key::NewKey;
-use crate::domain::Errors;
-use crate::domain::text;
 use crate::http::ApiError;
+use coop_domain::Errors;
+use coop_domain::keys::KeyStatus;
+use coop_domain::text;
 
 pub const MAX_NAME: usize = 200;
-
-crate::text_enum!(
-    /// `active`, or why the key no longer works.
-    KeyStatus { Active, Revoked, Expired }
-);
 
 /// An API key as listed: everything but the secret, which is never stored.
 #[derive(Debug, Clone, Serialize, ToSchema)]

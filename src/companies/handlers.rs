@@ -11,12 +11,13 @@ use super::store;
 use super::types::*;
 use crate::auth::Caller;
 use crate::db::DbPool;
-use crate::domain::{Errors, parse_enum_param};
+use crate::http::listing::parse_enum_param;
 use crate::http::listing::{NameListing, parse_country, parse_q};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use crate::sectors::SectorCatalog;
+use coop_domain::Errors;
 
 fn location(id: Uuid) -> String {
     format!("/api/v1/companies/{id}")

@@ -6,52 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::text::{self, Lines};
-use crate::domain::{Country, CountryCode, Errors};
 use crate::http::Patch;
 use crate::http::listing::NameSort;
 use crate::sectors::SectorCatalog;
 use crate::sectors::types::SectorCode;
-
-/// What kind of organisation this is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum CompanyKind {
-    /// An established firm (e.g. Orange Business Services, Orpea).
-    Company,
-    /// A young company (e.g. Cargo.Tech, ExoAtlet).
-    Startup,
-    /// A ministry, city department or trade representation.
-    GovernmentBody,
-    /// A chamber of commerce and industry (e.g. CCI France Russie).
-    ChamberOfCommerce,
-    /// A university, business or engineering school.
-    University,
-    /// A foundation (e.g. the Skolkovo Foundation).
-    Foundation,
-    /// A cluster of companies (e.g. the Skolkovo international medical cluster).
-    Cluster,
-    /// A business club or association (e.g. French Tech Moscow).
-    Association,
-    Other,
-}
-crate::text_enum_sql!(CompanyKind);
+use coop_domain::companies::CompanyKind;
+use coop_domain::text::{self, Lines};
+use coop_domain::{Country, CountryCode, Errors};
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_CITY: usize = 100;
@@ -292,9 +253,10 @@ impl CreateCompany {
                 description,
                 sectors,
             }),
-            _ => Err(errors.finish().err().unwrap_or_else(|| {
-                crate::http::ApiError::internal("validation failed without an error")
-            })),
+            _ => Err(errors.finish().err().map_or_else(
+                || crate::http::ApiError::internal("validation failed without an error"),
+                Into::into,
+            )),
         }
     }
 }

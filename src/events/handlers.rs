@@ -13,13 +13,14 @@ use super::store;
 use super::types::*;
 use crate::auth::Caller;
 use crate::db::DbPool;
-use crate::domain::{Errors, parse_enum_param};
+use crate::http::listing::parse_enum_param;
 use crate::http::listing::{parse_country, parse_q};
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
     ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use crate::sectors::SectorCatalog;
+use coop_domain::Errors;
 
 /// Create an event
 ///

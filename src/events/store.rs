@@ -1,16 +1,17 @@
 //! Event queries.
 
 use chrono::{DateTime, Utc};
+use coop_domain::events::EventStatus;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{EventFilter, EventRow, EventSort, EventStatus};
-use crate::domain::text::like_escape;
+use super::types::{EventFilter, EventRow, EventSort};
 use crate::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
 };
+use coop_domain::text::like_escape;
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
     diesel::insert_into(events::table)

@@ -9,48 +9,14 @@ use uuid::Uuid;
 use super::parts::appearances::AppearanceView;
 use super::parts::participants::ParticipantView;
 use super::parts::{Session, Venue};
-use crate::domain::language::{self, LanguageCode};
-use crate::domain::text::{self, Lines};
-use crate::domain::timezone::{self, TimeZoneName};
-use crate::domain::{CountryCode, Errors};
 use crate::http::{ApiError, Patch};
 use crate::sectors::SectorCatalog;
 use crate::sectors::types::SectorCode;
-
-crate::text_enum! {
-    /// What kind of event this is.
-    EventKind {
-        Conference,
-        Teleconference,
-        Forum,
-        B2bMeetings,
-        Exhibition,
-        Webinar,
-        PitchSession,
-        RoundTable,
-        TradeMission,
-        Other,
-    }
-}
-
-crate::text_enum! {
-    /// Where people attend: in a hall, online, or both.
-    EventFormat {
-        InPerson,
-        Online,
-        Hybrid,
-    }
-}
-
-crate::text_enum! {
-    /// Planning state of the event.
-    EventStatus {
-        Draft,
-        Scheduled,
-        Cancelled,
-        Completed,
-    }
-}
+use coop_domain::events::{EventFormat, EventKind, EventStatus};
+use coop_domain::language::{self, LanguageCode};
+use coop_domain::text::{self, Lines};
+use coop_domain::timezone::{self, TimeZoneName};
+use coop_domain::{CountryCode, Errors};
 
 pub const MAX_TITLE: usize = 300;
 pub const MAX_DESCRIPTION: usize = 10_000;
@@ -137,7 +103,7 @@ pub struct EventRow {
 impl EventRow {
     /// Drafts are for editors and admins; everyone else sees only announced events.
     pub fn is_visible_to(&self, caller: &crate::auth::Caller) -> bool {
-        self.status != EventStatus::Draft || caller.is_staff()
+        self.status.is_visible_to(caller)
     }
 }
 

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use super::pagination::{Cursor, parse_limit};
 use super::problem::ApiError;
-use crate::domain::parse_enum_param;
 
 /// Sort orders of lists of named resources; `-` means descending.
 #[derive(
@@ -148,8 +147,8 @@ pub fn parse_q(raw: Option<&str>) -> Result<Option<crate::search::SearchText>, A
 /// Parses a country filter parameter.
 pub fn parse_country(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
     raw.map(|raw| {
-        crate::domain::Country::parse(raw)
-            .map(crate::domain::Country::into_inner)
+        coop_domain::Country::parse(raw)
+            .map(coop_domain::Country::into_inner)
             .map_err(|m| ApiError::bad_parameter(field, m))
     })
     .transpose()
@@ -161,4 +160,22 @@ pub fn parse_id(field: &str, raw: Option<&str>) -> Result<Option<Uuid>, ApiError
         Uuid::try_parse(raw).map_err(|_| ApiError::bad_parameter(field, "must be a UUID"))
     })
     .transpose()
+}
+
+/// Parses an optional enum query parameter (absent → `None`).
+pub fn parse_enum_param<T: std::str::FromStr + strum::VariantNames>(
+    field: &str,
+    raw: Option<&str>,
+) -> Result<Option<T>, ApiError> {
+    raw.map(|raw| parse_enum(field, raw)).transpose()
+}
+
+/// Parses an enum from a query parameter, naming the allowed values when it does not fit.
+pub fn parse_enum<T: std::str::FromStr + strum::VariantNames>(
+    field: &str,
+    raw: &str,
+) -> Result<T, ApiError> {
+    raw.trim().parse().map_err(|_| {
+        ApiError::bad_parameter(field, format!("must be one of: {}", T::VARIANTS.join(", ")))
+    })
 }

@@ -28,7 +28,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 impl<T> Patch<T> {
     /// Applies the patch to a required field: `null` cannot clear it, which is recorded in
     /// `errors` against `field` (the current value is kept so parsing can go on).
-    pub fn required(self, errors: &mut crate::domain::Errors, field: &str, current: T) -> T {
+    pub fn required(self, errors: &mut coop_domain::Errors, field: &str, current: T) -> T {
         match self {
             Patch::Keep => current,
             Patch::Set(v) => v,

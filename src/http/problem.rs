@@ -6,31 +6,15 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use coop_domain::FieldError;
+use coop_domain::Invalid;
+use coop_domain::access::Denied;
+
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Seconds a client should wait before retrying when the database is unavailable.
 const RETRY_AFTER_SECS: u32 = 2;
-
-/// One invalid field or parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// The JSON field (dotted path for nested values, `[i]` for array items) or query parameter.
-    #[schema(example = "country")]
-    pub field: String,
-    /// What is wrong with it, in words meant for the developer calling the API.
-    #[schema(example = "must be an ISO 3166-1 alpha-2 country code such as FR or RU")]
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// An error response (RFC 9457 problem details, media type `application/problem+json`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -314,6 +298,21 @@ impl ResponseError for ApiError {
         }
         // Serializing a struct of strings cannot fail; an empty body would still carry the status.
         response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(Invalid(errors): Invalid) -> Self {
+        Self::Unprocessable(errors)
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::KeyRequired => Self::key_required(),
+            Denied::Forbidden(reason) => Self::forbidden(reason),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::Utc;
+use coop_domain::offers::{OfferState, OfferStatus, today};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
@@ -12,11 +13,11 @@ use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
 use crate::db::DbPool;
-use crate::domain::parse_enum_param;
+use crate::http::listing::parse_enum_param;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem, Query};
 use crate::offers::handlers::find_visible;
-use crate::offers::types::{OfferState, OfferStatus, today};
+use coop_domain::interests::Side;
 
 fn interest_missing(id: Uuid) -> ApiError {
     ApiError::not_found(format!("no interest with id {id} in this offer"))

@@ -1,12 +1,13 @@
 //! Expression-of-interest queries.
 
 use chrono::{DateTime, Utc};
+use coop_domain::interests::InterestStatus;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{InterestRow, InterestStatus};
+use super::types::InterestRow;
 use crate::schema::cooperation_interests;
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &InterestRow) -> QueryResult<InterestRow> {

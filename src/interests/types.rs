@@ -7,18 +7,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::{Caller, Scope};
-use crate::domain::text::{self, Lines};
-use crate::domain::{Errors, contact};
 use crate::http::ApiError;
+use coop_domain::interests::{InterestStatus, Side};
+use coop_domain::text::{self, Lines};
+use coop_domain::{Errors, contact};
 
 pub const MAX_MESSAGE: usize = 5000;
 pub const MAX_NAME: usize = 200;
-
-crate::text_enum!(
-    /// `pending` until the offer's owner accepts or declines it, or the sender withdraws it.
-    InterestStatus { Pending, Accepted, Declined, Withdrawn }
-);
 
 /// Who to talk to on one side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -113,27 +108,6 @@ pub struct InterestRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
-}
-
-/// The side a caller is on, for one interest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Staff,
-    Owner,
-    Sender,
-    /// Anyone else: the interest does not exist for them.
-    Outsider,
-}
-
-impl Side {
-    pub fn of(caller: &Caller, offer_owner: Uuid, sender: Uuid) -> Side {
-        match caller.scope() {
-            Scope::All => Side::Staff,
-            Scope::Company(c) if c == offer_owner => Side::Owner,
-            Scope::Company(c) if c == sender => Side::Sender,
-            _ => Side::Outsider,
-        }
-    }
 }
 
 impl InterestRow {

@@ -1,6 +1,7 @@
 //! Match endpoints: the offers that answer an offer, and the offers that fit a company.
 
 use actix_web::{HttpResponse, get, web};
+use coop_domain::offers::today;
 
 use super::store;
 use super::types::*;
@@ -8,7 +9,6 @@ use crate::auth::Caller;
 use crate::db::DbPool;
 use crate::http::pagination::parse_limit;
 use crate::http::{ApiError, PathId, Problem, Query};
-use crate::offers::types::today;
 
 fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
     let today = today();

@@ -3,6 +3,7 @@
 //! its migration), the newest of those are scored in the same query, so one round trip
 //! returns the ranked page.
 
+use coop_domain::offers::OfferKind;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -12,7 +13,6 @@ use uuid::Uuid;
 
 use super::types::MatchRow;
 use crate::db::prepared::{Bind, Sql};
-use crate::offers::types::OfferKind;
 
 /// The columns of an offer row (`m.*` would also carry its search vectors).
 macro_rules! offer_columns {

@@ -171,7 +171,7 @@ pub async fn keep_counts_folded(pool: crate::db::DbPool, every: Duration) {
         ticks.tick().await;
         let folded = async {
             let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-            let today = super::types::today();
+            let today = coop_domain::offers::today();
             super::store::fold_market_counts(&mut conn, today)
                 .await
                 .map_err(|e| e.to_string())

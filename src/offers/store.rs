@@ -1,15 +1,13 @@
 //! Cooperation offer queries.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use coop_domain::offers::{CooperationType, OfferKind, OfferStatus};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{
-    CooperationType, FacetCounter, OfferFacets, OfferFilter, OfferKind, OfferRow, OfferSort,
-    OfferStatus, StatusFilter,
-};
+use super::types::{FacetCounter, OfferFacets, OfferFilter, OfferRow, OfferSort, StatusFilter};
 use crate::auth::Scope;
 use crate::schema::{
     companies, cooperation_offer_markets, cooperation_offer_sectors, cooperation_offers,
@@ -474,7 +472,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InMarket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::offers::types::{CooperationType, OfferKind};
+    use coop_domain::offers::{CooperationType, OfferKind};
     use diesel::query_builder::QueryFragment;
 
     #[test]

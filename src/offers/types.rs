@@ -9,74 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
-use crate::domain::language::{self, LanguageCode};
-use crate::domain::text::{self, Lines};
-use crate::domain::{Country, CountryCode, Errors};
 use crate::http::{ApiError, Patch};
 use crate::sectors::SectorCatalog;
 use crate::sectors::types::SectorCode;
-
-crate::text_enum! {
-    /// What the offer is: an offer or a request, of business, technology or investment, or an
-    /// R&D partnership.
-    OfferKind {
-        BusinessOffer,
-        BusinessRequest,
-        TechnologyOffer,
-        TechnologyRequest,
-        InvestmentOffer,
-        InvestmentRequest,
-        RdPartnership,
-    }
-}
-
-crate::text_enum! {
-    /// A form of cooperation.
-    CooperationType {
-        CommercialAgreement,
-        Distribution,
-        Franchise,
-        JointVenture,
-        Licensing,
-        Subcontracting,
-        Supply,
-        Investment,
-        ResearchCooperation,
-        TechnicalCooperation,
-        Acquisition,
-    }
-}
-
-crate::text_enum! {
-    /// The stored lifecycle state: `draft` → `published` → `closed` (a draft may also be
-    /// closed directly). Nothing leaves `closed`, and nothing returns to `draft`.
-    OfferStatus {
-        Draft,
-        Published,
-        Closed,
-    }
-}
-
-impl OfferStatus {
-    pub fn can_move_to(self, next: OfferStatus) -> bool {
-        use OfferStatus::*;
-        self == next
-            || matches!(
-                (self, next),
-                (Draft, Published) | (Draft, Closed) | (Published, Closed)
-            )
-    }
-}
-
-/// The status a reader sees: a published offer past `valid_until` reads as `expired`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OfferState {
-    Draft,
-    Published,
-    Closed,
-    Expired,
-}
+use coop_domain::language::{self, LanguageCode};
+use coop_domain::offers::{CooperationType, OfferKind, OfferState, OfferStatus};
+use coop_domain::text::{self, Lines};
+use coop_domain::{Country, CountryCode, Errors};
 
 pub const MAX_TITLE: usize = 300;
 pub const MAX_SUMMARY: usize = 1000;
@@ -164,14 +103,7 @@ impl OfferRow {
     }
 
     pub fn state(&self, today: NaiveDate) -> OfferState {
-        match self.status {
-            OfferStatus::Draft => OfferState::Draft,
-            OfferStatus::Closed => OfferState::Closed,
-            OfferStatus::Published if self.valid_until.is_some_and(|d| d < today) => {
-                OfferState::Expired
-            }
-            OfferStatus::Published => OfferState::Published,
-        }
+        OfferState::of(self.status, self.valid_until, today)
     }
 
     pub fn into_offer(self, today: NaiveDate) -> Offer {
@@ -194,11 +126,6 @@ impl OfferRow {
             updated_at: self.updated_at,
         }
     }
-}
-
-/// Today in UTC: the day `valid_until` is compared with.
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }
 
 /// A new offer. It starts as a `draft` unless `status` says `published`.

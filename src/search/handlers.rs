@@ -1,6 +1,7 @@
 //! `GET /api/v1/search`: one search over companies, speakers, events and offers.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use coop_domain::offers::today;
 
 use super::query::SearchText;
 use super::snippet;
@@ -9,7 +10,6 @@ use super::types::*;
 use crate::db::DbPool;
 use crate::http::pagination::{forged, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Query};
-use crate::offers::types::today;
 
 const SORT: &str = "relevance";
 

@@ -2,8 +2,8 @@
 //! the same words transliterated to lower-case ASCII (to cross scripts and drop accents), and
 //! the whole folded text (for typo-tolerant name matching with pg_trgm).
 
-use crate::domain::text;
 use crate::http::problem::ApiError;
+use coop_domain::text;
 
 /// Longest accepted search text.
 pub const MAX_QUERY_TEXT: usize = 200;

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::Errors;
+use coop_domain::Errors;
 
 /// A sector of activity.
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, ToSchema)]

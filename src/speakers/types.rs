@@ -7,10 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::domain::text::{self, Lines};
-use crate::domain::{Country, CountryCode, Errors, contact};
 use crate::http::listing::NameSort;
 use crate::http::{ApiError, Patch};
+use coop_domain::text::{self, Lines};
+use coop_domain::{Country, CountryCode, Errors, contact};
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_POSITION: usize = 300;

@@ -94,7 +94,7 @@ fn collect_patterns(value: &Value, out: &mut Vec<String>) {
 
 #[test]
 fn every_pattern_in_the_spec_is_one_the_server_enforces() {
-    use coopapi::domain::text::*;
+    use coop_domain::text::*;
     let doc: Value = serde_json::from_str(&coopapi::startup::openapi_json()).unwrap();
     let mut patterns = Vec::new();
     collect_patterns(&doc, &mut patterns);
@@ -104,8 +104,8 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         REQUIRED_LINE_PATTERN,
         MULTILINE_PATTERN,
         WEB_URL_PATTERN,
-        coopapi::domain::contact::EMAIL_PATTERN,
-        coopapi::domain::contact::PHONE_PATTERN,
+        coop_domain::contact::EMAIL_PATTERN,
+        coop_domain::contact::PHONE_PATTERN,
         coopapi::events::types::EXPAND_PATTERN,
         coopapi::search::types::TYPES_PATTERN,
     ];

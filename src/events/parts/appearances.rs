@@ -11,21 +11,12 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
-use crate::domain::Errors;
 use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::{event_speakers, speakers};
 use crate::sectors::SectorCatalog;
-
-crate::text_enum! {
-    /// The part a speaker plays.
-    SpeakerRole {
-        Speaker,
-        Moderator,
-        Panelist,
-        Host,
-    }
-}
+use coop_domain::Errors;
+use coop_domain::events::SpeakerRole;
 
 /// A speaker's appearance at an event.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]

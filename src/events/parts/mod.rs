@@ -107,10 +107,10 @@ use super::store as events;
 use super::types::EventRow;
 use crate::auth::Caller;
 use crate::db::DbPool;
-use crate::domain::Errors;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
 use crate::sectors::SectorCatalog;
+use coop_domain::Errors;
 
 /// A kind of event part: its types, validation and queries.
 pub trait Part: Send + Sync + 'static {

@@ -11,24 +11,12 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
-use crate::domain::Errors;
 use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::{companies, event_participants};
 use crate::sectors::SectorCatalog;
-
-crate::text_enum! {
-    /// The part a company plays at an event.
-    ParticipantRole {
-        Organizer,
-        CoOrganizer,
-        Partner,
-        Sponsor,
-        Exhibitor,
-        Presenter,
-        Attendee,
-    }
-}
+use coop_domain::Errors;
+use coop_domain::events::ParticipantRole;
 
 /// A company's participation in an event.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
@@ -57,8 +45,8 @@ pub struct CompanySummary {
     pub id: Uuid,
     pub name: String,
     pub native_name: Option<String>,
-    pub kind: crate::companies::types::CompanyKind,
-    #[schema(value_type = crate::domain::CountryCode)]
+    pub kind: coop_domain::companies::CompanyKind,
+    #[schema(value_type = coop_domain::CountryCode)]
     pub country: String,
 }
 

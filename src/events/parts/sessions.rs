@@ -12,12 +12,12 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
-use crate::domain::text::{self, Lines};
-use crate::domain::{Errors, Whole};
 use crate::events::types::{EventRow, check_window};
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use crate::schema::event_sessions;
 use crate::sectors::SectorCatalog;
+use coop_domain::text::{self, Lines};
+use coop_domain::{Errors, Whole};
 
 /// An agenda block.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]

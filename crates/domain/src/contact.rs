@@ -1,6 +1,6 @@
 //! Contact details (speakers' email and phone), checked exactly as the spec's patterns say.
 
-use super::Errors;
+use crate::Errors;
 
 pub const EMAIL_PATTERN: &str = r"^[^@\s\u0000-\u001f\u007f-\u009f]+@[^@\s\u0000-\u001f\u007f-\u009f]+\.[^@\s\u0000-\u001f\u007f-\u009f]+$";
 pub const PHONE_PATTERN: &str = r"^\+?[0-9][0-9 ().-]{2,31}$";

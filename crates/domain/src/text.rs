@@ -4,7 +4,7 @@
 //! Each rule has a regular expression twin in the OpenAPI document (the `*_PATTERN` constants),
 //! so the server accepts exactly what the spec calls valid.
 
-use super::Errors;
+use crate::Errors;
 
 /// A one-line text (names, cities): no control characters.
 pub const LINE_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";

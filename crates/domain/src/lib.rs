@@ -1,0 +1,23 @@
+//! The cooperation platform's domain: values parsed from raw input at the edge (so the rest of
+//! the code only sees valid data), the resources' enumerations, and the rules every layer
+//! applies the same way: an offer's state and whether it is listed, who may see and change
+//! what. It knows nothing of HTTP and builds no query.
+
+pub mod access;
+pub mod companies;
+pub mod contact;
+pub mod country;
+pub mod events;
+pub mod interests;
+pub mod keys;
+pub mod language;
+pub mod offers;
+pub mod text;
+mod text_enum;
+pub mod timezone;
+pub mod validation;
+pub mod whole;
+
+pub use country::{Country, CountryCode};
+pub use validation::{Errors, FieldError, Invalid};
+pub use whole::Whole;

@@ -1,0 +1,91 @@
+//! Cooperation offers: what they are, their lifecycle, and when one is listed.
+
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::text_enum::text_enum;
+
+text_enum! {
+    /// What the offer is: an offer or a request, of business, technology or investment, or an
+    /// R&D partnership.
+    OfferKind {
+        BusinessOffer,
+        BusinessRequest,
+        TechnologyOffer,
+        TechnologyRequest,
+        InvestmentOffer,
+        InvestmentRequest,
+        RdPartnership,
+    }
+}
+
+text_enum! {
+    /// A form of cooperation.
+    CooperationType {
+        CommercialAgreement,
+        Distribution,
+        Franchise,
+        JointVenture,
+        Licensing,
+        Subcontracting,
+        Supply,
+        Investment,
+        ResearchCooperation,
+        TechnicalCooperation,
+        Acquisition,
+    }
+}
+
+text_enum! {
+    /// The stored lifecycle state: `draft` → `published` → `closed` (a draft may also be
+    /// closed directly). Nothing leaves `closed`, and nothing returns to `draft`.
+    OfferStatus {
+        Draft,
+        Published,
+        Closed,
+    }
+}
+
+impl OfferStatus {
+    pub fn can_move_to(self, next: OfferStatus) -> bool {
+        use OfferStatus::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Draft, Published) | (Draft, Closed) | (Published, Closed)
+            )
+    }
+}
+
+/// The status a reader sees: a published offer past `valid_until` reads as `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferState {
+    Draft,
+    Published,
+    Closed,
+    Expired,
+}
+
+impl OfferState {
+    /// The state a reader sees on `today`.
+    pub fn of(status: OfferStatus, valid_until: Option<NaiveDate>, today: NaiveDate) -> Self {
+        match status {
+            OfferStatus::Draft => OfferState::Draft,
+            OfferStatus::Closed => OfferState::Closed,
+            OfferStatus::Published if valid_until.is_some_and(|d| d < today) => OfferState::Expired,
+            OfferStatus::Published => OfferState::Published,
+        }
+    }
+
+    /// Listed: published and not expired, so anyone may read it.
+    pub fn is_listed(self) -> bool {
+        self == OfferState::Published
+    }
+}
+
+/// Today in UTC: the day `valid_until` is compared with.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
