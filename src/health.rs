@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::DbPool;
 use crate::http::{ApiError, Problem};
+use coop_store::db::DbPool;
 
 /// Probe result.
 #[derive(Serialize, ToSchema)]
@@ -42,6 +42,8 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    crate::db::ping(&pool).await?;
+    coop_store::db::ping(&pool)
+        .await
+        .map_err(ApiError::Unavailable)?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

@@ -8,7 +8,6 @@
 pub mod auth;
 pub mod companies;
 pub mod config;
-pub mod db;
 pub mod demo;
 pub mod events;
 pub mod health;
@@ -17,7 +16,6 @@ pub mod interests;
 pub mod matches;
 pub mod offers;
 pub mod openapi;
-pub mod schema;
 pub mod search;
 pub mod sectors;
 pub mod speakers;

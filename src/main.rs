@@ -4,8 +4,8 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
+use coop_store::db::{self, embedded};
 use coopapi::config::{ApiKeyCommand, Cli, Command, Settings};
-use coopapi::db::{self, embedded};
 use coopapi::startup;
 
 fn main() -> ExitCode {

@@ -15,13 +15,13 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::AccessControl;
 use crate::config::AccessSettings;
-use crate::db::{self, DbPool};
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::sectors::SectorCatalog;
 use crate::{
     auth, companies, events, health, interests, matches, offers, openapi, search, sectors, speakers,
 };
+use coop_store::db::{self, DbPool};
 
 /// Everything under `/api/v1`.
 fn api_v1(config: &mut ServiceConfig) {

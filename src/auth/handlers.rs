@@ -6,11 +6,11 @@ use chrono::Utc;
 
 use super::types::*;
 use super::{AccessControl, Caller, store};
-use crate::db::DbPool;
 use crate::http::listing::parse_enum_param;
 use crate::http::listing::parse_id;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};
+use coop_store::db::DbPool;
 
 /// Create an API key
 ///

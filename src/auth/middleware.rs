@@ -12,10 +12,10 @@ use actix_web::{HttpMessage, web};
 
 use super::key::PresentedKey;
 use super::{AccessControl, Caller};
-use crate::db::DbPool;
 use crate::http::ApiError;
 use crate::http::ratelimit::Client;
 use crate::http::routes::RouteTable;
+use coop_store::db::DbPool;
 
 pub async fn guard(
     req: ServiceRequest,

@@ -22,10 +22,10 @@ use uuid::Uuid;
 pub use caller::{Caller, Identity, Role, Scope};
 
 use crate::config::AccessSettings;
-use crate::db::DbPool;
 use crate::http::ApiError;
 use crate::http::ratelimit::{Policy, RateLimiter};
 use cache::KeyCache;
+use coop_store::db::DbPool;
 use key::PresentedKey;
 use types::{ApiKey, CreateApiKey};
 

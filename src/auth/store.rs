@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::caller::Role;
 use super::types::{ApiKeyFilter, ApiKeyRow};
-use crate::schema::api_keys;
+use coop_store::schema::api_keys;
 
 /// What authentication needs of a key.
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -73,7 +73,7 @@ pub struct CreatedApiKey {
 
 /// A key as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = crate::schema::api_keys)]
+#[diesel(table_name = coop_store::schema::api_keys)]
 pub struct ApiKeyRow {
     pub id: Uuid,
     pub prefix: String,

@@ -10,7 +10,6 @@ use uuid::Uuid;
 use super::store;
 use super::types::*;
 use crate::auth::Caller;
-use crate::db::DbPool;
 use crate::http::listing::parse_enum_param;
 use crate::http::listing::{NameListing, parse_country, parse_q};
 use crate::http::{
@@ -18,6 +17,7 @@ use crate::http::{
 };
 use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
+use coop_store::db::DbPool;
 
 fn location(id: Uuid) -> String {
     format!("/api/v1/companies/{id}")

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::types::{CompanyFilter, CompanyRow};
 use crate::http::listing::NameListing;
-use crate::schema::{companies, cooperation_offers, event_participants, speakers};
+use coop_store::schema::{companies, cooperation_offers, event_participants, speakers};
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
     diesel::insert_into(companies::table)
@@ -105,7 +105,7 @@ pub async fn list(
         query = query.filter(c::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_condition!(
+        query = query.filter(coop_store::search_condition!(
             q,
             c::search_vector,
             c::search_text

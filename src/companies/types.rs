@@ -57,7 +57,7 @@ pub struct Company {
 
 /// A company as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = crate::schema::companies)]
+#[diesel(table_name = coop_store::schema::companies)]
 pub struct CompanyRow {
     pub id: Uuid,
     pub name: String,
@@ -330,5 +330,5 @@ pub struct CompanyFilter {
     pub country: Option<String>,
     pub kind: Option<CompanyKind>,
     pub sector: Option<String>,
-    pub q: Option<crate::search::SearchText>,
+    pub q: Option<coop_domain::search::SearchText>,
 }

@@ -12,7 +12,6 @@ use super::parts::{self, Part};
 use super::store;
 use super::types::*;
 use crate::auth::Caller;
-use crate::db::DbPool;
 use crate::http::listing::parse_enum_param;
 use crate::http::listing::{parse_country, parse_q};
 use crate::http::pagination::{after_time, parse_limit};
@@ -21,6 +20,7 @@ use crate::http::{
 };
 use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
+use coop_store::db::DbPool;
 
 /// Create an event
 ///

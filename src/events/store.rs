@@ -8,10 +8,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{EventFilter, EventRow, EventSort};
-use crate::schema::{
+use coop_domain::text::like_escape;
+use coop_store::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
 };
-use coop_domain::text::like_escape;
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
     diesel::insert_into(events::table)
@@ -162,7 +162,7 @@ pub async fn list(
         query = query.filter(e::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_condition!(q, e::search_vector));
+        query = query.filter(coop_store::search_condition!(q, e::search_vector));
     }
     query = match (sort, after) {
         (_, None) => query,

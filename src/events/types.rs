@@ -80,7 +80,7 @@ pub struct EventView {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = crate::schema::events)]
+#[diesel(table_name = coop_store::schema::events)]
 pub struct EventRow {
     pub id: Uuid,
     pub title: String,
@@ -458,7 +458,7 @@ pub struct EventFilter {
     pub country: Option<String>,
     pub city: Option<String>,
     pub sector: Option<String>,
-    pub q: Option<crate::search::SearchText>,
+    pub q: Option<coop_domain::search::SearchText>,
     /// Whether drafts may be listed (editors and admins).
     pub include_drafts: bool,
 }

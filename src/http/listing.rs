@@ -140,8 +140,8 @@ macro_rules! apply_name_listing {
 }
 
 /// Parses a free-text `q` parameter; blank means no filter.
-pub fn parse_q(raw: Option<&str>) -> Result<Option<crate::search::SearchText>, ApiError> {
-    crate::search::SearchText::parse_param(raw)
+pub fn parse_q(raw: Option<&str>) -> Result<Option<coop_domain::search::SearchText>, ApiError> {
+    coop_domain::search::SearchText::parse_param(raw).map_err(ApiError::from)
 }
 
 /// Parses a country filter parameter.

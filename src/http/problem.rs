@@ -307,6 +307,13 @@ impl From<Invalid> for ApiError {
     }
 }
 
+/// An invalid query parameter (400).
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::bad_parameter(error.field, error.message)
+    }
+}
+
 impl From<Denied> for ApiError {
     fn from(denied: Denied) -> Self {
         match denied {
@@ -351,8 +358,8 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-impl From<crate::db::PoolError> for ApiError {
-    fn from(error: crate::db::PoolError) -> Self {
+impl From<coop_store::db::PoolError> for ApiError {
+    fn from(error: coop_store::db::PoolError) -> Self {
         use deadpool::managed::PoolError as P;
         match &error {
             P::Timeout(_) | P::Backend(_) => Self::Unavailable(error.to_string()),

@@ -12,12 +12,12 @@ use uuid::Uuid;
 use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
-use crate::db::DbPool;
 use crate::http::listing::parse_enum_param;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem, Query};
 use crate::offers::handlers::find_visible;
 use coop_domain::interests::Side;
+use coop_store::db::DbPool;
 
 fn interest_missing(id: Uuid) -> ApiError {
     ApiError::not_found(format!("no interest with id {id} in this offer"))

@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::InterestRow;
-use crate::schema::cooperation_interests;
+use coop_store::schema::cooperation_interests;
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &InterestRow) -> QueryResult<InterestRow> {
     diesel::insert_into(cooperation_interests::table)

@@ -91,7 +91,7 @@ pub struct Interest {
 
 /// An interest as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = crate::schema::cooperation_interests)]
+#[diesel(table_name = coop_store::schema::cooperation_interests)]
 pub struct InterestRow {
     pub id: Uuid,
     pub offer_id: Uuid,

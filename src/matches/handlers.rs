@@ -6,9 +6,9 @@ use coop_domain::offers::today;
 use super::store;
 use super::types::*;
 use crate::auth::Caller;
-use crate::db::DbPool;
 use crate::http::pagination::parse_limit;
 use crate::http::{ApiError, PathId, Problem, Query};
+use coop_store::db::DbPool;
 
 fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
     let today = today();

@@ -12,7 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::MatchRow;
-use crate::db::prepared::{Bind, Sql};
+use coop_store::db::prepared::{Bind, Sql};
 
 /// The columns of an offer row (`m.*` would also carry its search vectors).
 macro_rules! offer_columns {
@@ -169,7 +169,7 @@ JOIN cooperation_offers m ON m.id = r.id
 ORDER BY r.score DESC, r.created_at DESC, r.id DESC"
 );
 
-/// Prepared once per connection (see [`crate::db::prepared`]): planning them took longer
+/// Prepared once per connection (see [`coop_store::db::prepared`]): planning them took longer
 /// than running them.
 static OFFER_MATCHES_SQL: LazyLock<Sql> = LazyLock::new(|| Sql::new(OFFER_MATCHES));
 static COMPANY_MATCHES_SQL: LazyLock<Sql> = LazyLock::new(|| Sql::new(COMPANY_MATCHES));

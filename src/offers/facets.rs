@@ -164,7 +164,7 @@ impl FacetCache {
 /// Folds the market's count changes every `every`: they are folded whenever the whole
 /// market's facets are counted, but each offer written appends about ten rows, which would
 /// pile up where nobody asks for facets.
-pub async fn keep_counts_folded(pool: crate::db::DbPool, every: Duration) {
+pub async fn keep_counts_folded(pool: coop_store::db::DbPool, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::types::{FacetCounter, OfferFacets, OfferFilter, OfferRow, OfferSort, StatusFilter};
 use crate::auth::Scope;
-use crate::schema::{
+use coop_store::schema::{
     companies, cooperation_offer_markets, cooperation_offer_sectors, cooperation_offers,
 };
 
@@ -141,7 +141,7 @@ macro_rules! offer_filters {
             query = query.filter(o::event_id.eq(event_id));
         }
         if let Some(q) = &filter.q {
-            query = query.filter(crate::search_condition!(q, o::search_vector));
+            query = query.filter(coop_store::search_condition!(q, o::search_vector));
         }
         let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
         let query = match filter.status {

@@ -72,7 +72,7 @@ pub struct Offer {
 
 /// An offer as stored.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
-#[diesel(table_name = crate::schema::cooperation_offers)]
+#[diesel(table_name = coop_store::schema::cooperation_offers)]
 pub struct OfferRow {
     pub id: Uuid,
     pub company_id: Uuid,
@@ -673,7 +673,7 @@ pub struct OfferFilter {
     pub target_country: Option<String>,
     pub status: StatusFilter,
     pub event_id: Option<Uuid>,
-    pub q: Option<crate::search::SearchText>,
+    pub q: Option<coop_domain::search::SearchText>,
     /// Which unlisted offers (drafts, closed, expired) the caller may see.
     pub scope: Scope,
 }

@@ -3,13 +3,13 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use coop_domain::offers::today;
 
-use super::query::SearchText;
 use super::snippet;
 use super::store::{self, After};
 use super::types::*;
-use crate::db::DbPool;
 use crate::http::pagination::{forged, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Query};
+use coop_domain::search::SearchText;
+use coop_store::db::DbPool;
 
 const SORT: &str = "relevance";
 

@@ -2,17 +2,13 @@
 //!
 //! PostgreSQL does the work (see the search migration): generated tsvector columns with the
 //! French, English and Russian stems and the ASCII transliteration of each text, GIN indexes,
-//! and pg_trgm for names typed with a typo. This module parses the search text
-//! ([`SearchText`]), provides the SQL pieces for diesel ([`sql`]) and cuts snippets.
+//! and pg_trgm for names typed with a typo. The search text is parsed by
+//! `coop_domain::search::SearchText`; this module runs the search and cuts snippets.
 
 mod handlers;
-pub mod query;
 pub mod snippet;
-pub mod sql;
 mod store;
 pub mod types;
-
-pub use query::SearchText;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(handlers::search);

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::query::{SearchText, fold_word};
+use coop_domain::search::{SearchText, fold_word};
 
 /// Characters of context kept around the first match in a long field.
 const WINDOW: usize = 160;

@@ -11,9 +11,9 @@ use diesel::sql_types::{Array, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::query::SearchText;
 use super::types::{HitRow, HitType};
-use crate::db::prepared::{Bind, Sql};
+use coop_domain::search::SearchText;
+use coop_store::db::prepared::{Bind, Sql};
 
 /// Where a page starts: after the hit with this tier, name similarity (tier 2 only),
 /// creation time and id.
@@ -256,7 +256,7 @@ fn sql(t: HitType) -> String {
     )
 }
 
-/// Prepared once per connection (see [`crate::db::prepared`]): parsing and planning these
+/// Prepared once per connection (see [`coop_store::db::prepared`]): parsing and planning these
 /// statements cost 1.5–4 ms per type, more than running them.
 static SQL: LazyLock<[Sql; 4]> = LazyLock::new(|| {
     [

@@ -3,7 +3,7 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::Sector;
-use crate::schema::sectors;
+use coop_store::schema::sectors;
 
 pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Sector>> {
     sectors::table

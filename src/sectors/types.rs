@@ -8,7 +8,7 @@ use coop_domain::Errors;
 
 /// A sector of activity.
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, ToSchema)]
-#[diesel(table_name = crate::schema::sectors)]
+#[diesel(table_name = coop_store::schema::sectors)]
 #[schema(example = json!({"code": "medtech", "name": "Medical technology", "description": "Medical devices, exoskeletons, diagnostics"}))]
 pub struct Sector {
     /// The code used in `sectors` fields and filters.

@@ -9,12 +9,12 @@ use uuid::Uuid;
 use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
-use crate::db::DbPool;
 use crate::http::listing::{NameListing, parse_country, parse_id, parse_q};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_store::db::DbPool;
 
 const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id", "company")];
 

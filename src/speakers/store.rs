@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::types::{SpeakerFilter, SpeakerRow};
 use crate::http::listing::NameListing;
-use crate::schema::{event_speakers, speakers};
+use coop_store::schema::{event_speakers, speakers};
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
     diesel::insert_into(speakers::table)
@@ -85,7 +85,7 @@ pub async fn list(
         query = query.filter(s::country.eq(country.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_condition!(
+        query = query.filter(coop_store::search_condition!(
             q,
             s::search_vector,
             s::search_text

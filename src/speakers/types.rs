@@ -64,7 +64,7 @@ pub struct SpeakerContact {
 
 /// A speaker as stored, contact details included.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = crate::schema::speakers)]
+#[diesel(table_name = coop_store::schema::speakers)]
 pub struct SpeakerRow {
     pub id: Uuid,
     pub full_name: String,
@@ -355,7 +355,7 @@ pub struct SpeakerListParams {
 pub struct SpeakerFilter {
     pub company_id: Option<Uuid>,
     pub country: Option<String>,
-    pub q: Option<crate::search::SearchText>,
+    pub q: Option<coop_domain::search::SearchText>,
 }
 
 /// Query parameters of `GET /api/v1/companies/{id}/speakers`.

@@ -92,11 +92,12 @@ async fn an_unknown_path_is_404_and_a_wrong_method_is_405_with_allow() {
 async fn starting_the_embedded_cluster_again_attaches_to_the_running_one_and_leaves_it_running() {
     let app = spawn_app().await;
     let spec = cluster_spec();
-    let attached =
-        tokio::task::spawn_blocking(move || coopapi::db::embedded::EmbeddedPostgres::start(&spec))
-            .await
-            .unwrap()
-            .expect("attach to the running cluster");
+    let attached = tokio::task::spawn_blocking(move || {
+        coop_store::db::embedded::EmbeddedPostgres::start(&spec)
+    })
+    .await
+    .unwrap()
+    .expect("attach to the running cluster");
     assert!(!attached.is_owned(), "no second postmaster was started");
     attached.stop();
     assert_eq!(app.get("/readyz").await.status(), 200);

@@ -6,10 +6,10 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use coop_store::db::{self, embedded};
 use coopapi::auth::Role;
 use coopapi::auth::types::CreateApiKey;
 use coopapi::config::AccessSettings;
-use coopapi::db::{self, embedded};
 use coopapi::sectors::SectorCatalog;
 use coopapi::startup;
 use diesel::QueryableByName;

@@ -12,6 +12,7 @@ pub mod interests;
 pub mod keys;
 pub mod language;
 pub mod offers;
+pub mod search;
 pub mod text;
 mod text_enum;
 pub mod timezone;

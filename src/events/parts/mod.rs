@@ -106,11 +106,11 @@ pub use venues::Venue;
 use super::store as events;
 use super::types::EventRow;
 use crate::auth::Caller;
-use crate::db::DbPool;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
 use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
+use coop_store::db::DbPool;
 
 /// A kind of event part: its types, validation and queries.
 pub trait Part: Send + Sync + 'static {

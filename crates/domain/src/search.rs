@@ -2,8 +2,8 @@
 //! the same words transliterated to lower-case ASCII (to cross scripts and drop accents), and
 //! the whole folded text (for typo-tolerant name matching with pg_trgm).
 
-use crate::http::problem::ApiError;
-use coop_domain::text;
+use crate::text;
+use crate::validation::FieldError;
 
 /// Longest accepted search text.
 pub const MAX_QUERY_TEXT: usize = 200;
@@ -49,9 +49,9 @@ impl SearchText {
 
     /// Parses an optional `q` parameter: at most [`MAX_QUERY_TEXT`] characters; blank means no
     /// search.
-    pub fn parse_param(raw: Option<&str>) -> Result<Option<Self>, ApiError> {
+    pub fn parse_param(raw: Option<&str>) -> Result<Option<Self>, FieldError> {
         match raw {
-            Some(q) if q.chars().count() > MAX_QUERY_TEXT => Err(ApiError::bad_parameter(
+            Some(q) if q.chars().count() > MAX_QUERY_TEXT => Err(FieldError::new(
                 "q",
                 format!("must be at most {MAX_QUERY_TEXT} characters long"),
             )),

@@ -18,7 +18,7 @@ pub type DbPool = Pool<AsyncPgConnection>;
 pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
 pub type Connection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
 
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
 
 /// How long a request waits for a connection (or for a new one to be made) before the API
 /// answers 503: a down database fails requests fast instead of hanging them.
@@ -142,14 +142,13 @@ pub async fn create_database(
     Ok(())
 }
 
-/// One cheap round trip through the pool: the readiness check.
-/// Any failure means the database is not usable right now, so it is reported as unavailable.
-pub async fn ping(pool: &DbPool) -> Result<(), crate::http::ApiError> {
-    let unavailable = |e: &dyn std::fmt::Display| crate::http::ApiError::Unavailable(e.to_string());
-    let mut conn = pool.get().await.map_err(|e| unavailable(&e))?;
+/// One cheap round trip through the pool: the readiness check. Any failure means the database
+/// is not usable right now; the error says why, for the log.
+pub async fn ping(pool: &DbPool) -> Result<(), String> {
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
     diesel::select(1.into_sql::<diesel::sql_types::Integer>())
         .execute(&mut conn)
         .await
-        .map_err(|e| unavailable(&e))?;
+        .map_err(|e| e.to_string())?;
     Ok(())
 }

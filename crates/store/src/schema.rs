@@ -18,7 +18,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::search::sql::TsVector;
+    use crate::search_sql::TsVector;
 
     companies (id) {
         id -> Uuid,
@@ -91,7 +91,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::search::sql::TsVector;
+    use crate::search_sql::TsVector;
 
     cooperation_offers (id) {
         id -> Uuid,
@@ -173,7 +173,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::search::sql::TsVector;
+    use crate::search_sql::TsVector;
 
     events (id) {
         id -> Uuid,
@@ -206,7 +206,7 @@ diesel::table! {
 
 diesel::table! {
     use diesel::sql_types::*;
-    use crate::search::sql::TsVector;
+    use crate::search_sql::TsVector;
 
     speakers (id) {
         id -> Uuid,

@@ -23,6 +23,16 @@ diesel::infix_operator!(Matches, " @@ ", backend: Pg);
 // (`word_similarity` at least `pg_trgm.word_similarity_threshold`, 0.6).
 diesel::infix_operator!(WordSimilar, " <% ", backend: Pg);
 
+/// `left @@ right`.
+pub fn matches<L, R>(left: L, right: R) -> Matches<L, R> {
+    Matches::new(left, right)
+}
+
+/// `left <% right`.
+pub fn word_similar<L, R>(left: L, right: R) -> WordSimilar<L, R> {
+    WordSimilar::new(left, right)
+}
+
 diesel::define_sql_function! {
     /// The tsquery of a search's words (see the search migration).
     fn coop_search_query(words: Array<Text>, folded: Array<Text>) -> TsQuery;
@@ -34,20 +44,20 @@ diesel::define_sql_function! {
 #[macro_export]
 macro_rules! search_condition {
     ($q:expr, $search_vector:expr) => {{
-        let q: &$crate::search::SearchText = $q;
-        $crate::search::sql::Matches::new(
+        let q: &coop_domain::search::SearchText = $q;
+        $crate::search_sql::matches(
             $search_vector,
-            $crate::search::sql::coop_search_query(q.words.clone(), q.folded.clone()),
+            $crate::search_sql::coop_search_query(q.words.clone(), q.folded.clone()),
         )
     }};
     ($q:expr, $search_vector:expr, $search_text:expr) => {{
         use diesel::BoolExpressionMethods;
-        let q: &$crate::search::SearchText = $q;
-        $crate::search::sql::Matches::new(
+        let q: &coop_domain::search::SearchText = $q;
+        $crate::search_sql::matches(
             $search_vector,
-            $crate::search::sql::coop_search_query(q.words.clone(), q.folded.clone()),
+            $crate::search_sql::coop_search_query(q.words.clone(), q.folded.clone()),
         )
-        .or($crate::search::sql::WordSimilar::new(
+        .or($crate::search_sql::word_similar(
             <String as diesel::expression::AsExpression<diesel::sql_types::Text>>::as_expression(
                 q.whole.clone(),
             ),

@@ -1,0 +1,8 @@
+//! The cooperation platform's store: the diesel schema, the rows as stored, the queries as
+//! functions over `&mut AsyncPgConnection` returning `QueryResult`, the long SQL statements in
+//! `sql/` files, and the database itself (pool, migrations, embedded PostgreSQL launcher).
+//! It knows the domain's values and rules and nothing of HTTP.
+
+pub mod db;
+pub mod schema;
+pub mod search_sql;
