@@ -22,10 +22,10 @@ use crate::events::parts::{Session, Venue};
 use crate::events::types::CreateEvent;
 use crate::http::ApiError;
 use crate::offers::types::CreateOffer;
-use crate::sectors::SectorCatalog;
 use crate::speakers::types::CreateSpeaker;
 use coop_domain::Errors;
 use coop_store::schema::*;
+use coop_store::sectors::SectorCatalog;
 
 const NAMESPACE: Uuid = Uuid::from_u128(0x5f0c_3c2e_8a41_4b7e_9d0a_71c1_2e5b_9a33);
 

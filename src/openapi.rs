@@ -7,9 +7,9 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
 
 use crate::http::{FieldError, Problem};
-use crate::sectors::types::SectorCode;
 use coop_domain::CountryCode;
 use coop_domain::language::LanguageCode;
+use coop_domain::sectors::SectorCode;
 use coop_domain::timezone::TimeZoneName;
 
 #[derive(OpenApi)]

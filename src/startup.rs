@@ -17,11 +17,11 @@ use crate::auth::AccessControl;
 use crate::config::AccessSettings;
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
-use crate::sectors::SectorCatalog;
 use crate::{
     auth, companies, events, health, interests, matches, offers, openapi, search, sectors, speakers,
 };
 use coop_store::db::{self, DbPool};
+use coop_store::sectors::SectorCatalog;
 
 /// Everything under `/api/v1`.
 fn api_v1(config: &mut ServiceConfig) {
@@ -137,7 +137,7 @@ pub async fn prepare_database(
             .get()
             .await
             .map_err(|e| db::DbError::Pool(e.to_string()))?;
-        SectorCatalog::new(sectors::store::all(&mut conn).await?)
+        SectorCatalog::new(coop_store::sectors::all(&mut conn).await?)
     };
     Ok((pool, catalog))
 }

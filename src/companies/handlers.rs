@@ -11,13 +11,13 @@ use super::store;
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::listing::parse_enum_param;
-use crate::http::listing::{NameListing, parse_country, parse_q};
+use crate::http::listing::{name_cursor, parse_country, parse_name_listing, parse_q};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
-use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
 use coop_store::db::DbPool;
+use coop_store::sectors::SectorCatalog;
 
 fn location(id: Uuid) -> String {
     format!("/api/v1/companies/{id}")
@@ -235,7 +235,7 @@ pub async fn list_companies(
     params: Query<CompanyListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0;
-    let listing = NameListing::parse(
+    let listing = parse_name_listing(
         params.limit.as_deref(),
         params.sort.as_deref(),
         params.cursor.as_deref(),
@@ -246,7 +246,7 @@ pub async fn list_companies(
     let page = Page::from_rows(
         rows,
         listing.limit,
-        |row| listing.cursor(&row.sort_name, row.created_at, row.id),
+        |row| name_cursor(&listing, &row.sort_name, row.created_at, row.id),
         Company::from,
     );
     Ok(page.respond(&req))

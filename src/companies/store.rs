@@ -6,7 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{CompanyFilter, CompanyRow};
-use crate::http::listing::NameListing;
+use coop_domain::listing::NameListing;
 use coop_store::schema::{companies, cooperation_offers, event_participants, speakers};
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
@@ -111,7 +111,7 @@ pub async fn list(
             c::search_text
         ));
     }
-    crate::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
+    coop_store::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
         .load(conn)
         .await
 }

@@ -7,12 +7,12 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::http::Patch;
-use crate::http::listing::NameSort;
-use crate::sectors::SectorCatalog;
-use crate::sectors::types::SectorCode;
 use coop_domain::companies::CompanyKind;
+use coop_domain::listing::NameSort;
+use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors};
+use coop_store::sectors::SectorCatalog;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_CITY: usize = 100;

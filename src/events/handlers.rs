@@ -18,9 +18,9 @@ use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
     ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
-use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
 use coop_store::db::DbPool;
+use coop_store::sectors::SectorCatalog;
 
 /// Create an event
 ///

@@ -167,10 +167,10 @@ pub async fn list(
     query = match (sort, after) {
         (_, None) => query,
         (EventSort::StartsAt, Some((at, id))) => {
-            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, asc))
+            query.filter(coop_store::keyset_after!(e::starts_at, e::id, at, id, asc))
         }
         (EventSort::StartsAtDesc, Some((at, id))) => {
-            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, desc))
+            query.filter(coop_store::keyset_after!(e::starts_at, e::id, at, id, desc))
         }
     };
     query = match sort {

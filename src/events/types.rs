@@ -10,13 +10,13 @@ use super::parts::appearances::AppearanceView;
 use super::parts::participants::ParticipantView;
 use super::parts::{Session, Venue};
 use crate::http::{ApiError, Patch};
-use crate::sectors::SectorCatalog;
-use crate::sectors::types::SectorCode;
 use coop_domain::events::{EventFormat, EventKind, EventStatus};
 use coop_domain::language::{self, LanguageCode};
+use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::timezone::{self, TimeZoneName};
 use coop_domain::{CountryCode, Errors};
+use coop_store::sectors::SectorCatalog;
 
 pub const MAX_TITLE: usize = 300;
 pub const MAX_DESCRIPTION: usize = 10_000;

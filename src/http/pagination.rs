@@ -159,21 +159,3 @@ impl<T: Serialize> Page<T> {
         response.json(self)
     }
 }
-
-/// The keyset condition "after (`$at`, `$after_id`)" in a list ordered by (`$key`, `$id`),
-/// ascending or descending. Besides the exact condition it states the bound on `$key` alone,
-/// which PostgreSQL can use to start the index scan at the cursor: without it a deep page
-/// reads (and throws away) every row before the cursor, as OFFSET would.
-#[macro_export]
-macro_rules! keyset_after {
-    ($key:expr, $id:expr, $at:expr, $after_id:expr, asc) => {{
-        let at = $at;
-        $key.ge(at.clone())
-            .and($key.gt(at.clone()).or($key.eq(at).and($id.gt($after_id))))
-    }};
-    ($key:expr, $id:expr, $at:expr, $after_id:expr, desc) => {{
-        let at = $at;
-        $key.le(at.clone())
-            .and($key.lt(at.clone()).or($key.eq(at).and($id.lt($after_id))))
-    }};
-}

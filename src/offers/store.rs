@@ -175,10 +175,10 @@ macro_rules! offer_page {
         query = match ($sort, $after) {
             (_, None) => query,
             (OfferSort::CreatedAtDesc, Some((at, id))) => {
-                query.filter(crate::keyset_after!($created_at, $id, at, id, desc))
+                query.filter(coop_store::keyset_after!($created_at, $id, at, id, desc))
             }
             (OfferSort::CreatedAt, Some((at, id))) => {
-                query.filter(crate::keyset_after!($created_at, $id, at, id, asc))
+                query.filter(coop_store::keyset_after!($created_at, $id, at, id, asc))
             }
         };
         query = match $sort {

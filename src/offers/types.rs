@@ -10,12 +10,12 @@ use uuid::Uuid;
 
 use crate::auth::{Caller, Scope};
 use crate::http::{ApiError, Patch};
-use crate::sectors::SectorCatalog;
-use crate::sectors::types::SectorCode;
 use coop_domain::language::{self, LanguageCode};
 use coop_domain::offers::{CooperationType, OfferKind, OfferState, OfferStatus};
+use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors};
+use coop_store::sectors::SectorCatalog;
 
 pub const MAX_TITLE: usize = 300;
 pub const MAX_SUMMARY: usize = 1000;

@@ -1,7 +1,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::{Sector, SectorCatalog};
 use crate::http::Page;
+use coop_store::sectors::{Sector, SectorCatalog};
 
 /// List sectors
 ///

@@ -2,10 +2,6 @@
 //! Read-only through the API; the codes are seeded and changed by migrations.
 
 pub mod handlers;
-pub mod store;
-pub mod types;
-
-pub use types::{Sector, SectorCatalog};
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config.service(handlers::list_sectors);

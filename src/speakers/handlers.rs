@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
-use crate::http::listing::{NameListing, parse_country, parse_id, parse_q};
+use crate::http::listing::{name_cursor, parse_country, parse_id, parse_name_listing, parse_q};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -232,7 +232,7 @@ pub async fn speaker_page(
     conn: &mut diesel_async::AsyncPgConnection,
     params: SpeakerListParams,
 ) -> Result<HttpResponse, ApiError> {
-    let listing = NameListing::parse(
+    let listing = parse_name_listing(
         params.limit.as_deref(),
         params.sort.as_deref(),
         params.cursor.as_deref(),
@@ -246,7 +246,7 @@ pub async fn speaker_page(
     let page = Page::from_rows(
         rows,
         listing.limit,
-        |row| listing.cursor(&row.sort_name, row.created_at, row.id),
+        |row| name_cursor(&listing, &row.sort_name, row.created_at, row.id),
         |row| row.into_speaker(caller),
     );
     Ok(page.respond(req))
@@ -271,7 +271,7 @@ pub async fn list_speaker_events(
     req: HttpRequest,
     caller: Caller,
     pool: web::Data<DbPool>,
-    catalog: web::Data<crate::sectors::SectorCatalog>,
+    catalog: web::Data<coop_store::sectors::SectorCatalog>,
     id: PathId,
     params: Query<crate::events::types::EventListParams>,
 ) -> Result<HttpResponse, ApiError> {

@@ -6,7 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::types::{SpeakerFilter, SpeakerRow};
-use crate::http::listing::NameListing;
+use coop_domain::listing::NameListing;
 use coop_store::schema::{event_speakers, speakers};
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
@@ -91,7 +91,7 @@ pub async fn list(
             s::search_text
         ));
     }
-    crate::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
+    coop_store::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
         .load(conn)
         .await
 }

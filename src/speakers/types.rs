@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::http::listing::NameSort;
 use crate::http::{ApiError, Patch};
+use coop_domain::listing::NameSort;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors, contact};
 

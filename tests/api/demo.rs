@@ -1,4 +1,4 @@
-use coopapi::sectors::{SectorCatalog, store};
+use coop_store::sectors::{self as store, SectorCatalog};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::Value;
 

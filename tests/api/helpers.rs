@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use coop_store::db::{self, embedded};
+use coop_store::sectors::SectorCatalog;
 use coopapi::auth::Role;
 use coopapi::auth::types::CreateApiKey;
 use coopapi::config::AccessSettings;
-use coopapi::sectors::SectorCatalog;
 use coopapi::startup;
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};

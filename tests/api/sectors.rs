@@ -52,7 +52,7 @@ async fn the_sector_enum_of_the_spec_equals_the_seeded_table() {
         .iter()
         .map(|s| s["code"].as_str().unwrap().to_string())
         .collect();
-    let mut documented: Vec<String> = coopapi::sectors::types::SECTOR_CODES
+    let mut documented: Vec<String> = coop_domain::sectors::SECTOR_CODES
         .iter()
         .map(|c| c.to_string())
         .collect();

@@ -4,5 +4,7 @@
 //! It knows the domain's values and rules and nothing of HTTP.
 
 pub mod db;
+pub mod listing;
 pub mod schema;
 pub mod search_sql;
+pub mod sectors;

@@ -13,10 +13,10 @@ use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
-use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
 use coop_domain::events::SpeakerRole;
 use coop_store::schema::{event_speakers, speakers};
+use coop_store::sectors::SectorCatalog;
 
 /// A speaker's appearance at an event.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]

@@ -71,7 +71,13 @@ macro_rules! part_queries {
                 .into_boxed();
             let mut query = $crate::of_events!(query, $table::event_id, event_ids);
             if let Some((at, id)) = after {
-                query = query.filter($crate::keyset_after!($table::$key, $table::id, at, id, asc));
+                query = query.filter(coop_store::keyset_after!(
+                    $table::$key,
+                    $table::id,
+                    at,
+                    id,
+                    asc
+                ));
             }
             if let Some(limit) = limit {
                 query = query.limit(limit + 1);
@@ -108,9 +114,9 @@ use super::types::EventRow;
 use crate::auth::Caller;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
-use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
 use coop_store::db::DbPool;
+use coop_store::sectors::SectorCatalog;
 
 /// A kind of event part: its types, validation and queries.
 pub trait Part: Send + Sync + 'static {

@@ -13,10 +13,10 @@ use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
-use crate::sectors::SectorCatalog;
 use coop_domain::Errors;
 use coop_domain::events::ParticipantRole;
 use coop_store::schema::{companies, event_participants};
+use coop_store::sectors::SectorCatalog;
 
 /// A company's participation in an event.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]

@@ -14,10 +14,10 @@ use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
 use crate::events::types::{EventRow, check_window};
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
-use crate::sectors::SectorCatalog;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Errors, Whole};
 use coop_store::schema::event_sessions;
+use coop_store::sectors::SectorCatalog;
 
 /// An agenda block.
 #[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]

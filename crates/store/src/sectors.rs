@@ -1,14 +1,20 @@
+//! Sectors as stored, and the catalog of codes loaded once at start.
+
 use std::collections::BTreeMap;
 
+use crate::schema::sectors;
 use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use coop_domain::Errors;
+use coop_domain::sectors::MAX_SECTORS;
+use coop_domain::{Errors, FieldError};
 
 /// A sector of activity.
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, ToSchema)]
-#[diesel(table_name = coop_store::schema::sectors)]
+#[diesel(table_name = sectors)]
 #[schema(example = json!({"code": "medtech", "name": "Medical technology", "description": "Medical devices, exoskeletons, diagnostics"}))]
 pub struct Sector {
     /// The code used in `sectors` fields and filters.
@@ -18,63 +24,6 @@ pub struct Sector {
     /// What the sector covers.
     pub description: String,
 }
-
-/// The seeded sector codes. The `sectors` table is the source of truth at run time; this list
-/// gives the spec its enum, and a test keeps the two equal.
-pub const SECTOR_CODES: &[&str] = &[
-    "agrifood",
-    "aerospace",
-    "ai",
-    "automotive",
-    "big-data",
-    "biotech",
-    "construction",
-    "consulting",
-    "creative",
-    "cybersecurity",
-    "e-commerce",
-    "education",
-    "energy",
-    "environment",
-    "finance",
-    "franchising",
-    "government",
-    "healthcare",
-    "it",
-    "investment",
-    "logistics",
-    "manufacturing",
-    "medtech",
-    "mobility",
-    "pharma",
-    "real-estate",
-    "research",
-    "retail",
-    "smart-city",
-    "telecom",
-    "tourism",
-    "transport",
-    "vr-ar",
-];
-
-/// The `SectorCode` schema: the sector codes as an enum.
-pub struct SectorCode;
-
-impl utoipa::PartialSchema for SectorCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .description(Some("A sector code; `GET /api/v1/sectors` describes each."))
-            .enum_values(Some(SECTOR_CODES.iter().copied()))
-            .examples(["medtech"])
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for SectorCode {}
-
-/// Most sectors one resource may carry.
-pub const MAX_SECTORS: usize = 10;
 
 /// The sector codes, loaded once at start. The table only changes through migrations, which run
 /// before the catalog is loaded, so the cache cannot go stale while the process runs.
@@ -98,12 +47,12 @@ impl SectorCatalog {
         self.sectors.contains_key(code)
     }
 
-    /// Validates a sector filter parameter (400 when unknown).
-    pub fn parse_param(&self, field: &str, code: &str) -> Result<String, crate::http::ApiError> {
+    /// Validates a sector filter parameter.
+    pub fn parse_param(&self, field: &str, code: &str) -> Result<String, FieldError> {
         if self.contains(code) {
             Ok(code.to_string())
         } else {
-            Err(crate::http::ApiError::bad_parameter(
+            Err(FieldError::new(
                 field,
                 format!("`{code}` is not a sector code; GET /api/v1/sectors lists them"),
             ))
@@ -130,4 +79,13 @@ impl SectorCatalog {
         }
         codes
     }
+}
+
+/// Every sector, ordered by code.
+pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Sector>> {
+    sectors::table
+        .select(Sector::as_select())
+        .order(sectors::code)
+        .load(conn)
+        .await
 }
