@@ -7,7 +7,6 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::store;
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::listing::parse_enum_param;
@@ -16,6 +15,7 @@ use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_store::companies::{self as store, CompanyFilter};
 use coop_store::db::DbPool;
 use coop_store::sectors::SectorCatalog;
 

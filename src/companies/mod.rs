@@ -2,7 +2,6 @@
 //! government bodies, chambers of commerce, universities, foundations, clusters, associations).
 
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 pub use types::Company;

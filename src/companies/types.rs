@@ -1,7 +1,6 @@
 //! Company request and response types, and their parsing into valid domain values.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -12,6 +11,7 @@ use coop_domain::listing::NameSort;
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors};
+use coop_store::companies::{CompanyDraft, CompanyRow};
 use coop_store::sectors::SectorCatalog;
 
 pub const MAX_NAME: usize = 200;
@@ -51,27 +51,6 @@ pub struct Company {
     /// Sector codes (see `GET /api/v1/sectors`).
     #[schema(value_type = Vec<SectorCode>)]
     pub sectors: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A company as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = coop_store::schema::companies)]
-pub struct CompanyRow {
-    pub id: Uuid,
-    pub name: String,
-    pub native_name: Option<String>,
-    pub kind: CompanyKind,
-    pub country: String,
-    pub city: Option<String>,
-    pub website: Option<String>,
-    pub description: Option<String>,
-    pub sectors: Vec<String>,
-    pub sort_name: String,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -197,19 +176,6 @@ impl UpdateCompany {
     }
 }
 
-/// A valid company, ready to store.
-#[derive(Debug, Clone)]
-pub struct CompanyDraft {
-    pub name: String,
-    pub native_name: Option<String>,
-    pub kind: CompanyKind,
-    pub country: Country,
-    pub city: Option<String>,
-    pub website: Option<String>,
-    pub description: Option<String>,
-    pub sectors: Vec<String>,
-}
-
 impl CreateCompany {
     /// Parses every field, collecting all problems into `errors`.
     pub fn parse(
@@ -261,39 +227,6 @@ impl CreateCompany {
     }
 }
 
-impl CompanyDraft {
-    /// The row to store, with the derived search and sort keys.
-    pub fn into_row(
-        self,
-        id: Uuid,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
-    ) -> CompanyRow {
-        let sort_name = text::fold(&self.name);
-        let search_text = match &self.native_name {
-            Some(native) => format!("{sort_name} {}", text::fold(native)),
-            None => sort_name.clone(),
-        };
-        let search_body = text::fold_all(&[self.city.as_deref(), self.description.as_deref()]);
-        CompanyRow {
-            id,
-            name: self.name,
-            native_name: self.native_name,
-            kind: self.kind,
-            country: self.country.into_inner(),
-            city: self.city,
-            website: self.website,
-            description: self.description,
-            sectors: self.sectors,
-            sort_name,
-            search_text,
-            search_body,
-            created_at,
-            updated_at,
-        }
-    }
-}
-
 /// Query parameters of `GET /api/v1/companies`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -322,13 +255,4 @@ pub struct CompanyListParams {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
-}
-
-/// The parsed filters of a company list.
-#[derive(Debug, Default)]
-pub struct CompanyFilter {
-    pub country: Option<String>,
-    pub kind: Option<CompanyKind>,
-    pub sector: Option<String>,
-    pub q: Option<coop_domain::search::SearchText>,
 }

@@ -84,7 +84,7 @@ pub async fn company_matches(
 ) -> Result<HttpResponse, ApiError> {
     let limit = parse_limit(params.0.limit.as_deref())?;
     let mut conn = pool.get().await?;
-    crate::companies::store::find(&mut conn, id.0)
+    coop_store::companies::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("company", id.0))?;
     let rows = store::for_company(&mut conn, id.0, today(), limit).await?;

@@ -6,7 +6,6 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
 use crate::http::listing::{name_cursor, parse_country, parse_id, parse_name_listing, parse_q};
@@ -15,6 +14,7 @@ use crate::http::{
 };
 use coop_domain::Errors;
 use coop_store::db::DbPool;
+use coop_store::speakers::{self as store, SpeakerFilter};
 
 const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id", "company")];
 
@@ -58,7 +58,7 @@ pub async fn create_speaker(
         .map_err(ApiError::dangling(REFS))?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
-    Ok(Tagged::new(&row.into_speaker(&caller))?.with_status(created))
+    Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(created))
 }
 
 /// Get a speaker
@@ -89,7 +89,7 @@ pub async fn get_speaker(
     let row = store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("speaker", id.0))?;
-    Ok(Tagged::new(&row.into_speaker(&caller))?.respond(&req))
+    Ok(Tagged::new(&Speaker::from_row(row, &caller))?.respond(&req))
 }
 
 /// Update a speaker
@@ -137,7 +137,7 @@ pub async fn update_speaker(
                 .map_err(ApiError::missing("speaker", id))?;
             caller.require_owner(current.company_id)?;
             let created_at = current.created_at;
-            let etag = Tagged::new(&current.clone().into_speaker(&caller))?.etag;
+            let etag = Tagged::new(&Speaker::from_row(current.clone(), &caller))?.etag;
             let mut errors = Errors::default();
             let draft = patch.apply(current, &mut errors).parse(errors)?;
             caller.require_owner(draft.company_id)?;
@@ -148,7 +148,7 @@ pub async fn update_speaker(
                 .map_err(ApiError::dangling(REFS))
         })
         .await?;
-    Ok(Tagged::new(&row.into_speaker(&caller))?.with_status(HttpResponse::Ok()))
+    Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(HttpResponse::Ok()))
 }
 
 /// Delete a speaker
@@ -187,7 +187,7 @@ pub async fn delete_speaker(
         caller.require_owner(current.company_id)?;
         check_if_match(
             if_match.as_ref(),
-            &Tagged::new(&current.into_speaker(&caller))?.etag,
+            &Tagged::new(&Speaker::from_row(current, &caller))?.etag,
         )?;
         let appearances = store::appearance_count(conn, id).await?;
         if appearances > 0 {
@@ -247,7 +247,7 @@ pub async fn speaker_page(
         rows,
         listing.limit,
         |row| name_cursor(&listing, &row.sort_name, row.created_at, row.id),
-        |row| row.into_speaker(caller),
+        |row| Speaker::from_row(row, caller),
     );
     Ok(page.respond(req))
 }

@@ -2,7 +2,6 @@
 //! contact details are stored but never appear in public responses.
 
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 pub use types::Speaker;

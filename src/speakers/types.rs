@@ -1,10 +1,11 @@
 //! Speaker request and response types, and their parsing into valid values.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+use coop_store::speakers::{SpeakerDraft, SpeakerRow};
 
 use crate::auth::Caller;
 use crate::http::{ApiError, Patch};
@@ -62,49 +63,27 @@ pub struct SpeakerContact {
     pub phone: Option<String>,
 }
 
-/// A speaker as stored, contact details included.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = coop_store::schema::speakers)]
-pub struct SpeakerRow {
-    pub id: Uuid,
-    pub full_name: String,
-    pub native_name: Option<String>,
-    pub position: Option<String>,
-    pub company_id: Option<Uuid>,
-    pub country: Option<String>,
-    pub bio: Option<String>,
-    pub links: Vec<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub sort_name: String,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl SpeakerRow {
+impl Speaker {
     /// The speaker as `caller` may see it.
-    pub fn into_speaker(self, caller: &Caller) -> Speaker {
+    pub fn from_row(row: SpeakerRow, caller: &Caller) -> Speaker {
         let contact = caller
-            .sees_private_of(self.company_id)
+            .sees_private_of(row.company_id)
             .then_some(SpeakerContact {
-                email: self.email,
-                phone: self.phone,
+                email: row.email,
+                phone: row.phone,
             });
         Speaker {
-            id: self.id,
-            full_name: self.full_name,
-            native_name: self.native_name,
-            position: self.position,
-            company_id: self.company_id,
-            country: self.country,
-            bio: self.bio,
-            links: self.links,
+            id: row.id,
+            full_name: row.full_name,
+            native_name: row.native_name,
+            position: row.position,
+            company_id: row.company_id,
+            country: row.country,
+            bio: row.bio,
+            links: row.links,
             contact,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         }
     }
 }
@@ -222,20 +201,6 @@ impl UpdateSpeaker {
     }
 }
 
-/// A valid speaker, ready to store.
-#[derive(Debug, Clone)]
-pub struct SpeakerDraft {
-    pub full_name: String,
-    pub native_name: Option<String>,
-    pub position: Option<String>,
-    pub company_id: Option<Uuid>,
-    pub country: Option<Country>,
-    pub bio: Option<String>,
-    pub links: Vec<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
-
 impl CreateSpeaker {
     pub fn parse(self, mut errors: Errors) -> Result<SpeakerDraft, ApiError> {
         let full_name = text::required(&mut errors, "full_name", &self.full_name, MAX_NAME);
@@ -292,39 +257,6 @@ impl CreateSpeaker {
     }
 }
 
-impl SpeakerDraft {
-    pub fn into_row(
-        self,
-        id: Uuid,
-        created_at: DateTime<Utc>,
-        updated_at: DateTime<Utc>,
-    ) -> SpeakerRow {
-        let sort_name = text::fold(&self.full_name);
-        let search_text = match &self.native_name {
-            Some(native) => format!("{sort_name} {}", text::fold(native)),
-            None => sort_name.clone(),
-        };
-        let search_body = text::fold_all(&[self.position.as_deref(), self.bio.as_deref()]);
-        SpeakerRow {
-            id,
-            full_name: self.full_name,
-            native_name: self.native_name,
-            position: self.position,
-            company_id: self.company_id,
-            country: self.country.map(Country::into_inner),
-            bio: self.bio,
-            links: self.links,
-            email: self.email,
-            phone: self.phone,
-            sort_name,
-            search_text,
-            search_body,
-            created_at,
-            updated_at,
-        }
-    }
-}
-
 /// Query parameters of `GET /api/v1/speakers`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -349,13 +281,6 @@ pub struct SpeakerListParams {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
-}
-
-#[derive(Debug, Default)]
-pub struct SpeakerFilter {
-    pub company_id: Option<Uuid>,
-    pub country: Option<String>,
-    pub q: Option<coop_domain::search::SearchText>,
 }
 
 /// Query parameters of `GET /api/v1/companies/{id}/speakers`.

@@ -3,8 +3,10 @@
 //! `sql/` files, and the database itself (pool, migrations, embedded PostgreSQL launcher).
 //! It knows the domain's values and rules and nothing of HTTP.
 
+pub mod companies;
 pub mod db;
 pub mod listing;
 pub mod schema;
 pub mod search_sql;
 pub mod sectors;
+pub mod speakers;

@@ -1,13 +1,92 @@
-//! Speaker queries.
+//! Speakers as stored, and their queries.
 
+use chrono::{DateTime, Utc};
+use coop_domain::Country;
+use coop_domain::listing::NameListing;
+use coop_domain::search::SearchText;
+use coop_domain::text;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{SpeakerFilter, SpeakerRow};
-use coop_domain::listing::NameListing;
-use coop_store::schema::{event_speakers, speakers};
+use crate::schema::{event_speakers, speakers};
+
+/// A speaker as stored, contact details included.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::speakers)]
+pub struct SpeakerRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub native_name: Option<String>,
+    pub position: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub country: Option<String>,
+    pub bio: Option<String>,
+    pub links: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub sort_name: String,
+    pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A valid speaker, ready to store.
+#[derive(Debug, Clone)]
+pub struct SpeakerDraft {
+    pub full_name: String,
+    pub native_name: Option<String>,
+    pub position: Option<String>,
+    pub company_id: Option<Uuid>,
+    pub country: Option<Country>,
+    pub bio: Option<String>,
+    pub links: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl SpeakerDraft {
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> SpeakerRow {
+        let sort_name = text::fold(&self.full_name);
+        let search_text = match &self.native_name {
+            Some(native) => format!("{sort_name} {}", text::fold(native)),
+            None => sort_name.clone(),
+        };
+        let search_body = text::fold_all(&[self.position.as_deref(), self.bio.as_deref()]);
+        SpeakerRow {
+            id,
+            full_name: self.full_name,
+            native_name: self.native_name,
+            position: self.position,
+            company_id: self.company_id,
+            country: self.country.map(Country::into_inner),
+            bio: self.bio,
+            links: self.links,
+            email: self.email,
+            phone: self.phone,
+            sort_name,
+            search_text,
+            search_body,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SpeakerFilter {
+    pub company_id: Option<Uuid>,
+    pub country: Option<String>,
+    pub q: Option<SearchText>,
+}
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
     diesel::insert_into(speakers::table)
@@ -85,13 +164,13 @@ pub async fn list(
         query = query.filter(s::country.eq(country.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(coop_store::search_condition!(
+        query = query.filter(crate::search_condition!(
             q,
             s::search_vector,
             s::search_text
         ));
     }
-    coop_store::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
+    crate::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
         .load(conn)
         .await
 }

@@ -1,13 +1,93 @@
-//! Company queries.
+//! Companies as stored, and their queries.
 
+use chrono::{DateTime, Utc};
+use coop_domain::Country;
+use coop_domain::companies::CompanyKind;
+use coop_domain::listing::NameListing;
+use coop_domain::search::SearchText;
+use coop_domain::text;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{CompanyFilter, CompanyRow};
-use coop_domain::listing::NameListing;
-use coop_store::schema::{companies, cooperation_offers, event_participants, speakers};
+use crate::schema::{companies, cooperation_offers, event_participants, speakers};
+
+/// A company as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::companies)]
+pub struct CompanyRow {
+    pub id: Uuid,
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: CompanyKind,
+    pub country: String,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+    pub sort_name: String,
+    pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A valid company, ready to store.
+#[derive(Debug, Clone)]
+pub struct CompanyDraft {
+    pub name: String,
+    pub native_name: Option<String>,
+    pub kind: CompanyKind,
+    pub country: Country,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+}
+
+impl CompanyDraft {
+    /// The row to store, with the derived search and sort keys.
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+    ) -> CompanyRow {
+        let sort_name = text::fold(&self.name);
+        let search_text = match &self.native_name {
+            Some(native) => format!("{sort_name} {}", text::fold(native)),
+            None => sort_name.clone(),
+        };
+        let search_body = text::fold_all(&[self.city.as_deref(), self.description.as_deref()]);
+        CompanyRow {
+            id,
+            name: self.name,
+            native_name: self.native_name,
+            kind: self.kind,
+            country: self.country.into_inner(),
+            city: self.city,
+            website: self.website,
+            description: self.description,
+            sectors: self.sectors,
+            sort_name,
+            search_text,
+            search_body,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+/// The parsed filters of a company list.
+#[derive(Debug, Default)]
+pub struct CompanyFilter {
+    pub country: Option<String>,
+    pub kind: Option<CompanyKind>,
+    pub sector: Option<String>,
+    pub q: Option<SearchText>,
+}
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
     diesel::insert_into(companies::table)
@@ -105,13 +185,13 @@ pub async fn list(
         query = query.filter(c::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(coop_store::search_condition!(
+        query = query.filter(crate::search_condition!(
             q,
             c::search_vector,
             c::search_text
         ));
     }
-    coop_store::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
+    crate::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
         .load(conn)
         .await
 }
