@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::store::KeyRecord;
+use coop_store::keys::KeyRecord;
 
 pub struct KeyCache {
     ttl: Duration,

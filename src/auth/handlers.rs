@@ -5,12 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
 
 use super::types::*;
-use super::{AccessControl, Caller, store};
+use super::{AccessControl, Caller};
 use crate::http::listing::parse_enum_param;
 use crate::http::listing::parse_id;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};
 use coop_store::db::DbPool;
+use coop_store::keys::{self as store, ApiKeyFilter};
 
 /// Create an API key
 ///
@@ -84,7 +85,7 @@ pub async fn list_api_keys(
         rows,
         limit,
         |row| Cursor::at_time("-created_at", row.created_at, row.id),
-        |row| row.into_api_key(now),
+        |row| ApiKey::from_row(row, now),
     );
     Ok(page.respond(&req))
 }
@@ -113,7 +114,7 @@ pub async fn get_api_key(
     let row = store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("API key", id.0))?;
-    Ok(HttpResponse::Ok().json(row.into_api_key(Utc::now())))
+    Ok(HttpResponse::Ok().json(ApiKey::from_row(row, Utc::now())))
 }
 
 /// Revoke an API key

@@ -7,7 +7,6 @@ pub mod caller;
 pub mod handlers;
 pub mod key;
 pub mod middleware;
-pub mod store;
 pub mod types;
 
 use std::time::Duration;
@@ -26,6 +25,7 @@ use crate::http::ApiError;
 use crate::http::ratelimit::{Policy, RateLimiter};
 use cache::KeyCache;
 use coop_store::db::DbPool;
+use coop_store::keys as store;
 use key::PresentedKey;
 use types::{ApiKey, CreateApiKey};
 
@@ -49,7 +49,7 @@ pub async fn issue(
     let row = store::insert(conn, &issued.row)
         .await
         .map_err(ApiError::dangling(REFS))?;
-    Ok((row.into_api_key(now), issued.text))
+    Ok((ApiKey::from_row(row, now), issued.text))
 }
 
 /// Revokes the key with this id or prefix; `None` when there is none.

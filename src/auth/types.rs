@@ -2,7 +2,6 @@
 //! that creates the key.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -13,6 +12,7 @@ use crate::http::ApiError;
 use coop_domain::Errors;
 use coop_domain::keys::KeyStatus;
 use coop_domain::text;
+use coop_store::keys::ApiKeyRow;
 
 pub const MAX_NAME: usize = 200;
 
@@ -71,41 +71,25 @@ pub struct CreatedApiKey {
     pub key: String,
 }
 
-/// A key as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = coop_store::schema::api_keys)]
-pub struct ApiKeyRow {
-    pub id: Uuid,
-    pub prefix: String,
-    pub secret_hash: Vec<u8>,
-    pub name: String,
-    pub role: Role,
-    pub company_id: Option<Uuid>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl ApiKeyRow {
-    pub fn into_api_key(self, now: DateTime<Utc>) -> ApiKey {
-        let status = if self.revoked_at.is_some() {
+impl ApiKey {
+    pub fn from_row(row: ApiKeyRow, now: DateTime<Utc>) -> ApiKey {
+        let status = if row.revoked_at.is_some() {
             KeyStatus::Revoked
-        } else if self.expires_at.is_some_and(|at| at <= now) {
+        } else if row.expires_at.is_some_and(|at| at <= now) {
             KeyStatus::Expired
         } else {
             KeyStatus::Active
         };
         ApiKey {
-            id: self.id,
-            prefix: self.prefix,
-            name: self.name,
-            role: self.role,
-            company_id: self.company_id,
-            expires_at: self.expires_at,
-            created_at: self.created_at,
-            last_used_at: self.last_used_at,
-            revoked_at: self.revoked_at,
+            id: row.id,
+            prefix: row.prefix,
+            name: row.name,
+            role: row.role,
+            company_id: row.company_id,
+            expires_at: row.expires_at,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
             status,
         }
     }
@@ -192,11 +176,4 @@ pub struct ApiKeyListParams {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
-}
-
-/// The parsed filters of a key list.
-#[derive(Debug, Default)]
-pub struct ApiKeyFilter {
-    pub company_id: Option<Uuid>,
-    pub role: Option<Role>,
 }

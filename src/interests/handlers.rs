@@ -9,7 +9,6 @@ use coop_domain::offers::{OfferState, OfferStatus, today};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
 use crate::http::listing::parse_enum_param;
@@ -18,6 +17,7 @@ use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem,
 use crate::offers::handlers::find_visible;
 use coop_domain::interests::Side;
 use coop_store::db::DbPool;
+use coop_store::interests as store;
 
 fn interest_missing(id: Uuid) -> ApiError {
     ApiError::not_found(format!("no interest with id {id} in this offer"))
@@ -120,7 +120,10 @@ pub async fn create_interest(
             header::LOCATION,
             format!("/api/v1/cooperation-offers/{offer_id}/interests/{}", row.id),
         ))
-        .json(row.view(Side::of(&caller, offer.company_id, sender))))
+        .json(Interest::view(
+            row,
+            Side::of(&caller, offer.company_id, sender),
+        )))
 }
 
 /// List the interests in an offer
@@ -165,7 +168,7 @@ pub async fn list_interests(
         |row| Cursor::at_time("interests", row.created_at, row.id),
         |row| {
             let side = Side::of(&caller, offer.company_id, row.company_id);
-            row.view(side)
+            Interest::view(row, side)
         },
     );
     Ok(page.respond(&req))
@@ -201,7 +204,7 @@ pub async fn get_interest(
         .map_err(|_| interest_missing(path.id))?;
     match Side::of(&caller, offer.company_id, row.company_id) {
         Side::Outsider => Err(interest_missing(path.id)),
-        side => Ok(HttpResponse::Ok().json(row.view(side))),
+        side => Ok(HttpResponse::Ok().json(Interest::view(row, side))),
     }
 }
 
@@ -252,5 +255,5 @@ pub async fn decide_interest(
             Ok((store::decide(conn, &decided).await?, side))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(row.view(side)))
+    Ok(HttpResponse::Ok().json(Interest::view(row, side)))
 }

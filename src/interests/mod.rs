@@ -1,7 +1,6 @@
 //! Expressions of interest: how a match becomes a conversation between two companies.
 
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

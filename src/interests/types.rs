@@ -2,7 +2,6 @@
 //! which contact details.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -11,6 +10,7 @@ use crate::http::ApiError;
 use coop_domain::interests::{InterestStatus, Side};
 use coop_domain::text::{self, Lines};
 use coop_domain::{Errors, contact};
+use coop_store::interests::InterestRow;
 
 pub const MAX_MESSAGE: usize = 5000;
 pub const MAX_NAME: usize = 200;
@@ -89,40 +89,19 @@ pub struct Interest {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-/// An interest as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = coop_store::schema::cooperation_interests)]
-pub struct InterestRow {
-    pub id: Uuid,
-    pub offer_id: Uuid,
-    pub company_id: Uuid,
-    pub message: String,
-    pub contact_name: String,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub status: InterestStatus,
-    pub reply: Option<String>,
-    pub owner_contact_name: Option<String>,
-    pub owner_contact_email: Option<String>,
-    pub owner_contact_phone: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub decided_at: Option<DateTime<Utc>>,
-}
-
-impl InterestRow {
+impl Interest {
     /// The interest as `side` may see it.
-    pub fn view(self, side: Side) -> Interest {
-        let accepted = self.status == InterestStatus::Accepted;
+    pub fn view(row: InterestRow, side: Side) -> Interest {
+        let accepted = row.status == InterestStatus::Accepted;
         let sender_contact = Contact {
-            name: self.contact_name,
-            email: self.contact_email,
-            phone: self.contact_phone,
+            name: row.contact_name,
+            email: row.contact_email,
+            phone: row.contact_phone,
         };
-        let owner_contact = self.owner_contact_name.map(|name| Contact {
+        let owner_contact = row.owner_contact_name.map(|name| Contact {
             name,
-            email: self.owner_contact_email,
-            phone: self.owner_contact_phone,
+            email: row.owner_contact_email,
+            phone: row.owner_contact_phone,
         });
         let (show_sender, show_owner) = match side {
             Side::Staff => (true, true),
@@ -131,17 +110,17 @@ impl InterestRow {
             Side::Outsider => (false, false),
         };
         Interest {
-            id: self.id,
-            offer_id: self.offer_id,
-            company_id: self.company_id,
-            message: self.message,
-            status: self.status,
-            reply: self.reply,
+            id: row.id,
+            offer_id: row.offer_id,
+            company_id: row.company_id,
+            message: row.message,
+            status: row.status,
+            reply: row.reply,
             sender_contact: show_sender.then_some(sender_contact),
             owner_contact: owner_contact.filter(|_| show_owner),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            decided_at: self.decided_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            decided_at: row.decided_at,
         }
     }
 }

@@ -5,6 +5,8 @@
 
 pub mod companies;
 pub mod db;
+pub mod interests;
+pub mod keys;
 pub mod listing;
 pub mod schema;
 pub mod search_sql;

@@ -1,14 +1,36 @@
-//! API key queries.
+//! API keys as stored, and their queries.
 
 use chrono::{DateTime, Utc};
+use coop_domain::access::Role;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::caller::Role;
-use super::types::{ApiKeyFilter, ApiKeyRow};
-use coop_store::schema::api_keys;
+use crate::schema::api_keys;
+
+/// A key as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::api_keys)]
+pub struct ApiKeyRow {
+    pub id: Uuid,
+    pub prefix: String,
+    pub secret_hash: Vec<u8>,
+    pub name: String,
+    pub role: Role,
+    pub company_id: Option<Uuid>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The parsed filters of a key list.
+#[derive(Debug, Default)]
+pub struct ApiKeyFilter {
+    pub company_id: Option<Uuid>,
+    pub role: Option<Role>,
+}
 
 /// What authentication needs of a key.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -92,13 +114,7 @@ pub async fn list(
         query = query.filter(k::role.eq(role));
     }
     if let Some((at, id)) = after {
-        query = query.filter(coop_store::keyset_after!(
-            k::created_at,
-            k::id,
-            at,
-            id,
-            desc
-        ));
+        query = query.filter(crate::keyset_after!(k::created_at, k::id, at, id, desc));
     }
     query
         .order((k::created_at.desc(), k::id.desc()))

@@ -1,4 +1,4 @@
-//! Expression-of-interest queries.
+//! Expressions of interest as stored, and their queries.
 
 use chrono::{DateTime, Utc};
 use coop_domain::interests::InterestStatus;
@@ -7,8 +7,28 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::InterestRow;
-use coop_store::schema::cooperation_interests;
+use crate::schema::cooperation_interests;
+
+/// An interest as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::cooperation_interests)]
+pub struct InterestRow {
+    pub id: Uuid,
+    pub offer_id: Uuid,
+    pub company_id: Uuid,
+    pub message: String,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub status: InterestStatus,
+    pub reply: Option<String>,
+    pub owner_contact_name: Option<String>,
+    pub owner_contact_email: Option<String>,
+    pub owner_contact_phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &InterestRow) -> QueryResult<InterestRow> {
     diesel::insert_into(cooperation_interests::table)
@@ -74,13 +94,7 @@ pub async fn list(
         query = query.filter(i::status.eq(status));
     }
     if let Some((at, id)) = after {
-        query = query.filter(coop_store::keyset_after!(
-            i::created_at,
-            i::id,
-            at,
-            id,
-            desc
-        ));
+        query = query.filter(crate::keyset_after!(i::created_at, i::id, at, id, desc));
     }
     query
         .order((i::created_at.desc(), i::id.desc()))
