@@ -296,7 +296,7 @@ pub async fn list_company_events(
     store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("company", id.0))?;
-    let scope = crate::events::types::EventFilter {
+    let scope = coop_store::events::EventFilter {
         company_id: Some(id.0),
         ..Default::default()
     };

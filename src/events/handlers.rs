@@ -9,7 +9,6 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::parts::{self, Part};
-use super::store;
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::listing::parse_enum_param;
@@ -19,7 +18,9 @@ use crate::http::{
     ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_domain::events::EventSort;
 use coop_store::db::DbPool;
+use coop_store::events::{self as store, EventFilter, EventRow};
 use coop_store::sectors::SectorCatalog;
 
 /// Create an event

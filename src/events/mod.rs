@@ -3,7 +3,6 @@
 
 pub mod handlers;
 pub mod parts;
-pub mod store;
 pub mod types;
 
 pub use types::Event;

@@ -1,7 +1,6 @@
 //! Event request and response types and their parsing.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -10,12 +9,13 @@ use super::parts::appearances::AppearanceView;
 use super::parts::participants::ParticipantView;
 use super::parts::{Session, Venue};
 use crate::http::{ApiError, Patch};
-use coop_domain::events::{EventFormat, EventKind, EventStatus};
+use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
 use coop_domain::language::{self, LanguageCode};
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::timezone::{self, TimeZoneName};
 use coop_domain::{CountryCode, Errors};
+use coop_store::events::EventRow;
 use coop_store::sectors::SectorCatalog;
 
 pub const MAX_TITLE: usize = 300;
@@ -77,34 +77,6 @@ pub struct EventView {
     /// Present with `expand=participants`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<ParticipantView>>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = coop_store::schema::events)]
-pub struct EventRow {
-    pub id: Uuid,
-    pub title: String,
-    pub description: Option<String>,
-    pub kind: EventKind,
-    pub format: EventFormat,
-    pub status: EventStatus,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub timezone: String,
-    pub languages: Vec<String>,
-    pub sectors: Vec<String>,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl EventRow {
-    /// Drafts are for editors and admins; everyone else sees only announced events.
-    pub fn is_visible_to(&self, caller: &crate::auth::Caller) -> bool {
-        self.status.is_visible_to(caller)
-    }
 }
 
 impl From<EventRow> for Event {
@@ -376,32 +348,6 @@ pub struct EventGetParams {
     pub expand: Option<String>,
 }
 
-/// Sort orders of the event list.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-pub enum EventSort {
-    /// Earliest first (the default).
-    #[default]
-    #[strum(serialize = "starts_at")]
-    #[serde(rename = "starts_at")]
-    StartsAt,
-    /// Latest first.
-    #[strum(serialize = "-starts_at")]
-    #[serde(rename = "-starts_at")]
-    StartsAtDesc,
-}
-
 /// Query parameters of `GET /api/v1/events`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -442,23 +388,4 @@ pub struct EventListParams {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
-}
-
-#[derive(Debug, Default)]
-pub struct EventFilter {
-    /// Only events where this speaker appears.
-    pub speaker_id: Option<Uuid>,
-    /// Only events where this company takes part.
-    pub company_id: Option<Uuid>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    pub kind: Option<EventKind>,
-    pub format: Option<EventFormat>,
-    pub status: Option<EventStatus>,
-    pub country: Option<String>,
-    pub city: Option<String>,
-    pub sector: Option<String>,
-    pub q: Option<coop_domain::search::SearchText>,
-    /// Whether drafts may be listed (editors and admins).
-    pub include_drafts: bool,
 }

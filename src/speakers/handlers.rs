@@ -279,7 +279,7 @@ pub async fn list_speaker_events(
     store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("speaker", id.0))?;
-    let scope = crate::events::types::EventFilter {
+    let scope = coop_store::events::EventFilter {
         speaker_id: Some(id.0),
         ..Default::default()
     };

@@ -1,5 +1,8 @@
 //! Events and the parts people and companies play in them.
 
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::access::Caller;
 use crate::text_enum::text_enum;
 
@@ -66,4 +69,30 @@ impl EventStatus {
     pub fn is_visible_to(self, caller: &Caller) -> bool {
         self != EventStatus::Draft || caller.is_staff()
     }
+}
+
+/// Sort orders of the event list.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+pub enum EventSort {
+    /// Earliest first (the default).
+    #[default]
+    #[strum(serialize = "starts_at")]
+    #[serde(rename = "starts_at")]
+    StartsAt,
+    /// Latest first.
+    #[strum(serialize = "-starts_at")]
+    #[serde(rename = "-starts_at")]
+    StartsAtDesc,
 }

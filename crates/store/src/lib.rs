@@ -5,6 +5,7 @@
 
 pub mod companies;
 pub mod db;
+pub mod events;
 pub mod interests;
 pub mod keys;
 pub mod listing;

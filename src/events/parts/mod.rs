@@ -109,13 +109,13 @@ pub use participants::Participant;
 pub use sessions::Session;
 pub use venues::Venue;
 
-use super::store as events;
-use super::types::EventRow;
 use crate::auth::Caller;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
 use coop_domain::Errors;
 use coop_store::db::DbPool;
+use coop_store::events;
+use coop_store::events::EventRow;
 use coop_store::sectors::SectorCatalog;
 
 /// A kind of event part: its types, validation and queries.

@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
-use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use coop_domain::Errors;
 use coop_domain::events::ParticipantRole;
+use coop_store::events::EventRow;
 use coop_store::schema::{companies, event_participants};
 use coop_store::sectors::SectorCatalog;
 

@@ -12,10 +12,11 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
-use crate::events::types::{EventRow, check_window};
+use crate::events::types::check_window;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use coop_domain::text::{self, Lines};
 use coop_domain::{Errors, Whole};
+use coop_store::events::EventRow;
 use coop_store::schema::event_sessions;
 use coop_store::sectors::SectorCatalog;
 

@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::{Catalog, Part, PartListParams, Pool};
 use crate::auth::Caller;
-use crate::events::types::EventRow;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use coop_domain::text::{self, Lines};
 use coop_domain::timezone::{self, TimeZoneName};
 use coop_domain::{Country, CountryCode, Errors, Whole};
+use coop_store::events::EventRow;
 use coop_store::schema::event_venues;
 use coop_store::sectors::SectorCatalog;
 

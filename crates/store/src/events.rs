@@ -1,17 +1,65 @@
-//! Event queries.
+//! Events as stored, and their queries.
 
 use chrono::{DateTime, Utc};
-use coop_domain::events::EventStatus;
+use coop_domain::access::Caller;
+use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
+use coop_domain::search::SearchText;
+use coop_domain::text::like_escape;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{EventFilter, EventRow, EventSort};
-use coop_domain::text::like_escape;
-use coop_store::schema::{
+use crate::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
 };
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::events)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: EventKind,
+    pub format: EventFormat,
+    pub status: EventStatus,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub timezone: String,
+    pub languages: Vec<String>,
+    pub sectors: Vec<String>,
+    pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EventRow {
+    /// Drafts are for editors and admins; everyone else sees only announced events.
+    pub fn is_visible_to(&self, caller: &Caller) -> bool {
+        self.status.is_visible_to(caller)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct EventFilter {
+    /// Only events where this speaker appears.
+    pub speaker_id: Option<Uuid>,
+    /// Only events where this company takes part.
+    pub company_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub kind: Option<EventKind>,
+    pub format: Option<EventFormat>,
+    pub status: Option<EventStatus>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub sector: Option<String>,
+    pub q: Option<SearchText>,
+    /// Whether drafts may be listed (editors and admins).
+    pub include_drafts: bool,
+}
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
     diesel::insert_into(events::table)
@@ -162,15 +210,15 @@ pub async fn list(
         query = query.filter(e::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(coop_store::search_condition!(q, e::search_vector));
+        query = query.filter(crate::search_condition!(q, e::search_vector));
     }
     query = match (sort, after) {
         (_, None) => query,
         (EventSort::StartsAt, Some((at, id))) => {
-            query.filter(coop_store::keyset_after!(e::starts_at, e::id, at, id, asc))
+            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, asc))
         }
         (EventSort::StartsAtDesc, Some((at, id))) => {
-            query.filter(coop_store::keyset_after!(e::starts_at, e::id, at, id, desc))
+            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, desc))
         }
     };
     query = match sort {
