@@ -16,14 +16,15 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::companies::types::CreateCompany;
-use crate::events::parts::appearances::Appearance;
-use crate::events::parts::participants::Participant;
-use crate::events::parts::{Session, Venue};
 use crate::events::types::CreateEvent;
 use crate::http::ApiError;
 use crate::offers::types::CreateOffer;
 use crate::speakers::types::CreateSpeaker;
 use coop_domain::Errors;
+use coop_store::event_parts::appearances::Appearance;
+use coop_store::event_parts::participants::Participant;
+use coop_store::event_parts::sessions::Session;
+use coop_store::event_parts::venues::Venue;
 use coop_store::schema::*;
 use coop_store::sectors::SectorCatalog;
 

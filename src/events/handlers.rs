@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::parts::{self, Part};
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::listing::parse_enum_param;
@@ -20,6 +19,7 @@ use crate::http::{
 use coop_domain::Errors;
 use coop_domain::events::EventSort;
 use coop_store::db::DbPool;
+use coop_store::event_parts::PartTable;
 use coop_store::events::{self as store, EventFilter, EventRow};
 use coop_store::sectors::SectorCatalog;
 
@@ -350,28 +350,35 @@ pub async fn expand_events(
     let (venues, sessions, speakers, participants) = tokio::try_join!(
         async {
             if expand.venues {
-                parts::venues::Venues::list(conn, ids.clone(), None, None).await
+                coop_store::event_parts::venues::VenuesTable::list(conn, ids.clone(), None, None)
+                    .await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
             if expand.sessions {
-                parts::sessions::Sessions::list(conn, ids.clone(), None, None).await
+                coop_store::event_parts::sessions::SessionsTable::list(
+                    conn,
+                    ids.clone(),
+                    None,
+                    None,
+                )
+                .await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
             if expand.speakers {
-                parts::appearances::with_speakers(conn, ids.clone()).await
+                coop_store::event_parts::appearances::with_speakers(conn, ids.clone()).await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
             if expand.participants {
-                parts::participants::with_companies(conn, ids.clone()).await
+                coop_store::event_parts::participants::with_companies(conn, ids.clone()).await
             } else {
                 Ok(Vec::new())
             }

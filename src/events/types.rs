@@ -5,9 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::parts::appearances::AppearanceView;
-use super::parts::participants::ParticipantView;
-use super::parts::{Session, Venue};
 use crate::http::{ApiError, Patch};
 use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
 use coop_domain::language::{self, LanguageCode};
@@ -15,6 +12,10 @@ use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::timezone::{self, TimeZoneName};
 use coop_domain::{CountryCode, Errors};
+use coop_store::event_parts::appearances::AppearanceView;
+use coop_store::event_parts::participants::ParticipantView;
+use coop_store::event_parts::sessions::Session;
+use coop_store::event_parts::venues::Venue;
 use coop_store::events::EventRow;
 use coop_store::sectors::SectorCatalog;
 

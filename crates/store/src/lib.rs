@@ -5,6 +5,7 @@
 
 pub mod companies;
 pub mod db;
+pub mod event_parts;
 pub mod events;
 pub mod interests;
 pub mod keys;

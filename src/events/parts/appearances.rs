@@ -2,10 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel::result::QueryResult;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -14,51 +11,9 @@ use crate::auth::Caller;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use coop_domain::Errors;
 use coop_domain::events::SpeakerRole;
+use coop_store::event_parts::appearances::{Appearance, AppearancesTable};
 use coop_store::events::EventRow;
-use coop_store::schema::{event_speakers, speakers};
 use coop_store::sectors::SectorCatalog;
-
-/// A speaker's appearance at an event.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
-#[diesel(table_name = event_speakers)]
-#[schema(example = json!({
-    "id": "0190f5c4-9d33-7e4f-b2c3-000000000021",
-    "event_id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
-    "speaker_id": "0190f5c4-7b11-7a2e-9f0a-5d3c2b1a0f9e",
-    "session_id": null,
-    "role": "moderator",
-    "created_at": "2026-11-26T06:17:12.123456Z",
-    "updated_at": "2026-11-26T06:17:12.123456Z"
-}))]
-pub struct Appearance {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub speaker_id: Uuid,
-    /// The session of this event, or null for the event as a whole.
-    pub session_id: Option<Uuid>,
-    pub role: SpeakerRole,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The speaker of an appearance, as embedded by `expand=speakers`.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
-#[diesel(table_name = speakers)]
-pub struct SpeakerSummary {
-    pub id: Uuid,
-    pub full_name: String,
-    pub native_name: Option<String>,
-    pub position: Option<String>,
-    pub company_id: Option<Uuid>,
-}
-
-/// An appearance with its speaker's name and position.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AppearanceView {
-    #[serde(flatten)]
-    pub appearance: Appearance,
-    pub speaker: SpeakerSummary,
-}
 
 /// A new appearance.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -106,19 +61,11 @@ impl Part for Appearances {
         "this speaker already appears in this role in this session of the event";
 
     type Row = Appearance;
+    type Table = AppearancesTable;
     type View = Appearance;
     type Create = CreateAppearance;
     type Update = UpdateAppearance;
 
-    fn id(row: &Appearance) -> Uuid {
-        row.id
-    }
-    fn created_at(row: &Appearance) -> DateTime<Utc> {
-        row.created_at
-    }
-    fn list_key(row: &Appearance) -> DateTime<Utc> {
-        row.created_at
-    }
     fn view(row: Appearance) -> Appearance {
         row
     }
@@ -151,47 +98,6 @@ impl Part for Appearances {
             updated_at: now,
         })
     }
-
-    part_queries!(event_speakers, Appearance, created_at);
-
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Appearance,
-    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
-        use event_speakers::dsl as a;
-        diesel::update(event_speakers::table.find(row.id))
-            .set((
-                a::speaker_id.eq(row.speaker_id),
-                a::session_id.eq(row.session_id),
-                a::role.eq(row.role),
-                a::updated_at.eq(row.updated_at),
-            ))
-            .returning(Appearance::as_returning())
-            .get_result(conn)
-    }
-}
-
-/// The appearances of the events with their speakers, in one joined query.
-pub async fn with_speakers(
-    mut conn: &AsyncPgConnection,
-    event_ids: Vec<Uuid>,
-) -> QueryResult<Vec<AppearanceView>> {
-    let query = event_speakers::table
-        .inner_join(speakers::table)
-        .select((Appearance::as_select(), SpeakerSummary::as_select()))
-        .order((event_speakers::created_at.asc(), event_speakers::id.asc()))
-        .into_boxed();
-    let rows: Vec<(Appearance, SpeakerSummary)> =
-        crate::of_events!(query, event_speakers::event_id, event_ids)
-            .load(&mut conn)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(appearance, speaker)| AppearanceView {
-            appearance,
-            speaker,
-        })
-        .collect())
 }
 
 /// List the speakers of an event

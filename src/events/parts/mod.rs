@@ -1,119 +1,29 @@
 //! The parts of an event — venues, sessions, speaker appearances, participating companies —
 //! at `/api/v1/events/{id}/<part>`. They belong to their event (deleting the event deletes
-//! them). Each part implements [`Part`] (its queries and validation); the request flows
+//! them). Each part implements [`Part`] (its validation and view; its queries are the
+//! store's `PartTable`); the request flows
 //! (404 for a part of another event, ETags, If-Match, merge patch, keyset lists) are written
 //! once here.
-
-/// Restricts a boxed query to the rows of `$ids` events. One event is compared with `=`:
-/// PostgreSQL then reuses a generic plan of the prepared statement, whereas `= ANY($1)` is
-/// planned anew on every execution (its generic plan looks costlier than a custom one), and
-/// planning was most of the database's time in `GET /events/{id}?expand=...`.
-#[macro_export]
-macro_rules! of_events {
-    ($query:expr, $column:expr, $ids:expr) => {{
-        let ids: Vec<Uuid> = $ids;
-        match ids.as_slice() {
-            [one] => $query.filter($column.eq(*one)),
-            _ => $query.filter($column.eq_any(ids)),
-        }
-    }};
-}
-
-/// The queries every part shares over its table: insert, find within its event (optionally
-/// locked), delete, and the keyset list ordered by `$key` then id.
-macro_rules! part_queries {
-    ($table:ident, $row:ty, $key:ident) => {
-        fn insert<'a>(
-            conn: &'a mut AsyncPgConnection,
-            row: &'a $row,
-        ) -> impl Future<Output = QueryResult<$row>> + Send + 'a {
-            diesel::insert_into($table::table)
-                .values(row)
-                .returning(<$row>::as_returning())
-                .get_result(conn)
-        }
-
-        fn find<'a>(
-            conn: &'a mut AsyncPgConnection,
-            event_id: Uuid,
-            id: Uuid,
-            lock: bool,
-        ) -> impl Future<Output = QueryResult<$row>> + Send + 'a {
-            let query = $table::table
-                .filter($table::id.eq(id))
-                .filter($table::event_id.eq(event_id))
-                .select(<$row>::as_select());
-            async move {
-                if lock {
-                    query.for_update().first(conn).await
-                } else {
-                    query.first(conn).await
-                }
-            }
-        }
-
-        fn delete<'a>(
-            conn: &'a mut AsyncPgConnection,
-            id: Uuid,
-        ) -> impl Future<Output = QueryResult<usize>> + Send + 'a {
-            diesel::delete($table::table.find(id)).execute(conn)
-        }
-
-        fn list<'a>(
-            conn: &'a AsyncPgConnection,
-            event_ids: Vec<Uuid>,
-            after: Option<(DateTime<Utc>, Uuid)>,
-            limit: Option<i64>,
-        ) -> impl Future<Output = QueryResult<Vec<$row>>> + Send + 'a {
-            let query = $table::table
-                .select(<$row>::as_select())
-                .order(($table::$key.asc(), $table::id.asc()))
-                .into_boxed();
-            let mut query = $crate::of_events!(query, $table::event_id, event_ids);
-            if let Some((at, id)) = after {
-                query = query.filter(coop_store::keyset_after!(
-                    $table::$key,
-                    $table::id,
-                    at,
-                    id,
-                    asc
-                ));
-            }
-            if let Some(limit) = limit {
-                query = query.limit(limit + 1);
-            }
-            let mut conn = conn;
-            async move { query.load(&mut conn).await }
-        }
-    };
-}
 
 pub mod appearances;
 pub mod participants;
 pub mod sessions;
 pub mod venues;
 
-use std::future::Future;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel::result::QueryResult;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
-
-pub use appearances::Appearance;
-pub use participants::Participant;
-pub use sessions::Session;
-pub use venues::Venue;
 
 use crate::auth::Caller;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
 use coop_domain::Errors;
 use coop_store::db::DbPool;
+use coop_store::event_parts::PartTable;
 use coop_store::events;
 use coop_store::events::EventRow;
 use coop_store::sectors::SectorCatalog;
@@ -132,14 +42,12 @@ pub trait Part: Send + Sync + 'static {
     const DUPLICATE: &'static str;
 
     type Row: Clone + Send + Sync + 'static;
+    /// The table the parts are stored in.
+    type Table: PartTable<Row = Self::Row>;
     type View: Serialize + Send;
     type Create: DeserializeOwned + Send + 'static;
     type Update: DeserializeOwned + Send + 'static;
 
-    fn id(row: &Self::Row) -> Uuid;
-    fn created_at(row: &Self::Row) -> DateTime<Utc>;
-    /// The key lists are ordered by (with the id as tie-breaker).
-    fn list_key(row: &Self::Row) -> DateTime<Utc>;
     fn view(row: Self::Row) -> Self::View;
     /// The full new state of a part: the patch applied to the stored one.
     fn apply(update: Self::Update, current: &Self::Row, errors: &mut Errors) -> Self::Create;
@@ -153,34 +61,6 @@ pub trait Part: Send + Sync + 'static {
         created_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Self::Row, ApiError>;
-
-    fn insert<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Self::Row,
-    ) -> impl Future<Output = QueryResult<Self::Row>> + Send + 'a;
-    /// The part `id` of event `event_id`, locked for update when `lock`.
-    fn find<'a>(
-        conn: &'a mut AsyncPgConnection,
-        event_id: Uuid,
-        id: Uuid,
-        lock: bool,
-    ) -> impl Future<Output = QueryResult<Self::Row>> + Send + 'a;
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Self::Row,
-    ) -> impl Future<Output = QueryResult<Self::Row>> + Send + 'a;
-    fn delete<'a>(
-        conn: &'a mut AsyncPgConnection,
-        id: Uuid,
-    ) -> impl Future<Output = QueryResult<usize>> + Send + 'a;
-    /// Up to `limit` parts of the events, in list order, after `after`. It takes the
-    /// connection shared, so the expansion of an event can pipeline its part queries.
-    fn list<'a>(
-        conn: &'a AsyncPgConnection,
-        event_ids: Vec<Uuid>,
-        after: Option<(DateTime<Utc>, Uuid)>,
-        limit: Option<i64>,
-    ) -> impl Future<Output = QueryResult<Vec<Self::Row>>> + Send + 'a;
 }
 
 fn location<P: Part>(event_id: Uuid, id: Uuid) -> String {
@@ -252,11 +132,14 @@ pub async fn create<P: Part>(
                 now,
                 now,
             )?;
-            P::insert(conn, &row).await.map_err(write_error::<P>)
+            P::Table::insert(conn, &row).await.map_err(write_error::<P>)
         })
         .await?;
     let mut created = HttpResponse::Created();
-    created.insert_header((header::LOCATION, location::<P>(event_id, P::id(&row))));
+    created.insert_header((
+        header::LOCATION,
+        location::<P>(event_id, P::Table::id(&row)),
+    ));
     Ok(Tagged::new(&P::view(row))?.with_status(created))
 }
 
@@ -269,7 +152,7 @@ pub async fn get<P: Part>(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     check_event_visible(caller, &mut conn, event_id).await?;
-    let row = P::find(&mut conn, event_id, id, false)
+    let row = P::Table::find(&mut conn, event_id, id, false)
         .await
         .map_err(part_missing::<P>(id))?;
     Ok(Tagged::new(&P::view(row))?.respond(req))
@@ -293,7 +176,7 @@ pub async fn update<P: Part>(
             let event = events::find_for_share(conn, event_id)
                 .await
                 .map_err(event_missing(event_id))?;
-            let current = P::find(conn, event_id, id, true)
+            let current = P::Table::find(conn, event_id, id, true)
                 .await
                 .map_err(part_missing::<P>(id))?;
             let etag = Tagged::new(&P::view(current.clone()))?.etag;
@@ -305,11 +188,11 @@ pub async fn update<P: Part>(
                 &catalog,
                 errors,
                 id,
-                P::created_at(&current),
+                P::Table::created_at(&current),
                 Utc::now(),
             )?;
             check_if_match(if_match.as_ref(), &etag)?;
-            P::update(conn, &row).await.map_err(write_error::<P>)
+            P::Table::update(conn, &row).await.map_err(write_error::<P>)
         })
         .await?;
     Ok(Tagged::new(&P::view(row))?.with_status(HttpResponse::Ok()))
@@ -326,11 +209,11 @@ pub async fn delete<P: Part>(
     let if_match = if_match(req.headers());
     let mut conn = pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let current = P::find(conn, event_id, id, true)
+        let current = P::Table::find(conn, event_id, id, true)
             .await
             .map_err(part_missing::<P>(id))?;
         check_if_match(if_match.as_ref(), &Tagged::new(&P::view(current))?.etag)?;
-        P::delete(conn, id).await.map_err(|e| match e {
+        P::Table::delete(conn, id).await.map_err(|e| match e {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::ForeignKeyViolation,
                 _,
@@ -372,11 +255,11 @@ pub async fn list<P: Part>(
     if !event.is_visible_to(caller) {
         return Err(event_missing(event_id)(diesel::result::Error::NotFound));
     }
-    let rows = P::list(&conn, vec![event_id], after, Some(limit)).await?;
+    let rows = P::Table::list(&conn, vec![event_id], after, Some(limit)).await?;
     let page = Page::from_rows(
         rows,
         limit,
-        |row| Cursor::at_time(P::COLLECTION, P::list_key(row), P::id(row)),
+        |row| Cursor::at_time(P::COLLECTION, P::Table::list_key(row), P::Table::id(row)),
         P::view,
     );
     Ok(page.respond(req))

@@ -2,10 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel::result::QueryResult;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -14,49 +11,9 @@ use crate::auth::Caller;
 use crate::http::{ApiError, JsonBody, NestedPath, Page, Patch, PathId, Problem, Query};
 use coop_domain::Errors;
 use coop_domain::events::ParticipantRole;
+use coop_store::event_parts::participants::{Participant, ParticipantsTable};
 use coop_store::events::EventRow;
-use coop_store::schema::{companies, event_participants};
 use coop_store::sectors::SectorCatalog;
-
-/// A company's participation in an event.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
-#[diesel(table_name = event_participants)]
-#[schema(example = json!({
-    "id": "0190f5c4-9d33-7e4f-b2c3-000000000021",
-    "event_id": "0190f5c4-9d33-7e4f-b2c3-d4e5f6071829",
-    "company_id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d",
-    "role": "co_organizer",
-    "created_at": "2026-11-26T06:17:12.123456Z",
-    "updated_at": "2026-11-26T06:17:12.123456Z"
-}))]
-pub struct Participant {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub company_id: Uuid,
-    pub role: ParticipantRole,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The company of a participation, as embedded by `expand=participants`.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable)]
-#[diesel(table_name = companies)]
-pub struct CompanySummary {
-    pub id: Uuid,
-    pub name: String,
-    pub native_name: Option<String>,
-    pub kind: coop_domain::companies::CompanyKind,
-    #[schema(value_type = coop_domain::CountryCode)]
-    pub country: String,
-}
-
-/// A participation with its company's name.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ParticipantView {
-    #[serde(flatten)]
-    pub participant: Participant,
-    pub company: CompanySummary,
-}
 
 /// A new participation.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -95,19 +52,11 @@ impl Part for Participants {
     const DUPLICATE: &'static str = "this company already takes part in the event in this role";
 
     type Row = Participant;
+    type Table = ParticipantsTable;
     type View = Participant;
     type Create = CreateParticipant;
     type Update = UpdateParticipant;
 
-    fn id(row: &Participant) -> Uuid {
-        row.id
-    }
-    fn created_at(row: &Participant) -> DateTime<Utc> {
-        row.created_at
-    }
-    fn list_key(row: &Participant) -> DateTime<Utc> {
-        row.created_at
-    }
     fn view(row: Participant) -> Participant {
         row
     }
@@ -138,49 +87,6 @@ impl Part for Participants {
             updated_at: now,
         })
     }
-
-    part_queries!(event_participants, Participant, created_at);
-
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Participant,
-    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
-        use event_participants::dsl as a;
-        diesel::update(event_participants::table.find(row.id))
-            .set((
-                a::company_id.eq(row.company_id),
-                a::role.eq(row.role),
-                a::updated_at.eq(row.updated_at),
-            ))
-            .returning(Participant::as_returning())
-            .get_result(conn)
-    }
-}
-
-/// The participations in the events with their companies, in one joined query.
-pub async fn with_companies(
-    mut conn: &AsyncPgConnection,
-    event_ids: Vec<Uuid>,
-) -> QueryResult<Vec<ParticipantView>> {
-    let query = event_participants::table
-        .inner_join(companies::table)
-        .select((Participant::as_select(), CompanySummary::as_select()))
-        .order((
-            event_participants::created_at.asc(),
-            event_participants::id.asc(),
-        ))
-        .into_boxed();
-    let rows: Vec<(Participant, CompanySummary)> =
-        crate::of_events!(query, event_participants::event_id, event_ids)
-            .load(&mut conn)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(participant, company)| ParticipantView {
-            participant,
-            company,
-        })
-        .collect())
 }
 
 /// List the companies taking part in an event
