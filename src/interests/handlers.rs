@@ -75,7 +75,7 @@ pub async fn create_interest(
             // Shared lock: the offer cannot be closed between the check and the insert. A
             // closed or expired offer is answered with why it takes no interest (409); another
             // company's draft stays hidden (404).
-            let offer = crate::offers::store::find_for_share(conn, offer_id)
+            let offer = coop_store::offers::find_for_share(conn, offer_id)
                 .await
                 .and_then(|row| {
                     (row.status != OfferStatus::Draft

@@ -22,7 +22,7 @@ fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
                 shared_cooperation_types: between_offers.then_some(row.shared_types),
                 text_similarity: between_offers.then_some(round2(row.text_similarity)),
             },
-            offer: row.offer.into_offer(today),
+            offer: crate::offers::Offer::from_row(row.offer, today),
         })
         .collect();
     HttpResponse::Ok().json(Matches { items })

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::offers::Offer;
-use crate::offers::types::OfferRow;
+use coop_store::offers::OfferRow;
 
 /// Why an offer was suggested. Each part adds to the score (0–100): shared sectors up to 40,
 /// each direction of country fit 15, shared cooperation types up to 10, text similarity up to

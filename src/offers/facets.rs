@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
 
-use super::types::OfferFacets;
+use coop_store::offers::facets::OfferFacets;
 
 /// Counts, when they were computed and for how long they are fresh.
 #[derive(Clone)]
@@ -172,7 +172,7 @@ pub async fn keep_counts_folded(pool: coop_store::db::DbPool, every: Duration) {
         let folded = async {
             let mut conn = pool.get().await.map_err(|e| e.to_string())?;
             let today = coop_domain::offers::today();
-            super::store::fold_market_counts(&mut conn, today)
+            coop_store::offers::facets::fold_market_counts(&mut conn, today)
                 .await
                 .map_err(|e| e.to_string())
         }

@@ -8,7 +8,6 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::facets::{FacetCache, Lookup};
-use super::store;
 use super::types::*;
 use crate::auth::{Caller, Scope};
 use crate::http::listing::parse_enum_param;
@@ -18,8 +17,11 @@ use crate::http::{
     ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_domain::offers::{OfferSort, StatusFilter};
 use coop_domain::offers::{OfferStatus, today};
 use coop_store::db::DbPool;
+use coop_store::offers::facets::OfferFacets;
+use coop_store::offers::{self as store, OfferFilter, OfferRow};
 use coop_store::sectors::SectorCatalog;
 
 const REFS: &[(&str, &str, &str)] = &[
@@ -75,7 +77,7 @@ pub async fn create_offer(
         header::LOCATION,
         format!("/api/v1/cooperation-offers/{}", row.id),
     ));
-    Ok(Tagged::new(&row.into_offer(today()))?.with_status(created))
+    Ok(Tagged::new(&Offer::from_row(row, today()))?.with_status(created))
 }
 
 /// Get a cooperation offer
@@ -107,7 +109,7 @@ pub async fn get_offer(
     let today = today();
     let mut conn = pool.get().await?;
     let row = find_visible(&mut conn, &caller, id.0, today).await?;
-    Ok(Tagged::new(&row.into_offer(today))?.respond(&req))
+    Ok(Tagged::new(&Offer::from_row(row, today))?.respond(&req))
 }
 
 /// Update a cooperation offer
@@ -157,7 +159,7 @@ pub async fn update_offer(
                 .and_then(visible_to(&caller, today))
                 .map_err(ApiError::missing("cooperation offer", id))?;
             caller.require_owner(Some(current.company_id))?;
-            let etag = Tagged::new(&current.clone().into_offer(today))?.etag;
+            let etag = Tagged::new(&Offer::from_row(current.clone(), today))?.etag;
             let mut errors = Errors::default();
             let draft = patch.apply(&current, &mut errors).parse(&catalog, errors)?;
             check_if_match(if_match.as_ref(), &etag)?;
@@ -167,7 +169,7 @@ pub async fn update_offer(
                 .map_err(ApiError::dangling(REFS))
         })
         .await?;
-    Ok(Tagged::new(&row.into_offer(today))?.with_status(HttpResponse::Ok()))
+    Ok(Tagged::new(&Offer::from_row(row, today))?.with_status(HttpResponse::Ok()))
 }
 
 /// Delete a cooperation offer
@@ -207,7 +209,7 @@ pub async fn delete_offer(
         caller.require_owner(Some(current.company_id))?;
         check_if_match(
             if_match.as_ref(),
-            &Tagged::new(&current.into_offer(today))?.etag,
+            &Tagged::new(&Offer::from_row(current, today))?.etag,
         )?;
         store::delete(conn, id).await.map_err(|e| match e {
             diesel::result::Error::DatabaseError(
@@ -269,7 +271,7 @@ pub async fn offer_page(
         rows,
         limit,
         |row| Cursor::at_time(sort_name, row.created_at, row.id),
-        |row| row.into_offer(today),
+        |row| Offer::from_row(row, today),
     );
     Ok(page.respond(req))
 }
@@ -367,9 +369,9 @@ async fn count_facets(
 ) -> Result<OfferFacets, ApiError> {
     let mut conn = pool.get().await?;
     Ok(if filter.whole_market() {
-        store::market_facet_counts(&mut conn, today).await?
+        store::facets::market_facet_counts(&mut conn, today).await?
     } else {
-        store::facet_counts(&mut conn, filter, today).await?
+        store::facets::facet_counts(&mut conn, filter, today).await?
     })
 }
 

@@ -3,7 +3,6 @@
 
 pub mod facets;
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 pub use types::Offer;

@@ -1,20 +1,19 @@
 //! Cooperation offer request and response types, the status lifecycle, and parsing.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::{Caller, Scope};
 use crate::http::{ApiError, Patch};
 use coop_domain::language::{self, LanguageCode};
-use coop_domain::offers::{CooperationType, OfferKind, OfferState, OfferStatus};
+use coop_domain::offers::{
+    CooperationType, OfferKind, OfferSort, OfferState, OfferStatus, StatusFilter,
+};
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors};
+use coop_store::offers::{OfferDraft, OfferRow};
 use coop_store::sectors::SectorCatalog;
 
 pub const MAX_TITLE: usize = 300;
@@ -70,60 +69,25 @@ pub struct Offer {
     pub updated_at: DateTime<Utc>,
 }
 
-/// An offer as stored.
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
-#[diesel(table_name = coop_store::schema::cooperation_offers)]
-pub struct OfferRow {
-    pub id: Uuid,
-    pub company_id: Uuid,
-    pub kind: OfferKind,
-    pub cooperation_types: Vec<CooperationType>,
-    pub title: String,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub sectors: Vec<String>,
-    pub target_countries: Vec<String>,
-    pub language: Option<String>,
-    pub status: OfferStatus,
-    pub published_at: Option<DateTime<Utc>>,
-    pub valid_until: Option<NaiveDate>,
-    pub event_id: Option<Uuid>,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl OfferRow {
-    /// Listed offers (published, unexpired) are public; the rest only for the company's key,
-    /// editors and admins.
-    pub fn is_visible_to(&self, caller: &Caller, today: NaiveDate) -> bool {
-        self.state(today) == OfferState::Published || caller.sees_private_of(Some(self.company_id))
-    }
-
-    pub fn state(&self, today: NaiveDate) -> OfferState {
-        OfferState::of(self.status, self.valid_until, today)
-    }
-
-    pub fn into_offer(self, today: NaiveDate) -> Offer {
+impl Offer {
+    pub fn from_row(row: OfferRow, today: NaiveDate) -> Offer {
         Offer {
-            status: self.state(today),
-            id: self.id,
-            company_id: self.company_id,
-            kind: self.kind,
-            cooperation_types: self.cooperation_types,
-            title: self.title,
-            summary: self.summary,
-            description: self.description,
-            sectors: self.sectors,
-            target_countries: self.target_countries,
-            language: self.language,
-            published_at: self.published_at,
-            valid_until: self.valid_until,
-            event_id: self.event_id,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+            status: row.state(today),
+            id: row.id,
+            company_id: row.company_id,
+            kind: row.kind,
+            cooperation_types: row.cooperation_types,
+            title: row.title,
+            summary: row.summary,
+            description: row.description,
+            sectors: row.sectors,
+            target_countries: row.target_countries,
+            language: row.language,
+            published_at: row.published_at,
+            valid_until: row.valid_until,
+            event_id: row.event_id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         }
     }
 }
@@ -260,23 +224,6 @@ impl UpdateOffer {
     }
 }
 
-/// A valid offer, ready to store.
-#[derive(Debug, Clone)]
-pub struct OfferDraft {
-    pub company_id: Uuid,
-    pub kind: OfferKind,
-    pub cooperation_types: Vec<CooperationType>,
-    pub title: String,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub sectors: Vec<String>,
-    pub target_countries: Vec<String>,
-    pub language: Option<String>,
-    pub status: OfferStatus,
-    pub valid_until: Option<NaiveDate>,
-    pub event_id: Option<Uuid>,
-}
-
 impl CreateOffer {
     pub fn parse(
         self,
@@ -355,98 +302,6 @@ pub fn parse_countries(errors: &mut Errors, field: &str, raw: Vec<String>) -> Ve
     countries
 }
 
-impl OfferDraft {
-    /// The row to store. `published_at` is kept from `previous` or set now on publication.
-    pub fn into_row(
-        self,
-        id: Uuid,
-        created_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-        previous_published_at: Option<DateTime<Utc>>,
-    ) -> OfferRow {
-        let published_at = match self.status {
-            OfferStatus::Draft => None,
-            _ => previous_published_at.or(Some(now)),
-        };
-        let search_text = text::fold(&self.title);
-        let search_body = text::fold_all(&[self.summary.as_deref(), self.description.as_deref()]);
-        OfferRow {
-            id,
-            company_id: self.company_id,
-            kind: self.kind,
-            cooperation_types: self.cooperation_types,
-            title: self.title,
-            summary: self.summary,
-            description: self.description,
-            sectors: self.sectors,
-            target_countries: self.target_countries,
-            language: self.language,
-            status: self.status,
-            published_at,
-            valid_until: self.valid_until,
-            event_id: self.event_id,
-            search_text,
-            search_body,
-            created_at,
-            updated_at: now,
-        }
-    }
-}
-
-/// Which offers a list shows by status.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum StatusFilter {
-    /// Published and not expired (the default).
-    #[default]
-    Published,
-    /// Published but past `valid_until`.
-    Expired,
-    Draft,
-    Closed,
-    /// Every status.
-    Any,
-}
-
-/// Sort orders of the offer list.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-pub enum OfferSort {
-    /// Newest first (the default).
-    #[default]
-    #[strum(serialize = "-created_at")]
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
-    /// Oldest first.
-    #[strum(serialize = "created_at")]
-    #[serde(rename = "created_at")]
-    CreatedAt,
-}
-
 /// Query parameters of `GET /api/v1/cooperation-offers/facets`: the filters of the list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -498,129 +353,6 @@ impl From<OfferFacetParams> for OfferListParams {
     }
 }
 
-/// How many offers have one value of a field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FacetCount {
-    pub value: String,
-    pub count: i64,
-}
-
-/// Counts of the offers a list filter selects, per value of each filterable field, most
-/// frequent first (then by value). Each field is named after its list parameter, so a value
-/// goes straight back as a filter. An offer with several sectors (or cooperation types,
-/// target countries) counts once under each.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-#[schema(example = json!({
-    "total": 3,
-    "kind": [{"value": "technology_offer", "count": 2}, {"value": "business_request", "count": 1}],
-    "sector": [{"value": "medtech", "count": 2}, {"value": "healthcare", "count": 1}],
-    "cooperation_type": [{"value": "distribution", "count": 2}],
-    "target_country": [{"value": "FR", "count": 3}],
-    "company_country": [{"value": "RU", "count": 3}]
-}))]
-pub struct OfferFacets {
-    /// Offers selected.
-    pub total: i64,
-    pub kind: Vec<FacetCount>,
-    pub sector: Vec<FacetCount>,
-    pub cooperation_type: Vec<FacetCount>,
-    pub target_country: Vec<FacetCount>,
-    pub company_country: Vec<FacetCount>,
-}
-
-/// Running counts of the facet fields, one offer at a time.
-#[derive(Debug, Default)]
-pub struct FacetCounter {
-    total: i64,
-    kind: HashMap<&'static str, i64>,
-    cooperation_type: HashMap<&'static str, i64>,
-    sector: HashMap<String, i64>,
-    target_country: HashMap<String, i64>,
-    company_country: HashMap<String, i64>,
-}
-
-impl FacetCounter {
-    pub fn add(&mut self, row: crate::offers::store::FacetRow) {
-        let (kind, sectors, types, targets, country) = row;
-        self.total += 1;
-        *self.kind.entry(kind.into()).or_default() += 1;
-        for t in types {
-            *self.cooperation_type.entry(t.into()).or_default() += 1;
-        }
-        for s in sectors {
-            *self.sector.entry(s).or_default() += 1;
-        }
-        for t in targets {
-            *self.target_country.entry(t).or_default() += 1;
-        }
-        *self.company_country.entry(country).or_default() += 1;
-    }
-
-    pub fn finish(self) -> OfferFacets {
-        OfferFacets {
-            total: self.total,
-            kind: ranked(self.kind),
-            sector: ranked(self.sector),
-            cooperation_type: ranked(self.cooperation_type),
-            target_country: ranked(self.target_country),
-            company_country: ranked(self.company_country),
-        }
-    }
-}
-
-impl OfferFacets {
-    /// The facets from counts already made, as `(facet, value, count)` with the facets named
-    /// like the fields (`total` with any value for the total). Zero counts are left out, as
-    /// the list would return no offer for them.
-    pub fn from_counts(counts: impl IntoIterator<Item = (String, String, i64)>) -> Self {
-        let mut total = 0;
-        let mut fields: [HashMap<String, i64>; 5] = Default::default();
-        for (facet, value, count) in counts {
-            let field = match facet.as_str() {
-                "total" => {
-                    total += count;
-                    continue;
-                }
-                "kind" => 0,
-                "sector" => 1,
-                "cooperation_type" => 2,
-                "target_country" => 3,
-                "company_country" => 4,
-                _ => continue,
-            };
-            *fields[field].entry(value).or_default() += count;
-        }
-        let [
-            kind,
-            sector,
-            cooperation_type,
-            target_country,
-            company_country,
-        ] = fields.map(|counts| ranked(counts.into_iter().filter(|(_, n)| *n > 0).collect()));
-        OfferFacets {
-            total,
-            kind,
-            sector,
-            cooperation_type,
-            target_country,
-            company_country,
-        }
-    }
-}
-
-/// Counts most frequent first, then by value.
-fn ranked<K: Into<String>>(counts: HashMap<K, i64>) -> Vec<FacetCount> {
-    let mut counts: Vec<FacetCount> = counts
-        .into_iter()
-        .map(|(value, count)| FacetCount {
-            value: value.into(),
-            count,
-        })
-        .collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    counts
-}
-
 /// Query parameters of `GET /api/v1/cooperation-offers`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -661,41 +393,6 @@ pub struct OfferListParams {
     /// `next_cursor` of the previous page.
     #[param(value_type = Option<String>)]
     pub cursor: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct OfferFilter {
-    pub company_id: Option<Uuid>,
-    pub company_country: Option<String>,
-    pub kind: Option<OfferKind>,
-    pub cooperation_type: Option<CooperationType>,
-    pub sector: Option<String>,
-    pub target_country: Option<String>,
-    pub status: StatusFilter,
-    pub event_id: Option<Uuid>,
-    pub q: Option<coop_domain::search::SearchText>,
-    /// Which unlisted offers (drafts, closed, expired) the caller may see.
-    pub scope: Scope,
-}
-
-impl OfferFilter {
-    /// True when the filter selects every listed offer, whoever asks.
-    pub fn whole_market(&self) -> bool {
-        self.status == StatusFilter::Published
-            && self.only_market()
-            && self.sector.is_none()
-            && self.target_country.is_none()
-    }
-
-    /// True when nothing but a sector and a target country narrows the list.
-    pub fn only_market(&self) -> bool {
-        self.company_id.is_none()
-            && self.company_country.is_none()
-            && self.kind.is_none()
-            && self.cooperation_type.is_none()
-            && self.event_id.is_none()
-            && self.q.is_none()
-    }
 }
 
 /// Query parameters of `GET /api/v1/companies/{id}/cooperation-offers`.

@@ -89,3 +89,57 @@ impl OfferState {
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
+
+/// Which offers a list shows by status.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum StatusFilter {
+    /// Published and not expired (the default).
+    #[default]
+    Published,
+    /// Published but past `valid_until`.
+    Expired,
+    Draft,
+    Closed,
+    /// Every status.
+    Any,
+}
+
+/// Sort orders of the offer list.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantNames,
+)]
+pub enum OfferSort {
+    /// Newest first (the default).
+    #[default]
+    #[strum(serialize = "-created_at")]
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    /// Oldest first.
+    #[strum(serialize = "created_at")]
+    #[serde(rename = "created_at")]
+    CreatedAt,
+}

@@ -10,6 +10,7 @@ pub mod events;
 pub mod interests;
 pub mod keys;
 pub mod listing;
+pub mod offers;
 pub mod schema;
 pub mod search_sql;
 pub mod sectors;

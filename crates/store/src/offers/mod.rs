@@ -1,17 +1,145 @@
-//! Cooperation offer queries.
+//! Cooperation offers as stored, and their queries.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use coop_domain::offers::{CooperationType, OfferKind, OfferStatus};
+use coop_domain::access::{Caller, Scope};
+use coop_domain::offers::{
+    CooperationType, OfferKind, OfferSort, OfferState, OfferStatus, StatusFilter,
+};
+use coop_domain::search::SearchText;
+use coop_domain::text;
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{FacetCounter, OfferFacets, OfferFilter, OfferRow, OfferSort, StatusFilter};
-use crate::auth::Scope;
-use coop_store::schema::{
-    companies, cooperation_offer_markets, cooperation_offer_sectors, cooperation_offers,
-};
+use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
+
+/// An offer as stored.
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::cooperation_offers)]
+pub struct OfferRow {
+    pub id: Uuid,
+    pub company_id: Uuid,
+    pub kind: OfferKind,
+    pub cooperation_types: Vec<CooperationType>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+    pub target_countries: Vec<String>,
+    pub language: Option<String>,
+    pub status: OfferStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub valid_until: Option<NaiveDate>,
+    pub event_id: Option<Uuid>,
+    pub search_text: String,
+    /// Lower-case ASCII transliteration of the other searchable text.
+    pub search_body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OfferRow {
+    /// Listed offers (published, unexpired) are public; the rest only for the company's key,
+    /// editors and admins.
+    pub fn is_visible_to(&self, caller: &Caller, today: NaiveDate) -> bool {
+        self.state(today) == OfferState::Published || caller.sees_private_of(Some(self.company_id))
+    }
+
+    pub fn state(&self, today: NaiveDate) -> OfferState {
+        OfferState::of(self.status, self.valid_until, today)
+    }
+}
+
+/// A valid offer, ready to store.
+#[derive(Debug, Clone)]
+pub struct OfferDraft {
+    pub company_id: Uuid,
+    pub kind: OfferKind,
+    pub cooperation_types: Vec<CooperationType>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub sectors: Vec<String>,
+    pub target_countries: Vec<String>,
+    pub language: Option<String>,
+    pub status: OfferStatus,
+    pub valid_until: Option<NaiveDate>,
+    pub event_id: Option<Uuid>,
+}
+
+impl OfferDraft {
+    /// The row to store. `published_at` is kept from `previous` or set now on publication.
+    pub fn into_row(
+        self,
+        id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        previous_published_at: Option<DateTime<Utc>>,
+    ) -> OfferRow {
+        let published_at = match self.status {
+            OfferStatus::Draft => None,
+            _ => previous_published_at.or(Some(now)),
+        };
+        let search_text = text::fold(&self.title);
+        let search_body = text::fold_all(&[self.summary.as_deref(), self.description.as_deref()]);
+        OfferRow {
+            id,
+            company_id: self.company_id,
+            kind: self.kind,
+            cooperation_types: self.cooperation_types,
+            title: self.title,
+            summary: self.summary,
+            description: self.description,
+            sectors: self.sectors,
+            target_countries: self.target_countries,
+            language: self.language,
+            status: self.status,
+            published_at,
+            valid_until: self.valid_until,
+            event_id: self.event_id,
+            search_text,
+            search_body,
+            created_at,
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OfferFilter {
+    pub company_id: Option<Uuid>,
+    pub company_country: Option<String>,
+    pub kind: Option<OfferKind>,
+    pub cooperation_type: Option<CooperationType>,
+    pub sector: Option<String>,
+    pub target_country: Option<String>,
+    pub status: StatusFilter,
+    pub event_id: Option<Uuid>,
+    pub q: Option<SearchText>,
+    /// Which unlisted offers (drafts, closed, expired) the caller may see.
+    pub scope: Scope,
+}
+
+impl OfferFilter {
+    /// True when the filter selects every listed offer, whoever asks.
+    pub fn whole_market(&self) -> bool {
+        self.status == StatusFilter::Published
+            && self.only_market()
+            && self.sector.is_none()
+            && self.target_country.is_none()
+    }
+
+    /// True when nothing but a sector and a target country narrows the list.
+    pub fn only_market(&self) -> bool {
+        self.company_id.is_none()
+            && self.company_country.is_none()
+            && self.kind.is_none()
+            && self.cooperation_type.is_none()
+            && self.event_id.is_none()
+            && self.q.is_none()
+    }
+}
 
 /// The columns an update may change (all but the id, the owner and the creation time), as
 /// `column = value` pairs for both the insert and the update.
@@ -141,7 +269,7 @@ macro_rules! offer_filters {
             query = query.filter(o::event_id.eq(event_id));
         }
         if let Some(q) = &filter.q {
-            query = query.filter(coop_store::search_condition!(q, o::search_vector));
+            query = query.filter(crate::search_condition!(q, o::search_vector));
         }
         let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
         let query = match filter.status {
@@ -175,10 +303,10 @@ macro_rules! offer_page {
         query = match ($sort, $after) {
             (_, None) => query,
             (OfferSort::CreatedAtDesc, Some((at, id))) => {
-                query.filter(coop_store::keyset_after!($created_at, $id, at, id, desc))
+                query.filter(crate::keyset_after!($created_at, $id, at, id, desc))
             }
             (OfferSort::CreatedAt, Some((at, id))) => {
-                query.filter(coop_store::keyset_after!($created_at, $id, at, id, asc))
+                query.filter(crate::keyset_after!($created_at, $id, at, id, asc))
             }
         };
         query = match $sort {
@@ -245,183 +373,6 @@ pub async fn list(
     }
 }
 
-/// What the facets count, per offer: kind, sectors, cooperation types, target countries and
-/// the company's country.
-pub type FacetRow = (
-    OfferKind,
-    Vec<String>,
-    Vec<CooperationType>,
-    Vec<String>,
-    String,
-);
-
-/// The facet fields of the listed offers in `$table` (`cooperation_offer_sectors` or
-/// `cooperation_offer_markets`, which carry them), with the owner's country, under the filters
-/// these tables have in common; the caller adds its key.
-macro_rules! listed_facet_rows {
-    ($table:ident, $filter:expr, $today:expr, $owner:expr, $country:expr) => {{
-        use $table::dsl as t;
-        let mut query = $table::table
-            .inner_join($owner.on($owner.field(companies::id).eq(t::company_id)))
-            .select((
-                t::kind,
-                t::sectors,
-                t::cooperation_types,
-                t::target_countries,
-                $country,
-            ))
-            .filter(t::valid_until.is_null().or(t::valid_until.ge($today)))
-            .into_boxed();
-        if let Some(company_id) = $filter.company_id {
-            query = query.filter(t::company_id.eq(company_id));
-        }
-        if let Some(code) = &$filter.company_country {
-            query = query.filter($country.eq(code.clone()));
-        }
-        if let Some(kind) = $filter.kind {
-            query = query.filter(t::kind.eq(kind));
-        }
-        if let Some(wanted) = $filter.cooperation_type {
-            query = query.filter(t::cooperation_types.contains(vec![wanted]));
-        }
-        query
-    }};
-}
-
-/// Counts the facet fields of every offer the list filters select (all of them, not a page),
-/// row by row as they arrive: holding them all took 190 MiB with four requests at once.
-///
-/// Listed offers of a market (a sector and a target country) are read from
-/// `cooperation_offer_markets`, of a sector from `cooperation_offer_sectors`: both carry the
-/// facet fields in their index (one range, no offer row read); other filters read
-/// the offers (listed ones from `cooperation_offers_listed_facets_idx` when the filter's
-/// columns are all in it). The whole market has its own counts: [`market_facet_counts`].
-pub async fn facet_counts(
-    conn: &mut AsyncPgConnection,
-    filter: &OfferFilter,
-    today: NaiveDate,
-) -> QueryResult<OfferFacets> {
-    use cooperation_offers::dsl as o;
-    // An alias, as the `company_country` filter reads `companies` in a subquery.
-    let owner = diesel::alias!(companies as owner);
-    let country = owner.field(companies::country);
-    let listed_only =
-        filter.status == StatusFilter::Published && filter.event_id.is_none() && filter.q.is_none();
-    match (&filter.sector, &filter.target_country) {
-        (Some(sector), Some(target)) if listed_only => {
-            use cooperation_offer_markets::dsl as m;
-            let query =
-                listed_facet_rows!(cooperation_offer_markets, filter, today, owner, country)
-                    .filter(m::sector.eq(sector.clone()))
-                    .filter(m::target_country.eq(target.clone()));
-            count_facets(query.load_stream::<FacetRow>(conn).await?).await
-        }
-        (Some(sector), target) if listed_only => {
-            use cooperation_offer_sectors::dsl as s;
-            let mut query =
-                listed_facet_rows!(cooperation_offer_sectors, filter, today, owner, country)
-                    .filter(s::sector.eq(sector.clone()));
-            if let Some(code) = target {
-                query = query.filter(s::target_countries.contains(vec![code.clone()]));
-            }
-            count_facets(query.load_stream::<FacetRow>(conn).await?).await
-        }
-        _ => {
-            use diesel_async::AsyncConnection;
-            let count = async |conn: &mut AsyncPgConnection| {
-                let query = cooperation_offers::table
-                    .inner_join(owner.on(owner.field(companies::id).eq(o::company_id)))
-                    .select((
-                        o::kind,
-                        o::sectors,
-                        o::cooperation_types,
-                        o::target_countries,
-                        country,
-                    ))
-                    .into_boxed();
-                let query = offer_filters!(query, filter, today, markets: false);
-                count_facets(query.load_stream::<FacetRow>(conn).await?).await
-            };
-            if filter.q.is_none() {
-                return count(conn).await;
-            }
-            // The rows of a word come from its index, even when it is in half of them: the
-            // planner then prefers to read the whole table, checking every row's text (5 s
-            // for "robotics" at a million offers, 1.8 s from the index). The list of rows to
-            // read must fit in memory, or every row of a page is checked again (5 s too).
-            // Both settings for this transaction only.
-            conn.transaction::<_, diesel::result::Error, _>(async |conn| {
-                diesel::sql_query(
-                    "SELECT set_config('enable_seqscan', 'off', true), \
-                            set_config('work_mem', '64MB', true)",
-                )
-                .execute(conn)
-                .await?;
-                count(conn).await
-            })
-            .await
-        }
-    }
-}
-
-async fn count_facets(
-    rows: impl futures_util::Stream<Item = QueryResult<FacetRow>>,
-) -> QueryResult<OfferFacets> {
-    use futures_util::TryStreamExt;
-    let counts = rows
-        .try_fold(FacetCounter::default(), |mut counts, row| async move {
-            counts.add(row);
-            Ok(counts)
-        })
-        .await?;
-    Ok(counts.finish())
-}
-
-/// Folds the changes the triggers appended into the market's counts (nothing when another
-/// session is folding).
-pub async fn fold_market_counts(conn: &mut AsyncPgConnection, today: NaiveDate) -> QueryResult<()> {
-    diesel::sql_query("SELECT cooperation_offer_counts_fold($1)")
-        .bind::<diesel::sql_types::Date, _>(today)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// One row of the market's counts (see [`market_facet_counts`]).
-#[derive(QueryableByName)]
-struct MarketCount {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    facet: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    value: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    offers: i64,
-}
-
-/// The facets of the whole market (every listed offer) from the counts the triggers of
-/// migration 000009 keep, after folding the changes appended since the last call: a few
-/// thousand rows whatever the number of offers, where [`facet_counts`] reads every offer.
-pub async fn market_facet_counts(
-    conn: &mut AsyncPgConnection,
-    today: NaiveDate,
-) -> QueryResult<OfferFacets> {
-    use diesel::sql_types::Date;
-    fold_market_counts(conn, today).await?;
-    let counts: Vec<MarketCount> = diesel::sql_query(
-        "SELECT facet, value, sum(offers)::bigint AS offers
-         FROM (SELECT facet, value, offers FROM cooperation_offer_counts WHERE valid_until >= $1
-               UNION ALL
-               SELECT facet, value, offers FROM cooperation_offer_count_changes WHERE valid_until >= $1) AS c
-         GROUP BY facet, value",
-    )
-    .bind::<Date, _>(today)
-    .load(conn)
-    .await?;
-    Ok(OfferFacets::from_counts(
-        counts.into_iter().map(|c| (c.facet, c.value, c.offers)),
-    ))
-}
-
 /// `SELECT * FROM cooperation_offers_in_market(...)` as a query diesel prepares once per
 /// connection (`sql_query` text is never cached, so every call would be parsed and planned).
 #[derive(Debug, Clone)]
@@ -468,6 +419,9 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InMarket {
         Ok(())
     }
 }
+
+// After the macros it uses.
+pub mod facets;
 
 #[cfg(test)]
 mod tests {
