@@ -3,12 +3,12 @@
 use actix_web::{HttpResponse, get, web};
 use coop_domain::offers::today;
 
-use super::store;
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::pagination::parse_limit;
 use crate::http::{ApiError, PathId, Problem, Query};
 use coop_store::db::DbPool;
+use coop_store::matches::{self as store, MatchRow};
 
 fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
     let today = today();

@@ -2,7 +2,6 @@
 //! reasons behind it, so a user understands why something is suggested.
 
 pub mod handlers;
-pub mod store;
 pub mod types;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -1,12 +1,10 @@
 //! Matches and the reasons behind them.
 
 use coop_domain::offers::{CooperationType, OfferKind};
-use diesel::QueryableByName;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::offers::Offer;
-use coop_store::offers::OfferRow;
 
 /// Why an offer was suggested. Each part adds to the score (0–100): shared sectors up to 40,
 /// each direction of country fit 15, shared cooperation types up to 10, text similarity up to
@@ -45,23 +43,6 @@ pub struct Match {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Matches {
     pub items: Vec<Match>,
-}
-
-/// A candidate as the match query returns it.
-#[derive(Debug, QueryableByName)]
-pub struct MatchRow {
-    #[diesel(embed)]
-    pub offer: OfferRow,
-    #[diesel(sql_type = diesel::sql_types::Double)]
-    pub score: f64,
-    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Text>)]
-    pub sector_overlap: Vec<String>,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    pub country_fit: bool,
-    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Text>)]
-    pub shared_types: Vec<CooperationType>,
-    #[diesel(sql_type = diesel::sql_types::Double)]
-    pub text_similarity: f64,
 }
 
 /// Query parameters of the match lists.

@@ -4,12 +4,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use coop_domain::offers::today;
 
 use super::snippet;
-use super::store::{self, After};
 use super::types::*;
 use crate::http::pagination::{forged, parse_limit};
 use crate::http::{ApiError, Cursor, Page, Query};
+use coop_domain::search::HitType;
 use coop_domain::search::SearchText;
 use coop_store::db::DbPool;
+use coop_store::search::{self as store, After, HitRow};
 
 const SORT: &str = "relevance";
 

@@ -7,7 +7,6 @@
 
 mod handlers;
 pub mod snippet;
-mod store;
 pub mod types;
 
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -1,83 +1,11 @@
 //! Search request parameters, hits and the rows they come from.
 
-use chrono::{DateTime, Utc};
-use diesel::QueryableByName;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::snippet::Snippet;
-use crate::http::problem::ApiError;
-
-/// The `types` parameter, as the server parses it.
-pub const TYPES_PATTERN: &str = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$";
-
-/// What a search can find.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-pub enum HitType {
-    #[serde(rename = "companies")]
-    #[strum(serialize = "companies")]
-    Companies,
-    #[serde(rename = "speakers")]
-    #[strum(serialize = "speakers")]
-    Speakers,
-    #[serde(rename = "events")]
-    #[strum(serialize = "events")]
-    Events,
-    #[serde(rename = "cooperation-offers")]
-    #[strum(serialize = "cooperation-offers")]
-    CooperationOffers,
-}
-
-impl HitType {
-    /// The path of the resource a hit of this type is.
-    pub fn collection(self) -> &'static str {
-        match self {
-            HitType::Companies => "/api/v1/companies",
-            HitType::Speakers => "/api/v1/speakers",
-            HitType::Events => "/api/v1/events",
-            HitType::CooperationOffers => "/api/v1/cooperation-offers",
-        }
-    }
-
-    /// Parses a comma-separated `types` parameter; absent means all, in any order.
-    pub fn parse_list(raw: Option<&str>) -> Result<Vec<HitType>, ApiError> {
-        use strum::VariantArray;
-        let Some(raw) = raw else {
-            return Ok(HitType::VARIANTS.to_vec());
-        };
-        let mut types = Vec::new();
-        // Exactly the documented form (TYPES_PATTERN): names separated by single commas.
-        for part in raw.split(',') {
-            let t: HitType = part.parse().map_err(|_| {
-                ApiError::bad_parameter(
-                    "types",
-                    format!(
-                        "`{part}` is not a searchable type; use a comma-separated list of companies, speakers, events, cooperation-offers"
-                    ),
-                )
-            })?;
-            if !types.contains(&t) {
-                types.push(t);
-            }
-        }
-        Ok(types)
-    }
-}
+use coop_domain::search::HitType;
 
 /// How a hit matched, best first: `name` (every word in its name or title), `similar_name`
 /// (its name resembles the search: a typo, another transliteration), `text` (every word
@@ -151,22 +79,4 @@ pub struct SearchParams {
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// A row of a search query.
-#[derive(Debug, QueryableByName)]
-pub struct HitRow {
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    pub tier: i32,
-    /// How much the name resembles the text (tier 2), else 0.
-    #[diesel(sql_type = diesel::sql_types::Double)]
-    pub similarity: f64,
-    #[diesel(sql_type = diesel::sql_types::Uuid)]
-    pub id: Uuid,
-    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
-    pub created_at: DateTime<Utc>,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    pub name: String,
-    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Nullable<diesel::sql_types::Text>>)]
-    pub fields: Vec<Option<String>>,
 }

@@ -3,6 +3,9 @@
 //! the whole folded text (for typo-tolerant name matching with pg_trgm).
 
 use crate::text;
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::validation::FieldError;
 
 /// Longest accepted search text.
@@ -68,6 +71,76 @@ pub fn fold_word(word: &str) -> String {
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect()
+}
+
+/// The `types` parameter, as the server parses it.
+pub const TYPES_PATTERN: &str = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$";
+
+/// What a search can find.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+pub enum HitType {
+    #[serde(rename = "companies")]
+    #[strum(serialize = "companies")]
+    Companies,
+    #[serde(rename = "speakers")]
+    #[strum(serialize = "speakers")]
+    Speakers,
+    #[serde(rename = "events")]
+    #[strum(serialize = "events")]
+    Events,
+    #[serde(rename = "cooperation-offers")]
+    #[strum(serialize = "cooperation-offers")]
+    CooperationOffers,
+}
+
+impl HitType {
+    /// The path of the resource a hit of this type is.
+    pub fn collection(self) -> &'static str {
+        match self {
+            HitType::Companies => "/api/v1/companies",
+            HitType::Speakers => "/api/v1/speakers",
+            HitType::Events => "/api/v1/events",
+            HitType::CooperationOffers => "/api/v1/cooperation-offers",
+        }
+    }
+
+    /// Parses a comma-separated `types` parameter; absent means all, in any order.
+    pub fn parse_list(raw: Option<&str>) -> Result<Vec<HitType>, FieldError> {
+        use strum::VariantArray;
+        let Some(raw) = raw else {
+            return Ok(HitType::VARIANTS.to_vec());
+        };
+        let mut types = Vec::new();
+        // Exactly the documented form (TYPES_PATTERN): names separated by single commas.
+        for part in raw.split(',') {
+            let t: HitType = part.parse().map_err(|_| {
+                FieldError::new(
+                    "types",
+                    format!(
+                        "`{part}` is not a searchable type; use a comma-separated list of companies, speakers, events, cooperation-offers"
+                    ),
+                )
+            })?;
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+        Ok(types)
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,27 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::MatchRow;
-use coop_store::db::prepared::{Bind, Sql};
+use crate::db::prepared::{Bind, Sql};
+use crate::offers::OfferRow;
+use coop_domain::offers::CooperationType;
+use diesel::QueryableByName;
+
+/// A candidate as the match query returns it.
+#[derive(Debug, QueryableByName)]
+pub struct MatchRow {
+    #[diesel(embed)]
+    pub offer: OfferRow,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub score: f64,
+    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Text>)]
+    pub sector_overlap: Vec<String>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub country_fit: bool,
+    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Text>)]
+    pub shared_types: Vec<CooperationType>,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub text_similarity: f64,
+}
 
 /// The columns of an offer row (`m.*` would also carry its search vectors).
 macro_rules! offer_columns {

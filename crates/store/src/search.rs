@@ -11,9 +11,27 @@ use diesel::sql_types::{Array, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::types::{HitRow, HitType};
+use crate::db::prepared::{Bind, Sql};
+use coop_domain::search::HitType;
 use coop_domain::search::SearchText;
-use coop_store::db::prepared::{Bind, Sql};
+
+/// A row of a search query.
+#[derive(Debug, QueryableByName)]
+pub struct HitRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub tier: i32,
+    /// How much the name resembles the text (tier 2), else 0.
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    pub similarity: f64,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::Nullable<diesel::sql_types::Text>>)]
+    pub fields: Vec<Option<String>>,
+}
 
 /// Where a page starts: after the hit with this tier, name similarity (tier 2 only),
 /// creation time and id.
@@ -256,7 +274,7 @@ fn sql(t: HitType) -> String {
     )
 }
 
-/// Prepared once per connection (see [`coop_store::db::prepared`]): parsing and planning these
+/// Prepared once per connection (see [`crate::db::prepared`]): parsing and planning these
 /// statements cost 1.5–4 ms per type, more than running them.
 static SQL: LazyLock<[Sql; 4]> = LazyLock::new(|| {
     [
