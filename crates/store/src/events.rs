@@ -227,3 +227,9 @@ pub async fn list(
     };
     query.limit(limit + 1).load(conn).await
 }
+
+/// Whether no event is stored yet.
+pub async fn none(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
+    let count: i64 = events::table.count().get_result(conn).await?;
+    Ok(count == 0)
+}

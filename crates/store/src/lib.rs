@@ -16,4 +16,5 @@ pub mod schema;
 pub mod search;
 pub mod search_sql;
 pub mod sectors;
+pub mod seed;
 pub mod speakers;
