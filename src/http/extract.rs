@@ -136,6 +136,16 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    // Every parameter's text is checked here, once: a control character (a NUL byte above
+    // all, which PostgreSQL refuses in text) is no part of any valid value.
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if value.chars().any(coop_domain::text::is_control) {
+            return Err(ApiError::bad_parameter(
+                name,
+                "must not contain control characters",
+            ));
+        }
+    }
     serde_urlencoded::from_str(query).map_err(|e| {
         let message = e.to_string();
         if let Some(rest) = message.strip_prefix("unknown field `") {

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, created, error_fields, spawn_app};
 
 fn teleconference() -> Value {
     json!({
@@ -527,4 +527,25 @@ async fn parts_keep_the_contract_conditional_requests_media_type_and_unknown_fie
         .unwrap();
     assert_eq!(next["items"][0]["name"], "Aéro-Club de France");
     assert!(next["next_cursor"].is_null());
+}
+
+#[tokio::test]
+async fn a_control_character_in_a_query_parameter_is_a_400_naming_it() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let speaker = created(
+        &app,
+        "/api/v1/speakers",
+        json!({"full_name": "Evgueny Dridzé"}),
+    )
+    .await;
+    for path in [
+        "/api/v1/events?city=a%00b".to_string(),
+        format!("/api/v1/speakers/{speaker}/events?city=a%00b"),
+        "/api/v1/companies?q=a%01b".to_string(),
+    ] {
+        let problem = assert_problem(app.get(&path).await, 400).await;
+        let field = if path.contains("q=") { "q" } else { "city" };
+        assert_eq!(error_fields(&problem), [field], "{path}");
+    }
 }
