@@ -14,8 +14,9 @@ use uuid::Uuid;
 use crate::schema::{companies, cooperation_offers, event_participants, speakers};
 
 /// A company as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = crate::schema::companies)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CompanyRow {
     pub id: Uuid,
     pub name: String,
@@ -30,6 +31,7 @@ pub struct CompanyRow {
     pub search_text: String,
     /// Lower-case ASCII transliteration of the other searchable text.
     pub search_body: String,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -119,20 +121,7 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 /// Replaces every stored field but `id` and `created_at`.
 pub async fn update(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
     diesel::update(companies::table.find(row.id))
-        .set((
-            companies::name.eq(&row.name),
-            companies::native_name.eq(&row.native_name),
-            companies::kind.eq(row.kind),
-            companies::country.eq(&row.country),
-            companies::city.eq(&row.city),
-            companies::website.eq(&row.website),
-            companies::description.eq(&row.description),
-            companies::sectors.eq(&row.sectors),
-            companies::sort_name.eq(&row.sort_name),
-            companies::search_text.eq(&row.search_text),
-            companies::search_body.eq(&row.search_body),
-            companies::updated_at.eq(row.updated_at),
-        ))
+        .set(row)
         .returning(CompanyRow::as_returning())
         .get_result(conn)
         .await

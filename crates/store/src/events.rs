@@ -14,8 +14,9 @@ use crate::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
 };
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = crate::schema::events)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub id: Uuid,
     pub title: String,
@@ -31,6 +32,7 @@ pub struct EventRow {
     pub search_text: String,
     /// Lower-case ASCII transliteration of the other searchable text.
     pub search_body: String,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -98,23 +100,8 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
-    use events::dsl as e;
     diesel::update(events::table.find(row.id))
-        .set((
-            e::title.eq(&row.title),
-            e::description.eq(&row.description),
-            e::kind.eq(row.kind),
-            e::format.eq(row.format),
-            e::status.eq(row.status),
-            e::starts_at.eq(row.starts_at),
-            e::ends_at.eq(row.ends_at),
-            e::timezone.eq(&row.timezone),
-            e::languages.eq(&row.languages),
-            e::sectors.eq(&row.sectors),
-            e::search_text.eq(&row.search_text),
-            e::search_body.eq(&row.search_body),
-            e::updated_at.eq(row.updated_at),
-        ))
+        .set(row)
         .returning(EventRow::as_returning())
         .get_result(conn)
         .await

@@ -10,21 +10,29 @@ use uuid::Uuid;
 use crate::schema::cooperation_interests;
 
 /// An interest as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = crate::schema::cooperation_interests)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct InterestRow {
     pub id: Uuid,
+    #[diesel(skip_update)]
     pub offer_id: Uuid,
+    #[diesel(skip_update)]
     pub company_id: Uuid,
+    #[diesel(skip_update)]
     pub message: String,
+    #[diesel(skip_update)]
     pub contact_name: String,
+    #[diesel(skip_update)]
     pub contact_email: Option<String>,
+    #[diesel(skip_update)]
     pub contact_phone: Option<String>,
     pub status: InterestStatus,
     pub reply: Option<String>,
     pub owner_contact_name: Option<String>,
     pub owner_contact_email: Option<String>,
     pub owner_contact_phone: Option<String>,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -57,17 +65,8 @@ pub async fn find(
 }
 
 pub async fn decide(conn: &mut AsyncPgConnection, row: &InterestRow) -> QueryResult<InterestRow> {
-    use cooperation_interests::dsl as i;
     diesel::update(cooperation_interests::table.find(row.id))
-        .set((
-            i::status.eq(row.status),
-            i::reply.eq(&row.reply),
-            i::owner_contact_name.eq(&row.owner_contact_name),
-            i::owner_contact_email.eq(&row.owner_contact_email),
-            i::owner_contact_phone.eq(&row.owner_contact_phone),
-            i::updated_at.eq(row.updated_at),
-            i::decided_at.eq(row.decided_at),
-        ))
+        .set(row)
         .returning(InterestRow::as_returning())
         .get_result(conn)
         .await

@@ -13,8 +13,9 @@ use uuid::Uuid;
 use crate::schema::{event_speakers, speakers};
 
 /// A speaker as stored, contact details included.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = crate::schema::speakers)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct SpeakerRow {
     pub id: Uuid,
     pub full_name: String,
@@ -30,6 +31,7 @@ pub struct SpeakerRow {
     pub search_text: String,
     /// Lower-case ASCII transliteration of the other searchable text.
     pub search_body: String,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -115,23 +117,8 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
-    use speakers::dsl as s;
     diesel::update(speakers::table.find(row.id))
-        .set((
-            s::full_name.eq(&row.full_name),
-            s::native_name.eq(&row.native_name),
-            s::position.eq(&row.position),
-            s::company_id.eq(row.company_id),
-            s::country.eq(&row.country),
-            s::bio.eq(&row.bio),
-            s::links.eq(&row.links),
-            s::email.eq(&row.email),
-            s::phone.eq(&row.phone),
-            s::sort_name.eq(&row.sort_name),
-            s::search_text.eq(&row.search_text),
-            s::search_body.eq(&row.search_body),
-            s::updated_at.eq(row.updated_at),
-        ))
+        .set(row)
         .returning(SpeakerRow::as_returning())
         .get_result(conn)
         .await

@@ -15,7 +15,7 @@ use super::PartTable;
 use crate::schema::{event_speakers, speakers};
 
 /// A speaker's appearance at an event.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = event_speakers)]
 #[schema(example = json!({
     "id": "0190f5c4-9d33-7e4f-b2c3-000000000021",
@@ -26,13 +26,16 @@ use crate::schema::{event_speakers, speakers};
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Appearance {
     pub id: Uuid,
+    #[diesel(skip_update)]
     pub event_id: Uuid,
     pub speaker_id: Uuid,
     /// The session of this event, or null for the event as a whole.
     pub session_id: Option<Uuid>,
     pub role: SpeakerRole,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -78,14 +81,8 @@ impl PartTable for AppearancesTable {
         conn: &'a mut AsyncPgConnection,
         row: &'a Appearance,
     ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
-        use event_speakers::dsl as a;
         diesel::update(event_speakers::table.find(row.id))
-            .set((
-                a::speaker_id.eq(row.speaker_id),
-                a::session_id.eq(row.session_id),
-                a::role.eq(row.role),
-                a::updated_at.eq(row.updated_at),
-            ))
+            .set(row)
             .returning(Appearance::as_returning())
             .get_result(conn)
     }

@@ -16,7 +16,7 @@ use super::PartTable;
 use crate::schema::{companies, event_participants};
 
 /// A company's participation in an event.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = event_participants)]
 #[schema(example = json!({
     "id": "0190f5c4-9d33-7e4f-b2c3-000000000021",
@@ -26,11 +26,14 @@ use crate::schema::{companies, event_participants};
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Participant {
     pub id: Uuid,
+    #[diesel(skip_update)]
     pub event_id: Uuid,
     pub company_id: Uuid,
     pub role: ParticipantRole,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -77,13 +80,8 @@ impl PartTable for ParticipantsTable {
         conn: &'a mut AsyncPgConnection,
         row: &'a Participant,
     ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
-        use event_participants::dsl as a;
         diesel::update(event_participants::table.find(row.id))
-            .set((
-                a::company_id.eq(row.company_id),
-                a::role.eq(row.role),
-                a::updated_at.eq(row.updated_at),
-            ))
+            .set(row)
             .returning(Participant::as_returning())
             .get_result(conn)
     }

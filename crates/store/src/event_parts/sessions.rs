@@ -14,7 +14,7 @@ use super::PartTable;
 use crate::schema::event_sessions;
 
 /// An agenda block.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = event_sessions)]
 #[schema(example = json!({
     "id": "0190f5c4-9d33-7e4f-b2c3-000000000011",
@@ -28,8 +28,10 @@ use crate::schema::event_sessions;
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Session {
     pub id: Uuid,
+    #[diesel(skip_update)]
     pub event_id: Uuid,
     /// A venue of the same event, or null when the session spans all sites.
     pub venue_id: Option<Uuid>,
@@ -39,6 +41,7 @@ pub struct Session {
     pub ends_at: DateTime<Utc>,
     /// Display order of the block in the agenda, as the organiser numbers it.
     pub position: i32,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -65,17 +68,8 @@ impl PartTable for SessionsTable {
         conn: &'a mut AsyncPgConnection,
         row: &'a Session,
     ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
-        use event_sessions::dsl as s;
         diesel::update(event_sessions::table.find(row.id))
-            .set((
-                s::title.eq(&row.title),
-                s::description.eq(&row.description),
-                s::starts_at.eq(row.starts_at),
-                s::ends_at.eq(row.ends_at),
-                s::venue_id.eq(row.venue_id),
-                s::position.eq(row.position),
-                s::updated_at.eq(row.updated_at),
-            ))
+            .set(row)
             .returning(Session::as_returning())
             .get_result(conn)
     }

@@ -16,7 +16,7 @@ use coop_domain::CountryCode;
 use coop_domain::timezone::TimeZoneName;
 
 /// A site of an event, with its attendance.
-#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = event_venues)]
 #[schema(example = json!({
     "id": "0190f5c4-9d33-7e4f-b2c3-000000000001",
@@ -31,8 +31,10 @@ use coop_domain::timezone::TimeZoneName;
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Venue {
     pub id: Uuid,
+    #[diesel(skip_update)]
     pub event_id: Uuid,
     pub name: String,
     pub address: Option<String>,
@@ -45,6 +47,7 @@ pub struct Venue {
     pub capacity: Option<i32>,
     /// People who attended (or are expected).
     pub attendance: Option<i32>,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -71,18 +74,8 @@ impl PartTable for VenuesTable {
         conn: &'a mut AsyncPgConnection,
         row: &'a Venue,
     ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
-        use event_venues::dsl as v;
         diesel::update(event_venues::table.find(row.id))
-            .set((
-                v::name.eq(&row.name),
-                v::address.eq(&row.address),
-                v::city.eq(&row.city),
-                v::country.eq(&row.country),
-                v::timezone.eq(&row.timezone),
-                v::capacity.eq(row.capacity),
-                v::attendance.eq(row.attendance),
-                v::updated_at.eq(row.updated_at),
-            ))
+            .set(row)
             .returning(Venue::as_returning())
             .get_result(conn)
     }

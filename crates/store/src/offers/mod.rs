@@ -15,10 +15,12 @@ use uuid::Uuid;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
 
 /// An offer as stored.
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = crate::schema::cooperation_offers)]
+#[diesel(treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OfferRow {
     pub id: Uuid,
+    #[diesel(skip_update)]
     pub company_id: Uuid,
     pub kind: OfferKind,
     pub cooperation_types: Vec<CooperationType>,
@@ -35,6 +37,7 @@ pub struct OfferRow {
     pub search_text: String,
     /// Lower-case ASCII transliteration of the other searchable text.
     pub search_body: String,
+    #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -141,52 +144,12 @@ impl OfferFilter {
     }
 }
 
-/// The columns an update may change (all but the id, the owner and the creation time), as
-/// `column = value` pairs for both the insert and the update.
-macro_rules! offer_changes {
-    ($row:expr) => {{
-        use cooperation_offers::dsl as o;
-        let row: &OfferRow = $row;
-        (
-            o::kind.eq(row.kind),
-            o::cooperation_types.eq(&row.cooperation_types),
-            o::title.eq(&row.title),
-            o::summary.eq(&row.summary),
-            o::description.eq(&row.description),
-            o::sectors.eq(&row.sectors),
-            o::target_countries.eq(&row.target_countries),
-            o::language.eq(&row.language),
-            o::status.eq(row.status),
-            o::published_at.eq(row.published_at),
-            o::valid_until.eq(row.valid_until),
-            o::event_id.eq(row.event_id),
-            o::search_text.eq(&row.search_text),
-            o::search_body.eq(&row.search_body),
-            o::updated_at.eq(row.updated_at),
-        )
-    }};
-}
-
-/// The insert of one offer, column by column: diesel's derived `Insertable` marks every
-/// statement it builds as not reusable (any field could be `DEFAULT`), so `.values(row)`
-/// was parsed and planned by PostgreSQL on every create.
-macro_rules! insert_offer {
-    ($row:expr) => {{
-        use cooperation_offers::dsl as o;
-        let row: &OfferRow = $row;
-        diesel::insert_into(cooperation_offers::table)
-            .values((
-                o::id.eq(row.id),
-                o::company_id.eq(row.company_id),
-                o::created_at.eq(row.created_at),
-                offer_changes!(row),
-            ))
-            .returning(OfferRow::as_returning())
-    }};
-}
-
 pub async fn insert(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
-    insert_offer!(row).get_result(conn).await
+    diesel::insert_into(cooperation_offers::table)
+        .values(row)
+        .returning(OfferRow::as_returning())
+        .get_result(conn)
+        .await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRow> {
@@ -219,7 +182,7 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
     diesel::update(cooperation_offers::table.find(row.id))
-        .set(offer_changes!(row))
+        .set(row)
         .returning(OfferRow::as_returning())
         .get_result(conn)
         .await
@@ -452,7 +415,10 @@ mod tests {
             created_at: now,
             updated_at: now,
         };
-        let safe = insert_offer!(&row).is_safe_to_cache_prepared(&diesel::pg::Pg);
+        let insert = diesel::insert_into(cooperation_offers::table)
+            .values(&row)
+            .returning(OfferRow::as_returning());
+        let safe = insert.is_safe_to_cache_prepared(&diesel::pg::Pg);
         assert!(matches!(safe, Ok(true)), "{safe:?}");
     }
 }
