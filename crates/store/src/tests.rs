@@ -93,3 +93,58 @@ fn every_row_reads_every_column_of_its_table() {
         assert_eq!(table, row);
     }
 }
+
+/// The hand-written statements as PostgreSQL receives them, one snapshot file each under
+/// `sql/snapshots/`: a reviewer reads there the SQL that runs, and a change to a `.sql` file
+/// or to what fills a template shows in the diff. `UPDATE_SNAPSHOTS=1 cargo test` rewrites
+/// them.
+#[test]
+fn the_hand_written_statements_match_their_snapshots() {
+    use crate::db::prepared::Sql;
+    let search = &*crate::search::SQL;
+    let statements: [(&str, &Sql); 6] = [
+        ("search_companies", &search[0]),
+        ("search_speakers", &search[1]),
+        ("search_events", &search[2]),
+        ("search_cooperation_offers", &search[3]),
+        ("offer_matches", &crate::matches::OFFER_MATCHES),
+        ("company_matches", &crate::matches::COMPANY_MATCHES),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let mut stale = Vec::new();
+    for (name, sql) in statements {
+        let path = dir.join(format!("{name}.snap"));
+        let sent = sql.as_sent();
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &sent).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(sent.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "snapshots differ from the statements: {stale:?}; review and run UPDATE_SNAPSHOTS=1 cargo test"
+    );
+}
+
+/// The match statements read an offer row by naming its columns (`m.*` would also carry the
+/// search vectors): they must be exactly the row's.
+#[test]
+fn the_match_statements_select_every_column_of_an_offer_row() {
+    let row = selected(cooperation_offers::table.select(crate::offers::OfferRow::as_select()));
+    for sql in [
+        include_str!("../sql/offer_matches.sql"),
+        include_str!("../sql/company_matches.sql"),
+    ] {
+        let last_select = sql.rsplit("\nSELECT ").next().unwrap_or_default();
+        let columns: BTreeSet<String> = last_select
+            .split(',')
+            .map(str::trim)
+            .filter_map(|c| c.strip_prefix("m."))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(columns, row);
+    }
+}
