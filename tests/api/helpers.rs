@@ -331,11 +331,16 @@ impl TestApp {
             .expect("DELETE")
     }
 
+    /// A connection of its own to this test's database.
+    pub async fn connection(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.database_url)
+            .await
+            .expect("connect to the test database")
+    }
+
     /// Runs SQL directly against this test's database.
     pub async fn sql(&self, statement: &str) {
-        let mut conn = AsyncPgConnection::establish(&self.database_url)
-            .await
-            .expect("connect to the test database");
+        let mut conn = self.connection().await;
         diesel::sql_query(statement)
             .execute(&mut conn)
             .await
@@ -344,9 +349,7 @@ impl TestApp {
 
     /// Rows in `table`, read directly from the database.
     pub async fn count(&self, table: &str) -> i64 {
-        let mut conn = AsyncPgConnection::establish(&self.database_url)
-            .await
-            .expect("connect to the test database");
+        let mut conn = self.connection().await;
         diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
             .get_result::<Count>(&mut conn)
             .await

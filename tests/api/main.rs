@@ -14,6 +14,7 @@ mod markets;
 mod matches;
 mod offers;
 mod openapi;
+mod schema;
 mod search;
 mod sectors;
 mod speakers;

@@ -12,7 +12,7 @@ newest AS MATERIALIZED (
         SELECT e.offer_id, e.created_at
         FROM cooperation_offer_sectors e
         WHERE e.sector = s.sector AND e.company_id <> c.id
-          AND (e.valid_until IS NULL OR e.valid_until >= $today)
+          AND coop_offer_unexpired(e.valid_until, $today)
         ORDER BY e.created_at DESC, e.offer_id DESC
         LIMIT $candidates
     ) e

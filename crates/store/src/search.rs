@@ -93,7 +93,7 @@ fn shape(t: HitType) -> Shape {
             table: "cooperation_offers",
             name: "title",
             fields: "ARRAY[t.title, t.summary, t.description]",
-            visible: "t.status = 'published' AND (t.valid_until IS NULL OR t.valid_until >= $today)",
+            visible: "coop_offer_listed(t.status, t.valid_until, $today)",
             similar_names: false,
         },
     }

@@ -164,7 +164,7 @@ macro_rules! listed_facet_rows {
                 t::target_countries,
                 $country,
             ))
-            .filter(t::valid_until.is_null().or(t::valid_until.ge($today)))
+            .filter($crate::offers::coop_offer_unexpired(t::valid_until, $today))
             .into_boxed();
         if let Some(company_id) = $filter.company_id {
             query = query.filter(t::company_id.eq(company_id));

@@ -194,6 +194,15 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
         .await
 }
 
+diesel::define_sql_function! {
+    /// Not expired on `today`: no `valid_until`, or not past it (migration 000012; its
+    /// `coop_offer_listed` adds "published"). PostgreSQL inlines it into the query.
+    fn coop_offer_unexpired(
+        valid_until: diesel::sql_types::Nullable<diesel::sql_types::Date>,
+        today: diesel::sql_types::Date,
+    ) -> diesel::sql_types::Bool;
+}
+
 /// The list filters, on any boxed query that has the offers table in its FROM clause. With
 /// `markets`, the query reads `cooperation_offer_markets`, which already holds only listed
 /// offers of the sector and target country: repeating those conditions on the offers would
@@ -234,12 +243,15 @@ macro_rules! offer_filters {
         if let Some(q) = &filter.q {
             query = query.filter(crate::search_condition!(q, o::search_vector));
         }
-        let not_expired = o::valid_until.is_null().or(o::valid_until.ge(today));
+        // Listed: published and not expired (`OfferState::is_listed` in Rust).
+        let listed = || {
+            o::status
+                .eq(OfferStatus::Published)
+                .and($crate::offers::coop_offer_unexpired(o::valid_until, today))
+        };
         let query = match filter.status {
             StatusFilter::Published if $markets => query,
-            StatusFilter::Published => query
-                .filter(o::status.eq(OfferStatus::Published))
-                .filter(not_expired),
+            StatusFilter::Published => query.filter(listed()),
             StatusFilter::Expired => query
                 .filter(o::status.eq(OfferStatus::Published))
                 .filter(o::valid_until.lt(today)),
@@ -248,13 +260,10 @@ macro_rules! offer_filters {
             StatusFilter::Any => query,
         };
         // Unlisted offers only for those who may see them; the default (listed) needs nothing.
-        let listed = o::status
-            .eq(OfferStatus::Published)
-            .and(o::valid_until.is_null().or(o::valid_until.ge(today)));
         match (filter.status, filter.scope) {
             (StatusFilter::Published, _) | (_, Scope::All) => query,
-            (_, Scope::Public) => query.filter(listed),
-            (_, Scope::Company(company)) => query.filter(o::company_id.eq(company).or(listed)),
+            (_, Scope::Public) => query.filter(listed()),
+            (_, Scope::Company(company)) => query.filter(o::company_id.eq(company).or(listed())),
         }
     }};
 }
@@ -317,7 +326,7 @@ pub async fn list(
                 .select(OfferRow::as_select())
                 .filter(m::sector.eq(sector.clone()))
                 .filter(m::target_country.eq(country.clone()))
-                .filter(m::valid_until.is_null().or(m::valid_until.ge(today)))
+                .filter(coop_offer_unexpired(m::valid_until, today))
                 .into_boxed();
             let query = offer_filters!(query, filter, today, markets: true);
             offer_page!(query, sort, after, limit, m::created_at, m::offer_id)
