@@ -21,3 +21,6 @@ pub mod sectors;
 pub mod speakers;
 pub mod startup;
 pub mod synthetic;
+
+#[cfg(test)]
+mod layers;

@@ -300,7 +300,7 @@ pub async fn list_company_events(
         company_id: Some(id.0),
         ..Default::default()
     };
-    crate::events::handlers::event_page(&req, &caller, &mut conn, &catalog, params.0, scope).await
+    crate::events::pages::event_page(&req, &caller, &mut conn, &catalog, params.0, scope).await
 }
 
 /// List the speakers of a company
@@ -328,8 +328,7 @@ pub async fn list_company_speakers(
     store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("company", id.0))?;
-    crate::speakers::handlers::speaker_page(&req, &caller, &mut conn, params.0.for_company(id.0))
-        .await
+    crate::speakers::pages::speaker_page(&req, &caller, &mut conn, params.0.for_company(id.0)).await
 }
 
 /// List the cooperation offers of a company
@@ -358,7 +357,7 @@ pub async fn list_company_offers(
     store::find(&mut conn, id.0)
         .await
         .map_err(ApiError::missing("company", id.0))?;
-    crate::offers::handlers::offer_page(
+    crate::offers::pages::offer_page(
         &req,
         &caller,
         &mut conn,

@@ -2,6 +2,7 @@
 //! with their parts (venues, agenda sessions, speaker appearances, participating companies).
 
 pub mod handlers;
+pub mod pages;
 pub mod parts;
 pub mod types;
 

@@ -14,10 +14,11 @@ use crate::auth::{Caller, Scope};
 use crate::http::listing::parse_enum_param;
 use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem, Query};
-use crate::offers::handlers::find_visible;
+use crate::offers::pages::{offer_missing, visible_offer};
 use coop_domain::interests::Side;
 use coop_store::db::DbPool;
 use coop_store::interests as store;
+use diesel::OptionalExtension;
 
 fn interest_missing(id: Uuid) -> ApiError {
     ApiError::not_found(format!("no interest with id {id} in this offer"))
@@ -77,13 +78,12 @@ pub async fn create_interest(
             // company's draft stays hidden (404).
             let offer = coop_store::offers::find_for_share(conn, offer_id)
                 .await
-                .and_then(|row| {
-                    (row.status != OfferStatus::Draft
-                        || caller.sees_private_of(Some(row.company_id)))
-                        .then_some(row)
-                        .ok_or(diesel::result::Error::NotFound)
+                .optional()?
+                .filter(|row| {
+                    row.status != OfferStatus::Draft
+                        || caller.sees_private_of(Some(row.company_id))
                 })
-                .map_err(ApiError::missing("cooperation offer", offer_id))?;
+                .ok_or_else(|| offer_missing(offer_id))?;
             if offer.company_id == sender {
                 return Err(ApiError::invalid(
                     "company_id",
@@ -154,7 +154,7 @@ pub async fn list_interests(
     let after = after_time(p.cursor.as_deref(), "interests")?;
     let status = parse_enum_param("status", p.status.as_deref())?;
     let mut conn = pool.get().await?;
-    let offer = find_visible(&mut conn, &caller, id.0, today()).await?;
+    let offer = visible_offer(&mut conn, &caller, id.0, today()).await?;
     let only = match caller.scope() {
         Scope::All => None,
         Scope::Company(c) if c == offer.company_id => None,
@@ -198,7 +198,7 @@ pub async fn get_interest(
     path: NestedPath,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
-    let offer = find_visible(&mut conn, &caller, path.parent_id, today()).await?;
+    let offer = visible_offer(&mut conn, &caller, path.parent_id, today()).await?;
     let row = store::find(&mut conn, offer.id, path.id, false)
         .await
         .map_err(|_| interest_missing(path.id))?;
@@ -243,7 +243,7 @@ pub async fn decide_interest(
     let mut conn = pool.get().await?;
     let (row, side) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let offer = find_visible(conn, &caller, path.parent_id, today()).await?;
+            let offer = visible_offer(conn, &caller, path.parent_id, today()).await?;
             let current = store::find(conn, offer.id, path.id, true)
                 .await
                 .map_err(|_| interest_missing(path.id))?;

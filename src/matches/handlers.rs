@@ -56,7 +56,7 @@ pub async fn offer_matches(
     let limit = parse_limit(params.0.limit.as_deref())?;
     let today = today();
     let mut conn = pool.get().await?;
-    let offer = crate::offers::handlers::find_visible(&mut conn, &caller, id.0, today).await?;
+    let offer = crate::offers::pages::visible_offer(&mut conn, &caller, id.0, today).await?;
     let rows = store::for_offer(&mut conn, offer.id, complement(offer.kind), today, limit).await?;
     Ok(respond(rows, true))
 }

@@ -8,21 +8,20 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::facets::{FacetCache, Lookup};
+use super::pages::{offer_missing, offer_page, parse_filter, visible_offer};
 use super::types::*;
 use crate::auth::{Caller, Scope};
-use crate::http::listing::parse_enum_param;
-use crate::http::listing::{parse_country, parse_id, parse_q};
-use crate::http::pagination::{after_time, parse_limit};
 use crate::http::{
-    ApiError, Cursor, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
+    ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
-use coop_domain::offers::{OfferSort, StatusFilter};
+use coop_domain::offers::StatusFilter;
 use coop_domain::offers::{OfferStatus, today};
 use coop_store::db::DbPool;
 use coop_store::offers::facets::OfferFacets;
-use coop_store::offers::{self as store, OfferFilter, OfferRow};
+use coop_store::offers::{self as store, OfferFilter};
 use coop_store::sectors::SectorCatalog;
+use diesel::OptionalExtension;
 
 const REFS: &[(&str, &str, &str)] = &[
     (
@@ -108,7 +107,7 @@ pub async fn get_offer(
 ) -> Result<HttpResponse, ApiError> {
     let today = today();
     let mut conn = pool.get().await?;
-    let row = find_visible(&mut conn, &caller, id.0, today).await?;
+    let row = visible_offer(&mut conn, &caller, id.0, today).await?;
     Ok(Tagged::new(&Offer::from_row(row, today))?.respond(&req))
 }
 
@@ -156,8 +155,9 @@ pub async fn update_offer(
         .transaction::<_, ApiError, _>(async |conn| {
             let current = store::find_for_update(conn, id)
                 .await
-                .and_then(visible_to(&caller, today))
-                .map_err(ApiError::missing("cooperation offer", id))?;
+                .optional()?
+                .filter(|row| row.is_visible_to(&caller, today))
+                .ok_or_else(|| offer_missing(id))?;
             caller.require_owner(Some(current.company_id))?;
             let etag = Tagged::new(&Offer::from_row(current.clone(), today))?.etag;
             let mut errors = Errors::default();
@@ -204,8 +204,9 @@ pub async fn delete_offer(
         let today = today();
         let current = store::find_for_update(conn, id)
             .await
-            .and_then(visible_to(&caller, today))
-            .map_err(ApiError::missing("cooperation offer", id))?;
+            .optional()?
+            .filter(|row| row.is_visible_to(&caller, today))
+            .ok_or_else(|| offer_missing(id))?;
         caller.require_owner(Some(current.company_id))?;
         check_if_match(
             if_match.as_ref(),
@@ -250,54 +251,6 @@ pub async fn list_offers(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     offer_page(&req, &caller, &mut conn, &catalog, params.0).await
-}
-
-/// One page of offers for a list request.
-pub async fn offer_page(
-    req: &HttpRequest,
-    caller: &Caller,
-    conn: &mut diesel_async::AsyncPgConnection,
-    catalog: &SectorCatalog,
-    p: OfferListParams,
-) -> Result<HttpResponse, ApiError> {
-    let limit = parse_limit(p.limit.as_deref())?;
-    let sort: OfferSort = parse_enum_param("sort", p.sort.as_deref())?.unwrap_or_default();
-    let sort_name: &'static str = sort.into();
-    let after = after_time(p.cursor.as_deref(), sort_name)?;
-    let filter = parse_filter(caller, catalog, p)?;
-    let today = today();
-    let rows = store::list(conn, &filter, sort, after, limit, today).await?;
-    let page = Page::from_rows(
-        rows,
-        limit,
-        |row| Cursor::at_time(sort_name, row.created_at, row.id),
-        |row| Offer::from_row(row, today),
-    );
-    Ok(page.respond(req))
-}
-
-/// The list filters of a request, parsed.
-fn parse_filter(
-    caller: &Caller,
-    catalog: &SectorCatalog,
-    p: OfferListParams,
-) -> Result<OfferFilter, ApiError> {
-    Ok(OfferFilter {
-        company_id: parse_id("company_id", p.company_id.as_deref())?,
-        company_country: parse_country("company_country", p.company_country.as_deref())?,
-        kind: parse_enum_param("kind", p.kind.as_deref())?,
-        cooperation_type: parse_enum_param("cooperation_type", p.cooperation_type.as_deref())?,
-        sector: p
-            .sector
-            .as_deref()
-            .map(|s| catalog.parse_param("sector", s))
-            .transpose()?,
-        target_country: parse_country("target_country", p.target_country.as_deref())?,
-        status: parse_enum_param("status", p.status.as_deref())?.unwrap_or_default(),
-        event_id: parse_id("event_id", p.event_id.as_deref())?,
-        q: parse_q(p.q.as_deref())?,
-        scope: caller.scope(),
-    })
 }
 
 /// Facets of cooperation offers
@@ -373,32 +326,4 @@ async fn count_facets(
     } else {
         store::facets::facet_counts(&mut conn, filter, today).await?
     })
-}
-
-/// The offer `id` if `caller` may see it; otherwise, as when it does not exist, a 404 (its
-/// existence is not revealed). Used wherever an offer is read on a caller's behalf.
-pub async fn find_visible(
-    conn: &mut diesel_async::AsyncPgConnection,
-    caller: &Caller,
-    id: Uuid,
-    today: chrono::NaiveDate,
-) -> Result<OfferRow, ApiError> {
-    store::find(conn, id)
-        .await
-        .and_then(visible_to(caller, today))
-        .map_err(ApiError::missing("cooperation offer", id))
-}
-
-/// Turns an offer the caller may not see into "not found", so its existence is not revealed.
-fn visible_to(
-    caller: &Caller,
-    today: chrono::NaiveDate,
-) -> impl FnOnce(OfferRow) -> diesel::QueryResult<OfferRow> + '_ {
-    move |row| {
-        if row.is_visible_to(caller, today) {
-            Ok(row)
-        } else {
-            Err(diesel::result::Error::NotFound)
-        }
-    }
 }

@@ -3,6 +3,7 @@
 
 pub mod facets;
 pub mod handlers;
+pub mod pages;
 pub mod types;
 
 pub use types::Offer;

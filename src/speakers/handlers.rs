@@ -6,15 +6,15 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
+use super::pages::speaker_page;
 use super::types::*;
 use crate::auth::{Caller, Scope};
-use crate::http::listing::{name_cursor, parse_country, parse_id, parse_name_listing, parse_q};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
 use coop_store::db::DbPool;
-use coop_store::speakers::{self as store, SpeakerFilter};
+use coop_store::speakers::{self as store};
 
 const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id", "company")];
 
@@ -225,33 +225,6 @@ pub async fn list_speakers(
     speaker_page(&req, &caller, &mut conn, params.0).await
 }
 
-/// One page of speakers for a list request.
-pub async fn speaker_page(
-    req: &HttpRequest,
-    caller: &Caller,
-    conn: &mut diesel_async::AsyncPgConnection,
-    params: SpeakerListParams,
-) -> Result<HttpResponse, ApiError> {
-    let listing = parse_name_listing(
-        params.limit.as_deref(),
-        params.sort.as_deref(),
-        params.cursor.as_deref(),
-    )?;
-    let filter = SpeakerFilter {
-        company_id: parse_id("company_id", params.company_id.as_deref())?,
-        country: parse_country("country", params.country.as_deref())?,
-        q: parse_q(params.q.as_deref())?,
-    };
-    let rows = store::list(conn, &filter, &listing).await?;
-    let page = Page::from_rows(
-        rows,
-        listing.limit,
-        |row| name_cursor(&listing, &row.sort_name, row.created_at, row.id),
-        |row| Speaker::from_row(row, caller),
-    );
-    Ok(page.respond(req))
-}
-
 /// List the events of a speaker
 ///
 /// The events where the speaker appears, with the filters, sorting and `expand` of
@@ -283,5 +256,5 @@ pub async fn list_speaker_events(
         speaker_id: Some(id.0),
         ..Default::default()
     };
-    crate::events::handlers::event_page(&req, &caller, &mut conn, &catalog, params.0, scope).await
+    crate::events::pages::event_page(&req, &caller, &mut conn, &catalog, params.0, scope).await
 }

@@ -2,6 +2,7 @@
 //! contact details are stored but never appear in public responses.
 
 pub mod handlers;
+pub mod pages;
 pub mod types;
 
 pub use types::Speaker;

@@ -71,6 +71,17 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult
         .await
 }
 
+/// The event `id` if `caller` may see it (drafts are for staff); `None` when it does not
+/// exist or is hidden from the caller alike.
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> QueryResult<Option<EventRow>> {
+    let row = find(conn, id).await.optional()?;
+    Ok(row.filter(|row| row.is_visible_to(caller)))
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<EventRow> {
     events::table
         .find(id)

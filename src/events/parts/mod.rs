@@ -82,6 +82,10 @@ fn event_missing(event_id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiErr
     ApiError::missing("event", event_id)
 }
 
+fn no_event(event_id: Uuid) -> ApiError {
+    ApiError::not_found(format!("no event with id {event_id}"))
+}
+
 fn part_missing<P: Part>(id: Uuid) -> impl FnOnce(diesel::result::Error) -> ApiError {
     ApiError::missing(P::NAME, id)
 }
@@ -96,14 +100,10 @@ async fn check_event_visible(
     if caller.is_staff() {
         return Ok(());
     }
-    let event = events::find(conn, event_id)
-        .await
-        .map_err(event_missing(event_id))?;
-    if event.is_visible_to(caller) {
-        Ok(())
-    } else {
-        Err(event_missing(event_id)(diesel::result::Error::NotFound))
-    }
+    events::find_visible(conn, caller, event_id)
+        .await?
+        .map(drop)
+        .ok_or_else(|| no_event(event_id))
 }
 
 pub async fn create<P: Part>(
@@ -249,12 +249,9 @@ pub async fn list<P: Part>(
     let limit = parse_limit(params.limit.as_deref())?;
     let after = after_time(params.cursor.as_deref(), P::COLLECTION)?;
     let mut conn = pool.get().await?;
-    let event = events::find(&mut conn, event_id)
-        .await
-        .map_err(event_missing(event_id))?;
-    if !event.is_visible_to(caller) {
-        return Err(event_missing(event_id)(diesel::result::Error::NotFound));
-    }
+    events::find_visible(&mut conn, caller, event_id)
+        .await?
+        .ok_or_else(|| no_event(event_id))?;
     let rows = P::Table::list(&conn, vec![event_id], after, Some(limit)).await?;
     let page = Page::from_rows(
         rows,

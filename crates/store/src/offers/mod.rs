@@ -160,6 +160,19 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRo
         .await
 }
 
+/// The offer `id` if `caller` may see it (listed, or its company's key, or staff); `None`
+/// when it does not exist or is hidden from the caller alike, so its existence is not
+/// revealed. Used wherever an offer is read on a caller's behalf.
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    caller: &Caller,
+    id: Uuid,
+    today: NaiveDate,
+) -> QueryResult<Option<OfferRow>> {
+    let row = find(conn, id).await.optional()?;
+    Ok(row.filter(|row| row.is_visible_to(caller, today)))
+}
+
 /// Reads an offer and keeps it from changing until the transaction ends (an interest being
 /// expressed relies on its state).
 pub async fn find_for_share(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRow> {
