@@ -68,7 +68,7 @@ pub fn openapi_json() -> String {
 ///
 /// Each worker gets a pool of its own (see [`db::worker_pools`]): a connection is then always
 /// driven by the worker thread that uses it, instead of waking another worker's runtime on
-/// every query (DESIGN §6 reports 0.42x → 0.5x of pgbench on a primary-key read for this).
+/// every query (docs/PERFORMANCE.md, "Where the rest goes").
 pub fn run(
     listener: TcpListener,
     pools: Vec<DbPool>,

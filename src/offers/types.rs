@@ -71,23 +71,46 @@ pub struct Offer {
 
 impl Offer {
     pub fn from_row(row: OfferRow, today: NaiveDate) -> Offer {
+        let status = row.state(today);
+        // Every field named: a column added to the row does not compile until it is shown
+        // here or left out on purpose (`field: _`).
+        let OfferRow {
+            id,
+            company_id,
+            kind,
+            cooperation_types,
+            title,
+            summary,
+            description,
+            sectors,
+            target_countries,
+            language,
+            status: _,
+            published_at,
+            valid_until,
+            event_id,
+            search_text: _,
+            search_body: _,
+            created_at,
+            updated_at,
+        } = row;
         Offer {
-            status: row.state(today),
-            id: row.id,
-            company_id: row.company_id,
-            kind: row.kind,
-            cooperation_types: row.cooperation_types,
-            title: row.title,
-            summary: row.summary,
-            description: row.description,
-            sectors: row.sectors,
-            target_countries: row.target_countries,
-            language: row.language,
-            published_at: row.published_at,
-            valid_until: row.valid_until,
-            event_id: row.event_id,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
+            id,
+            company_id,
+            kind,
+            cooperation_types,
+            title,
+            summary,
+            description,
+            sectors,
+            target_countries,
+            language,
+            status,
+            published_at,
+            valid_until,
+            event_id,
+            created_at,
+            updated_at,
         }
     }
 }

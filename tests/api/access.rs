@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
+use crate::helpers::{TestApp, assert_problem, id, spawn_app};
 
 /// Two companies, A and B, each with its own company key.
 struct Market {
@@ -45,10 +45,6 @@ fn offer(company_id: &str, status: &str) -> Value {
 async fn created(response: reqwest::Response) -> Value {
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
 }
 
 /// The stored row as JSON, read directly from the database.

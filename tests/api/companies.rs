@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, create, error_fields, spawn_app};
 
 fn orpea() -> Value {
     json!({
@@ -12,12 +12,6 @@ fn orpea() -> Value {
         "description": "Building a rehabilitation centre in the Skolkovo medical cluster.",
         "sectors": ["healthcare", "medtech"]
     })
-}
-
-async fn create(app: &TestApp, body: Value) -> Value {
-    let response = app.post_json("/api/v1/companies", &body).await;
-    assert_eq!(response.status(), 201, "create {body}");
-    response.json().await.unwrap()
 }
 
 async fn list(app: &TestApp, query: &str) -> Value {
@@ -66,7 +60,7 @@ async fn create_returns_201_with_location_etag_and_the_stored_company() {
 #[tokio::test]
 async fn get_with_the_current_etag_in_if_none_match_returns_304() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let etag = app.get(&path).await.headers()["etag"].clone();
     let response = app
@@ -254,7 +248,7 @@ async fn create_with_a_body_over_1_mib_returns_413_and_writes_nothing() {
 #[tokio::test]
 async fn patch_changes_only_the_given_fields_and_null_clears_optional_ones() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app
         .patch_json(
@@ -280,7 +274,7 @@ async fn patch_changes_only_the_given_fields_and_null_clears_optional_ones() {
 #[tokio::test]
 async fn patch_accepts_plain_application_json_too() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app
         .client
@@ -299,7 +293,7 @@ async fn patch_accepts_plain_application_json_too() {
 #[tokio::test]
 async fn patch_that_nulls_a_required_field_returns_422_and_changes_nothing() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app
         .patch_json(
@@ -315,7 +309,7 @@ async fn patch_that_nulls_a_required_field_returns_422_and_changes_nothing() {
 #[tokio::test]
 async fn patch_with_invalid_values_or_unknown_fields_returns_422_and_changes_nothing() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     for (body, field) in [
         (json!({"country": "ZZ"}), "country"),
@@ -333,7 +327,7 @@ async fn patch_with_invalid_values_or_unknown_fields_returns_422_and_changes_not
 #[tokio::test]
 async fn patch_with_a_stale_etag_returns_412_and_changes_nothing() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let old_etag = app.get(&path).await.headers()["etag"]
         .to_str()
@@ -366,7 +360,7 @@ async fn patch_with_a_stale_etag_returns_412_and_changes_nothing() {
 #[tokio::test]
 async fn patch_with_the_current_etag_succeeds() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let etag = app.get(&path).await.headers()["etag"]
         .to_str()
@@ -401,7 +395,7 @@ async fn patch_of_an_unknown_company_returns_404() {
 #[tokio::test]
 async fn delete_returns_204_and_the_company_is_gone() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app.delete(&path).await;
     assert_eq!(response.status(), 204);
@@ -413,7 +407,7 @@ async fn delete_returns_204_and_the_company_is_gone() {
 #[tokio::test]
 async fn delete_with_a_stale_etag_returns_412_and_keeps_the_company() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let response = app
         .client
@@ -429,7 +423,7 @@ async fn delete_with_a_stale_etag_returns_412_and_keeps_the_company() {
 #[tokio::test]
 async fn delete_of_a_company_with_speakers_returns_409_saying_so_and_keeps_it() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let id = company["id"].as_str().unwrap();
     let speaker = app
         .post_json(
@@ -456,7 +450,7 @@ async fn seed_article_organisations(app: &TestApp) {
         json!({"name": "CCI France Russie", "kind": "chamber_of_commerce", "country": "RU", "city": "Moscow", "sectors": ["consulting"]}),
         json!({"name": "Aéro-Club de France", "kind": "association", "country": "FR", "city": "Paris", "sectors": ["aerospace"]}),
     ] {
-        create(app, body).await;
+        create(app, "/api/v1/companies", body).await;
     }
 }
 
@@ -607,7 +601,7 @@ async fn invalid_list_parameters_return_400_naming_the_parameter() {
 #[tokio::test]
 async fn a_malformed_condition_matches_no_etag() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let get = app
         .client
@@ -645,7 +639,7 @@ async fn a_malformed_condition_matches_no_etag() {
 #[tokio::test]
 async fn if_match_star_or_a_list_holding_the_current_etag_lets_the_write_through() {
     let app = spawn_app().await;
-    let company = create(&app, orpea()).await;
+    let company = create(&app, "/api/v1/companies", orpea()).await;
     let path = format!("/api/v1/companies/{}", company["id"].as_str().unwrap());
     let etag = app.get(&path).await.headers()["etag"]
         .to_str()

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, created, error_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, created, error_fields, id, spawn_app};
 
 fn teleconference() -> Value {
     json!({
@@ -20,10 +20,6 @@ async fn post(app: &TestApp, path: &str, body: Value) -> Value {
     let response = app.post_json(path, &body).await;
     assert_eq!(response.status(), 201, "POST {path} {body}");
     response.json().await.unwrap()
-}
-
-fn id(v: &Value) -> &str {
-    v["id"].as_str().unwrap()
 }
 
 /// The teleconference with two venues, a session, a moderator and a co-organiser.

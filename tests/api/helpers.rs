@@ -358,14 +358,21 @@ impl TestApp {
     }
 }
 
+/// POSTs `body` to `path` as the test's admin, expects 201 and returns what was created.
+pub async fn create(app: &TestApp, path: &str, body: Value) -> Value {
+    let response = app.post_json(path, &body).await;
+    assert_eq!(response.status(), 201, "create {body}");
+    response.json().await.unwrap()
+}
+
 /// POSTs `body` to `path` as the test's admin, expects 201 and returns the new id.
 pub async fn created(app: &TestApp, path: &str, body: Value) -> String {
-    let response = app.post_json(path, &body).await;
-    assert_eq!(response.status(), 201, "{body}");
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    id(&create(app, path, body).await)
+}
+
+/// The `id` of a resource's JSON.
+pub fn id(resource: &Value) -> String {
+    resource["id"].as_str().unwrap().to_string()
 }
 
 /// Asserts the status and that the body is a problem document with that status; returns it.

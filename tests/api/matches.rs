@@ -3,16 +3,11 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, spawn_app};
+use crate::helpers::{TestApp, assert_problem, created, spawn_app};
 
 async fn company(app: &TestApp, name: &str, country: &str, sectors: &[&str]) -> String {
     let body = json!({"name": name, "kind": "company", "country": country, "sectors": sectors});
-    let response = app.post_json("/api/v1/companies", &body).await;
-    assert_eq!(response.status(), 201);
-    response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    created(app, "/api/v1/companies", body).await
 }
 
 #[allow(clippy::too_many_arguments)]

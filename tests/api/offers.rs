@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, create, error_fields, spawn_app};
 
 async fn company(app: &TestApp, name: &str, country: &str) -> String {
     app.create_company(name, "startup", country).await
@@ -19,12 +19,6 @@ fn exoskeleton(company_id: &str) -> Value {
         "status": "published",
         "valid_until": "2099-12-31"
     })
-}
-
-async fn create(app: &TestApp, body: Value) -> Value {
-    let response = app.post_json("/api/v1/cooperation-offers", &body).await;
-    assert_eq!(response.status(), 201, "create {body}");
-    response.json().await.unwrap()
 }
 
 fn titles(page: &Value) -> Vec<String> {
@@ -64,7 +58,7 @@ async fn a_new_offer_is_a_draft_by_default_and_cannot_start_closed() {
     let exoatlet = company(&app, "ExoAtlet", "RU").await;
     let mut body = exoskeleton(&exoatlet);
     body.as_object_mut().unwrap().remove("status");
-    let offer = create(&app, body.clone()).await;
+    let offer = create(&app, "/api/v1/cooperation-offers", body.clone()).await;
     assert_eq!(offer["status"], "draft");
     assert!(offer["published_at"].is_null());
     body["status"] = json!("closed");
@@ -133,7 +127,7 @@ async fn the_status_follows_the_lifecycle_and_illegal_moves_change_nothing() {
     let exoatlet = company(&app, "ExoAtlet", "RU").await;
     let mut body = exoskeleton(&exoatlet);
     body["status"] = json!("draft");
-    let offer = create(&app, body).await;
+    let offer = create(&app, "/api/v1/cooperation-offers", body).await;
     let path = format!(
         "/api/v1/cooperation-offers/{}",
         offer["id"].as_str().unwrap()
@@ -187,11 +181,11 @@ async fn the_status_follows_the_lifecycle_and_illegal_moves_change_nothing() {
 async fn an_offer_past_its_validity_reads_as_expired_and_leaves_the_default_list() {
     let app = spawn_app().await;
     let exoatlet = company(&app, "ExoAtlet", "RU").await;
-    let current = create(&app, exoskeleton(&exoatlet)).await;
+    let current = create(&app, "/api/v1/cooperation-offers", exoskeleton(&exoatlet)).await;
     let mut old = exoskeleton(&exoatlet);
     old["title"] = json!("Old offer");
     old["valid_until"] = json!("2020-01-31");
-    let old = create(&app, old).await;
+    let old = create(&app, "/api/v1/cooperation-offers", old).await;
     assert_eq!(old["status"], "expired");
     let default: Value = app
         .get("/api/v1/cooperation-offers")
@@ -221,8 +215,8 @@ async fn filters_find_offers_by_sector_target_country_type_and_company_country()
     let app = spawn_app().await;
     let exoatlet = company(&app, "ExoAtlet", "RU").await;
     let interact = company(&app, "Interact Software", "FR").await;
-    create(&app, exoskeleton(&exoatlet)).await;
-    create(&app, json!({
+    create(&app, "/api/v1/cooperation-offers", exoskeleton(&exoatlet)).await;
+    create(&app, "/api/v1/cooperation-offers", json!({
         "company_id": interact, "kind": "business_offer", "cooperation_types": ["commercial_agreement"],
         "title": "IT cost reduction for Russian cities", "sectors": ["it", "smart-city"],
         "target_countries": ["RU"], "status": "published"
@@ -283,7 +277,7 @@ async fn filters_find_offers_by_sector_target_country_type_and_company_country()
 async fn a_company_with_offers_cannot_be_deleted_until_they_are() {
     let app = spawn_app().await;
     let exoatlet = company(&app, "ExoAtlet", "RU").await;
-    let offer = create(&app, exoskeleton(&exoatlet)).await;
+    let offer = create(&app, "/api/v1/cooperation-offers", exoskeleton(&exoatlet)).await;
     let problem = assert_problem(
         app.delete(&format!("/api/v1/companies/{exoatlet}")).await,
         409,
@@ -313,7 +307,7 @@ async fn a_company_with_offers_cannot_be_deleted_until_they_are() {
 async fn patch_with_a_stale_etag_returns_412_and_changes_nothing() {
     let app = spawn_app().await;
     let exoatlet = company(&app, "ExoAtlet", "RU").await;
-    let offer = create(&app, exoskeleton(&exoatlet)).await;
+    let offer = create(&app, "/api/v1/cooperation-offers", exoskeleton(&exoatlet)).await;
     let path = format!(
         "/api/v1/cooperation-offers/{}",
         offer["id"].as_str().unwrap()

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, create, error_fields, spawn_app};
 
 async fn create_company(app: &TestApp, name: &str) -> String {
     app.create_company(name, "government_body", "RU").await
@@ -17,12 +17,6 @@ fn dridze(company_id: &str) -> Value {
         "email": "dridze@example.org",
         "phone": "+7 495 000-00-00"
     })
-}
-
-async fn create(app: &TestApp, body: Value) -> Value {
-    let response = app.post_json("/api/v1/speakers", &body).await;
-    assert_eq!(response.status(), 201, "create {body}");
-    response.json().await.unwrap()
 }
 
 #[tokio::test]
@@ -54,7 +48,7 @@ async fn contact_details_are_shown_to_editors_but_not_to_anonymous_readers() {
 async fn contact_details_are_stored_even_though_they_are_not_shown() {
     let app = spawn_app().await;
     let company = create_company(&app, "Moscow city government").await;
-    create(&app, dridze(&company)).await;
+    create(&app, "/api/v1/speakers", dridze(&company)).await;
     assert_eq!(
         app.count("speakers WHERE email = 'dridze@example.org'")
             .await,
@@ -116,7 +110,7 @@ async fn create_with_an_unknown_field_returns_422() {
 async fn patch_changes_given_fields_and_refuses_to_clear_the_name() {
     let app = spawn_app().await;
     let company = create_company(&app, "Moscow city government").await;
-    let speaker = create(&app, dridze(&company)).await;
+    let speaker = create(&app, "/api/v1/speakers", dridze(&company)).await;
     let path = format!("/api/v1/speakers/{}", speaker["id"].as_str().unwrap());
     let response = app
         .patch_json(&path, &json!({"company_id": null, "bio": "Economist."}))
@@ -149,7 +143,12 @@ async fn patch_changes_given_fields_and_refuses_to_clear_the_name() {
 #[tokio::test]
 async fn patch_with_a_stale_etag_returns_412_and_changes_nothing() {
     let app = spawn_app().await;
-    let speaker = create(&app, json!({"full_name": "Mikhaïl Makarov"})).await;
+    let speaker = create(
+        &app,
+        "/api/v1/speakers",
+        json!({"full_name": "Mikhaïl Makarov"}),
+    )
+    .await;
     let path = format!("/api/v1/speakers/{}", speaker["id"].as_str().unwrap());
     let response = app
         .client
@@ -177,7 +176,12 @@ async fn get_patch_and_delete_of_an_unknown_speaker_return_404() {
 #[tokio::test]
 async fn delete_removes_the_speaker() {
     let app = spawn_app().await;
-    let speaker = create(&app, json!({"full_name": "Vassili Fiveïsky"})).await;
+    let speaker = create(
+        &app,
+        "/api/v1/speakers",
+        json!({"full_name": "Vassili Fiveïsky"}),
+    )
+    .await;
     let path = format!("/api/v1/speakers/{}", speaker["id"].as_str().unwrap());
     assert_eq!(app.delete(&path).await.status(), 204);
     assert_problem(app.get(&path).await, 404).await;
@@ -188,14 +192,16 @@ async fn delete_removes_the_speaker() {
 async fn list_filters_by_company_country_and_name_across_scripts() {
     let app = spawn_app().await;
     let moscow = create_company(&app, "Moscow city government").await;
-    create(&app, dridze(&moscow)).await;
+    create(&app, "/api/v1/speakers", dridze(&moscow)).await;
     create(
         &app,
+        "/api/v1/speakers",
         json!({"full_name": "Jean-Luc Nahel", "country": "FR"}),
     )
     .await;
     create(
         &app,
+        "/api/v1/speakers",
         json!({"full_name": "Arnaud Trousset", "country": "FR"}),
     )
     .await;

@@ -47,41 +47,26 @@ pub(crate) static OFFER_MATCHES: LazyLock<Sql> =
 pub(crate) static COMPANY_MATCHES: LazyLock<Sql> =
     LazyLock::new(|| Sql::new(include_str!("../sql/company_matches.sql")));
 
-/// The parameters of `offer_matches.sql`.
-struct OfferMatches<'a> {
-    offer_id: Uuid,
+/// The parameters of `offer_matches.sql` (`offer_id`, `kind`) and `company_matches.sql`
+/// (`company_id`).
+struct MatchParams<'a> {
+    /// The offer or the company whose matches are asked for.
+    id: Uuid,
+    /// The kind that complements the offer's.
     kind: &'a str,
     today: NaiveDate,
     limit: i32,
+    candidates: i32,
 }
 
-impl Params for OfferMatches<'_> {
+impl Params for MatchParams<'_> {
     fn value(&self, name: &str) -> Option<Bind<'_>> {
         Some(match name {
-            "offer_id" => Bind::Uuid(self.offer_id),
+            "offer_id" | "company_id" => Bind::Uuid(self.id),
             "kind" => Bind::Text(self.kind),
             "today" => Bind::Date(self.today),
             "limit" => Bind::Integer(self.limit),
-            "candidates" => Bind::Integer(OFFER_CANDIDATES),
-            _ => return None,
-        })
-    }
-}
-
-/// The parameters of `company_matches.sql`.
-struct CompanyMatches {
-    company_id: Uuid,
-    today: NaiveDate,
-    limit: i32,
-}
-
-impl Params for CompanyMatches {
-    fn value(&self, name: &str) -> Option<Bind<'_>> {
-        Some(match name {
-            "company_id" => Bind::Uuid(self.company_id),
-            "today" => Bind::Date(self.today),
-            "limit" => Bind::Integer(self.limit),
-            "candidates" => Bind::Integer(COMPANY_CANDIDATES),
+            "candidates" => Bind::Integer(self.candidates),
             _ => return None,
         })
     }
@@ -94,11 +79,12 @@ pub async fn for_offer(
     today: NaiveDate,
     limit: i64,
 ) -> QueryResult<Vec<MatchRow>> {
-    let params = OfferMatches {
-        offer_id,
+    let params = MatchParams {
+        id: offer_id,
         kind: complement.into(),
         today,
         limit: i32::try_from(limit).unwrap_or(100),
+        candidates: OFFER_CANDIDATES,
     };
     OFFER_MATCHES.bind(&params).load(conn).await
 }
@@ -109,10 +95,12 @@ pub async fn for_company(
     today: NaiveDate,
     limit: i64,
 ) -> QueryResult<Vec<MatchRow>> {
-    let params = CompanyMatches {
-        company_id,
+    let params = MatchParams {
+        id: company_id,
+        kind: "",
         today,
         limit: i32::try_from(limit).unwrap_or(100),
+        candidates: COMPANY_CANDIDATES,
     };
     COMPANY_MATCHES.bind(&params).load(conn).await
 }

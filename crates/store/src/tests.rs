@@ -46,47 +46,26 @@ fn every_row_reads_every_column_of_its_table() {
     use crate::keys::ApiKeyRow;
     use crate::offers::OfferRow;
     use crate::speakers::SpeakerRow;
+    /// The table's stored columns and the row's, side by side.
+    macro_rules! columns {
+        ($table:ident, $row:ty) => {
+            (
+                stored($table::table.select($table::all_columns)),
+                selected($table::table.select(<$row>::as_select())),
+            )
+        };
+    }
     let pairs = [
-        (
-            stored(companies::table.select(companies::all_columns)),
-            selected(companies::table.select(CompanyRow::as_select())),
-        ),
-        (
-            stored(speakers::table.select(speakers::all_columns)),
-            selected(speakers::table.select(SpeakerRow::as_select())),
-        ),
-        (
-            stored(events::table.select(events::all_columns)),
-            selected(events::table.select(EventRow::as_select())),
-        ),
-        (
-            stored(event_venues::table.select(event_venues::all_columns)),
-            selected(event_venues::table.select(Venue::as_select())),
-        ),
-        (
-            stored(event_sessions::table.select(event_sessions::all_columns)),
-            selected(event_sessions::table.select(Session::as_select())),
-        ),
-        (
-            stored(event_speakers::table.select(event_speakers::all_columns)),
-            selected(event_speakers::table.select(Appearance::as_select())),
-        ),
-        (
-            stored(event_participants::table.select(event_participants::all_columns)),
-            selected(event_participants::table.select(Participant::as_select())),
-        ),
-        (
-            stored(cooperation_offers::table.select(cooperation_offers::all_columns)),
-            selected(cooperation_offers::table.select(OfferRow::as_select())),
-        ),
-        (
-            stored(cooperation_interests::table.select(cooperation_interests::all_columns)),
-            selected(cooperation_interests::table.select(InterestRow::as_select())),
-        ),
-        (
-            stored(api_keys::table.select(api_keys::all_columns)),
-            selected(api_keys::table.select(ApiKeyRow::as_select())),
-        ),
+        columns!(companies, CompanyRow),
+        columns!(speakers, SpeakerRow),
+        columns!(events, EventRow),
+        columns!(event_venues, Venue),
+        columns!(event_sessions, Session),
+        columns!(event_speakers, Appearance),
+        columns!(event_participants, Participant),
+        columns!(cooperation_offers, OfferRow),
+        columns!(cooperation_interests, InterestRow),
+        columns!(api_keys, ApiKeyRow),
     ];
     for (table, row) in pairs {
         assert!(!table.is_empty());

@@ -65,27 +65,7 @@ pub struct AppearancesTable;
 impl PartTable for AppearancesTable {
     type Row = Appearance;
 
-    fn id(row: &Appearance) -> Uuid {
-        row.id
-    }
-    fn created_at(row: &Appearance) -> DateTime<Utc> {
-        row.created_at
-    }
-    fn list_key(row: &Appearance) -> DateTime<Utc> {
-        row.created_at
-    }
-
     part_queries!(event_speakers, Appearance, created_at);
-
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Appearance,
-    ) -> impl Future<Output = QueryResult<Appearance>> + Send + 'a {
-        diesel::update(event_speakers::table.find(row.id))
-            .set(row)
-            .returning(Appearance::as_returning())
-            .get_result(conn)
-    }
 }
 
 /// The appearances of the events with their speakers, in one joined query.

@@ -23,10 +23,32 @@ macro_rules! of_events {
     }};
 }
 
-/// The queries every part shares over its table: insert, find within its event (optionally
-/// locked), delete, and the keyset list ordered by `$key` then id.
+/// What every part's table implements alike: its id and creation time, insert, find within its
+/// event (optionally locked), update, delete, and the keyset list ordered by `$key` then id.
 macro_rules! part_queries {
     ($table:ident, $row:ty, $key:ident) => {
+        fn id(row: &$row) -> Uuid {
+            row.id
+        }
+
+        fn created_at(row: &$row) -> DateTime<Utc> {
+            row.created_at
+        }
+
+        fn list_key(row: &$row) -> DateTime<Utc> {
+            row.$key
+        }
+
+        fn update<'a>(
+            conn: &'a mut AsyncPgConnection,
+            row: &'a $row,
+        ) -> impl Future<Output = QueryResult<$row>> + Send + 'a {
+            diesel::update($table::table.find(row.id))
+                .set(row)
+                .returning(<$row>::as_returning())
+                .get_result(conn)
+        }
+
         fn insert<'a>(
             conn: &'a mut AsyncPgConnection,
             row: &'a $row,

@@ -64,27 +64,7 @@ pub struct ParticipantsTable;
 impl PartTable for ParticipantsTable {
     type Row = Participant;
 
-    fn id(row: &Participant) -> Uuid {
-        row.id
-    }
-    fn created_at(row: &Participant) -> DateTime<Utc> {
-        row.created_at
-    }
-    fn list_key(row: &Participant) -> DateTime<Utc> {
-        row.created_at
-    }
-
     part_queries!(event_participants, Participant, created_at);
-
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Participant,
-    ) -> impl Future<Output = QueryResult<Participant>> + Send + 'a {
-        diesel::update(event_participants::table.find(row.id))
-            .set(row)
-            .returning(Participant::as_returning())
-            .get_result(conn)
-    }
 }
 
 /// The participations in the events with their companies, in one joined query.

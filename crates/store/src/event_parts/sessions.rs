@@ -52,25 +52,5 @@ pub struct SessionsTable;
 impl PartTable for SessionsTable {
     type Row = Session;
 
-    fn id(row: &Session) -> Uuid {
-        row.id
-    }
-    fn created_at(row: &Session) -> DateTime<Utc> {
-        row.created_at
-    }
-    fn list_key(row: &Session) -> DateTime<Utc> {
-        row.starts_at
-    }
-
     part_queries!(event_sessions, Session, starts_at);
-
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Session,
-    ) -> impl Future<Output = QueryResult<Session>> + Send + 'a {
-        diesel::update(event_sessions::table.find(row.id))
-            .set(row)
-            .returning(Session::as_returning())
-            .get_result(conn)
-    }
 }

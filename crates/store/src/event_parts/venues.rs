@@ -58,25 +58,5 @@ pub struct VenuesTable;
 impl PartTable for VenuesTable {
     type Row = Venue;
 
-    fn id(row: &Venue) -> Uuid {
-        row.id
-    }
-    fn created_at(row: &Venue) -> DateTime<Utc> {
-        row.created_at
-    }
-    fn list_key(row: &Venue) -> DateTime<Utc> {
-        row.created_at
-    }
-
     part_queries!(event_venues, Venue, created_at);
-
-    fn update<'a>(
-        conn: &'a mut AsyncPgConnection,
-        row: &'a Venue,
-    ) -> impl Future<Output = QueryResult<Venue>> + Send + 'a {
-        diesel::update(event_venues::table.find(row.id))
-            .set(row)
-            .returning(Venue::as_returning())
-            .get_result(conn)
-    }
 }
