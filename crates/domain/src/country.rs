@@ -58,12 +58,11 @@ pub struct CountryCode;
 
 impl utoipa::PartialSchema for CountryCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .description(Some("An ISO 3166-1 alpha-2 country code, upper-case."))
-            .enum_values(Some(all_codes()))
-            .examples(["FR"])
-            .into()
+        crate::code_list_schema(
+            "An ISO 3166-1 alpha-2 country code, upper-case.",
+            all_codes(),
+            "FR",
+        )
     }
 }
 

@@ -1,10 +1,7 @@
 //! Events and the parts people and companies play in them.
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use crate::access::Caller;
-use crate::text_enum::text_enum;
+use crate::text_enum::{key_enum, text_enum};
 
 text_enum! {
     /// What kind of event this is.
@@ -71,28 +68,14 @@ impl EventStatus {
     }
 }
 
-/// Sort orders of the event list.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-pub enum EventSort {
-    /// Earliest first (the default).
-    #[default]
-    #[strum(serialize = "starts_at")]
-    #[serde(rename = "starts_at")]
-    StartsAt,
-    /// Latest first.
-    #[strum(serialize = "-starts_at")]
-    #[serde(rename = "-starts_at")]
-    StartsAtDesc,
+key_enum! {
+    /// Sort orders of the event list.
+    #[derive(Default)]
+    EventSort {
+        /// Earliest first (the default).
+        #[default]
+        StartsAt = "starts_at",
+        /// Latest first.
+        StartsAtDesc = "-starts_at",
+    }
 }

@@ -27,12 +27,7 @@ pub struct LanguageCode;
 
 impl utoipa::PartialSchema for LanguageCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .description(Some("An ISO 639-1 language code, lower-case."))
-            .enum_values(Some(all_codes()))
-            .examples(["fr"])
-            .into()
+        crate::code_list_schema("An ISO 639-1 language code, lower-case.", all_codes(), "fr")
     }
 }
 

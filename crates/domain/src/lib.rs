@@ -24,3 +24,19 @@ pub mod whole;
 pub use country::{Country, CountryCode};
 pub use validation::{Errors, FieldError, Invalid};
 pub use whole::Whole;
+
+/// The schema of a string drawn from a fixed list of codes (countries, languages, sectors,
+/// time zones): every code as an enum value, so clients and generated test data know exactly
+/// what the server accepts.
+fn code_list_schema<'a>(
+    description: &str,
+    codes: impl IntoIterator<Item = &'a str>,
+    example: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .description(Some(description))
+        .enum_values(Some(codes))
+        .examples([example])
+        .into()
+}

@@ -2,41 +2,23 @@
 //! speakers).
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Sort orders of lists of named resources; `-` means descending.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-pub enum NameSort {
-    /// By name, A to Z (case, accents and script ignored).
-    #[default]
-    #[strum(serialize = "name")]
-    #[serde(rename = "name")]
-    Name,
-    #[strum(serialize = "-name")]
-    #[serde(rename = "-name")]
-    NameDesc,
-    /// Oldest first.
-    #[strum(serialize = "created_at")]
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    /// Newest first.
-    #[strum(serialize = "-created_at")]
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
+use crate::text_enum::key_enum;
+
+key_enum! {
+    /// Sort orders of lists of named resources; `-` means descending.
+    #[derive(Default)]
+    NameSort {
+        /// By name, A to Z (case, accents and script ignored).
+        #[default]
+        Name = "name",
+        NameDesc = "-name",
+        /// Oldest first.
+        CreatedAt = "created_at",
+        /// Newest first.
+        CreatedAtDesc = "-created_at",
+    }
 }
 
 impl NameSort {

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::text_enum::text_enum;
+use crate::text_enum::{key_enum, text_enum};
 
 text_enum! {
     /// What the offer is: an offer or a request, of business, technology or investment, or an
@@ -90,56 +90,30 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// Which offers a list shows by status.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum StatusFilter {
-    /// Published and not expired (the default).
-    #[default]
-    Published,
-    /// Published but past `valid_until`.
-    Expired,
-    Draft,
-    Closed,
-    /// Every status.
-    Any,
+key_enum! {
+    /// Which offers a list shows by status.
+    #[derive(Default)]
+    StatusFilter {
+        /// Published and not expired (the default).
+        #[default]
+        Published = "published",
+        /// Published but past `valid_until`.
+        Expired = "expired",
+        Draft = "draft",
+        Closed = "closed",
+        /// Every status.
+        Any = "any",
+    }
 }
 
-/// Sort orders of the offer list.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantNames,
-)]
-pub enum OfferSort {
-    /// Newest first (the default).
-    #[default]
-    #[strum(serialize = "-created_at")]
-    #[serde(rename = "-created_at")]
-    CreatedAtDesc,
-    /// Oldest first.
-    #[strum(serialize = "created_at")]
-    #[serde(rename = "created_at")]
-    CreatedAt,
+key_enum! {
+    /// Sort orders of the offer list.
+    #[derive(Default)]
+    OfferSort {
+        /// Newest first (the default).
+        #[default]
+        CreatedAtDesc = "-created_at",
+        /// Oldest first.
+        CreatedAt = "created_at",
+    }
 }

@@ -3,9 +3,8 @@
 //! the whole folded text (for typo-tolerant name matching with pg_trgm).
 
 use crate::text;
-use serde::Serialize;
-use utoipa::ToSchema;
 
+use crate::text_enum::key_enum;
 use crate::validation::FieldError;
 
 /// Longest accepted search text.
@@ -76,35 +75,14 @@ pub fn fold_word(word: &str) -> String {
 /// The `types` parameter, as the server parses it.
 pub const TYPES_PATTERN: &str = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$";
 
-/// What a search can find.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-pub enum HitType {
-    #[serde(rename = "companies")]
-    #[strum(serialize = "companies")]
-    Companies,
-    #[serde(rename = "speakers")]
-    #[strum(serialize = "speakers")]
-    Speakers,
-    #[serde(rename = "events")]
-    #[strum(serialize = "events")]
-    Events,
-    #[serde(rename = "cooperation-offers")]
-    #[strum(serialize = "cooperation-offers")]
-    CooperationOffers,
+key_enum! {
+    /// What a search can find.
+    HitType {
+        Companies = "companies",
+        Speakers = "speakers",
+        Events = "events",
+        CooperationOffers = "cooperation-offers",
+    }
 }
 
 impl HitType {

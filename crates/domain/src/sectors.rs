@@ -43,12 +43,11 @@ pub struct SectorCode;
 
 impl utoipa::PartialSchema for SectorCode {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .description(Some("A sector code; `GET /api/v1/sectors` describes each."))
-            .enum_values(Some(SECTOR_CODES.iter().copied()))
-            .examples(["medtech"])
-            .into()
+        crate::code_list_schema(
+            "A sector code; `GET /api/v1/sectors` describes each.",
+            SECTOR_CODES.iter().copied(),
+            "medtech",
+        )
     }
 }
 

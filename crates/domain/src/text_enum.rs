@@ -51,4 +51,22 @@ macro_rules! text_enum {
     };
 }
 
-pub(crate) use {text_enum, text_enum_sql};
+/// Declares an enumeration of keys a client names in a query parameter (sort orders, status
+/// filters, searchable types), each spelled exactly as given, in JSON and in the parameter.
+macro_rules! key_enum {
+    ($(#[$meta:meta])* $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident = $key:tt),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+            utoipa::ToSchema, strum::EnumString, strum::IntoStaticStr, strum::VariantNames,
+            strum::VariantArray,
+        )]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $key)] #[strum(serialize = $key)] $variant),+
+        }
+    };
+}
+
+pub(crate) use {key_enum, text_enum, text_enum_sql};

@@ -17,12 +17,11 @@ pub struct TimeZoneName;
 
 impl utoipa::PartialSchema for TimeZoneName {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .description(Some("An IANA time zone name."))
-            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
-            .examples(["Europe/Moscow"])
-            .into()
+        crate::code_list_schema(
+            "An IANA time zone name.",
+            chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()),
+            "Europe/Moscow",
+        )
     }
 }
 
