@@ -244,7 +244,7 @@ pub struct CompanyListParams {
     /// Words to find in the name, native name, city and description: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`skolkovo` finds
     /// `Сколково`); names also match with a typo.
-    #[param(value_type = Option<String>, example = "skolkovo", max_length = 200)]
+    #[param(value_type = Option<String>, example = "skolkovo", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     /// Sort order.
     #[param(value_type = Option<NameSort>, inline)]

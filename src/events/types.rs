@@ -370,13 +370,13 @@ pub struct EventListParams {
     #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
     /// Only events with a venue in this city (case-insensitive).
-    #[param(value_type = Option<String>, max_length = 100, example = "Paris")]
+    #[param(value_type = Option<String>, max_length = 100, example = "Paris", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub city: Option<String>,
     #[param(value_type = Option<SectorCode>, inline)]
     pub sector: Option<String>,
     /// Words to find in the title and description: each must match, in French, English or
     /// Russian word forms, ignoring case, accents and script.
-    #[param(value_type = Option<String>, max_length = 200, example = "moscou")]
+    #[param(value_type = Option<String>, max_length = 200, example = "moscou", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     /// Parts to embed in each event, as on `GET /api/v1/events/{id}`.
     #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$")]

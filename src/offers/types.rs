@@ -355,7 +355,7 @@ pub struct OfferFacetParams {
     /// Words to find in the title, summary and description: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
     /// finds `Exosquelette médical`).
-    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton")]
+    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
 }
 
@@ -406,7 +406,7 @@ pub struct OfferListParams {
     /// Words to find in the title, summary and description: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
     /// finds `Exosquelette médical`).
-    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton")]
+    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     #[param(value_type = Option<OfferSort>, inline)]
     pub sort: Option<String>,

@@ -66,7 +66,12 @@ pub struct SearchParams {
     /// Words to find, in any language and script: each must match (French, English and
     /// Russian word forms, accents and letter case ignored, Cyrillic and Latin meet); names
     /// also match with a typo or another transliteration. Up to 200 characters.
-    #[param(example = "Дридзе", min_length = 1, max_length = 200)]
+    #[param(
+        example = "Дридзе",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub q: String,
     /// Comma-separated types to search; all by default.
     #[param(

@@ -271,7 +271,7 @@ pub struct SpeakerListParams {
     /// Words to find in the full and native names, position and bio: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`dridze` and `Дридзе`
     /// find `Evgueny Dridzé`); names also match with a typo (`Evgeni Dridze`).
-    #[param(value_type = Option<String>, example = "dridze", max_length = 200)]
+    #[param(value_type = Option<String>, example = "dridze", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     #[param(value_type = Option<NameSort>, inline)]
     pub sort: Option<String>,
@@ -289,7 +289,7 @@ pub struct SpeakerListParams {
 #[into_params(parameter_in = Query)]
 pub struct CompanySpeakerParams {
     /// Words to find, as on `GET /api/v1/speakers`.
-    #[param(value_type = Option<String>, max_length = 200)]
+    #[param(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<String>,
     #[param(value_type = Option<NameSort>, inline)]
     pub sort: Option<String>,
