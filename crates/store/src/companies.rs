@@ -174,13 +174,13 @@ pub async fn list(
         query = query.filter(c::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_condition!(
+        query = query.filter(crate::search_sql::search_condition!(
             q,
             c::search_vector,
             c::search_text
         ));
     }
-    crate::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
+    crate::listing::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
         .load(conn)
         .await
 }

@@ -208,17 +208,22 @@ pub async fn list(
         query = query.filter(e::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_condition!(q, e::search_vector));
+        query = query.filter(crate::search_sql::search_condition!(q, e::search_vector));
     }
-    query = match (sort, after) {
-        (_, None) => query,
-        (EventSort::StartsAt, Some((at, id))) => {
-            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, asc))
-        }
-        (EventSort::StartsAtDesc, Some((at, id))) => {
-            query.filter(crate::keyset_after!(e::starts_at, e::id, at, id, desc))
-        }
-    };
+    query =
+        match (sort, after) {
+            (_, None) => query,
+            (EventSort::StartsAt, Some((at, id))) => query.filter(crate::listing::keyset_after!(
+                e::starts_at,
+                e::id,
+                at,
+                id,
+                asc
+            )),
+            (EventSort::StartsAtDesc, Some((at, id))) => query.filter(
+                crate::listing::keyset_after!(e::starts_at, e::id, at, id, desc),
+            ),
+        };
     query = match sort {
         EventSort::StartsAt => query.order((e::starts_at.asc(), e::id.asc())),
         EventSort::StartsAtDesc => query.order((e::starts_at.desc(), e::id.desc())),

@@ -93,7 +93,13 @@ pub async fn list(
         query = query.filter(i::status.eq(status));
     }
     if let Some((at, id)) = after {
-        query = query.filter(crate::keyset_after!(i::created_at, i::id, at, id, desc));
+        query = query.filter(crate::listing::keyset_after!(
+            i::created_at,
+            i::id,
+            at,
+            id,
+            desc
+        ));
     }
     query
         .order((i::created_at.desc(), i::id.desc()))

@@ -114,7 +114,13 @@ pub async fn list(
         query = query.filter(k::role.eq(role));
     }
     if let Some((at, id)) = after {
-        query = query.filter(crate::keyset_after!(k::created_at, k::id, at, id, desc));
+        query = query.filter(crate::listing::keyset_after!(
+            k::created_at,
+            k::id,
+            at,
+            id,
+            desc
+        ));
     }
     query
         .order((k::created_at.desc(), k::id.desc()))

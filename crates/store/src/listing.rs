@@ -4,7 +4,6 @@
 /// ascending or descending. Besides the exact condition it states the bound on `$key` alone,
 /// which PostgreSQL can use to start the index scan at the cursor: without it a deep page
 /// reads (and throws away) every row before the cursor, as OFFSET would.
-#[macro_export]
 macro_rules! keyset_after {
     ($key:expr, $id:expr, $at:expr, $after_id:expr, asc) => {{
         let at = $at;
@@ -20,7 +19,6 @@ macro_rules! keyset_after {
 
 /// Applies a [`NameListing`]'s keyset condition, order and limit (plus one, to detect a next
 /// page) to a boxed diesel query over a table with `sort_name`, `created_at` and `id` columns.
-#[macro_export]
 macro_rules! apply_name_listing {
     ($query:expr, $listing:expr, $sort_name:expr, $created_at:expr, $id:expr) => {{
         use coop_domain::listing::{NameSort, Position};
@@ -29,18 +27,22 @@ macro_rules! apply_name_listing {
         let mut query = $query;
         query = match listing.after.clone() {
             Position::Start => query,
-            Position::Name(key, id) if descending => {
-                query.filter($crate::keyset_after!($sort_name, $id, key, id, desc))
-            }
-            Position::Name(key, id) => {
-                query.filter($crate::keyset_after!($sort_name, $id, key, id, asc))
-            }
-            Position::CreatedAt(key, id) if descending => {
-                query.filter($crate::keyset_after!($created_at, $id, key, id, desc))
-            }
-            Position::CreatedAt(key, id) => {
-                query.filter($crate::keyset_after!($created_at, $id, key, id, asc))
-            }
+            Position::Name(key, id) if descending => query.filter($crate::listing::keyset_after!(
+                $sort_name, $id, key, id, desc
+            )),
+            Position::Name(key, id) => query.filter($crate::listing::keyset_after!(
+                $sort_name, $id, key, id, asc
+            )),
+            Position::CreatedAt(key, id) if descending => query.filter(
+                $crate::listing::keyset_after!($created_at, $id, key, id, desc),
+            ),
+            Position::CreatedAt(key, id) => query.filter($crate::listing::keyset_after!(
+                $created_at,
+                $id,
+                key,
+                id,
+                asc
+            )),
         };
         query = match listing.sort {
             NameSort::Name => query.order(($sort_name.asc(), $id.asc())),
@@ -51,3 +53,5 @@ macro_rules! apply_name_listing {
         query.limit(listing.limit + 1)
     }};
 }
+
+pub(crate) use {apply_name_listing, keyset_after};

@@ -41,7 +41,6 @@ diesel::define_sql_function! {
 /// The `q` condition of a list: the text matches every word (stemmed, in any script), or
 /// (given the name's folded text: people and organisations) the name resembles the whole
 /// text (typos, variant transliterations).
-#[macro_export]
 macro_rules! search_condition {
     ($q:expr, $search_vector:expr) => {{
         let q: &coop_domain::search::SearchText = $q;
@@ -65,3 +64,5 @@ macro_rules! search_condition {
         ))
     }};
 }
+
+pub(crate) use search_condition;

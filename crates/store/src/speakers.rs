@@ -151,13 +151,13 @@ pub async fn list(
         query = query.filter(s::country.eq(country.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_condition!(
+        query = query.filter(crate::search_sql::search_condition!(
             q,
             s::search_vector,
             s::search_text
         ));
     }
-    crate::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
+    crate::listing::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
         .load(conn)
         .await
 }

@@ -97,7 +97,13 @@ macro_rules! part_queries {
                 .into_boxed();
             let mut query = of_events!(query, $table::event_id, event_ids);
             if let Some((at, id)) = after {
-                query = query.filter(crate::keyset_after!($table::$key, $table::id, at, id, asc));
+                query = query.filter(crate::listing::keyset_after!(
+                    $table::$key,
+                    $table::id,
+                    at,
+                    id,
+                    asc
+                ));
             }
             if let Some(limit) = limit {
                 query = query.limit(limit + 1);

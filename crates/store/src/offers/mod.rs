@@ -254,7 +254,7 @@ macro_rules! offer_filters {
             query = query.filter(o::event_id.eq(event_id));
         }
         if let Some(q) = &filter.q {
-            query = query.filter(crate::search_condition!(q, o::search_vector));
+            query = query.filter(crate::search_sql::search_condition!(q, o::search_vector));
         }
         // Listed: published and not expired (`OfferState::is_listed` in Rust).
         let listed = || {
@@ -287,11 +287,11 @@ macro_rules! offer_page {
         let mut query = $query;
         query = match ($sort, $after) {
             (_, None) => query,
-            (OfferSort::CreatedAtDesc, Some((at, id))) => {
-                query.filter(crate::keyset_after!($created_at, $id, at, id, desc))
-            }
+            (OfferSort::CreatedAtDesc, Some((at, id))) => query.filter(
+                crate::listing::keyset_after!($created_at, $id, at, id, desc),
+            ),
             (OfferSort::CreatedAt, Some((at, id))) => {
-                query.filter(crate::keyset_after!($created_at, $id, at, id, asc))
+                query.filter(crate::listing::keyset_after!($created_at, $id, at, id, asc))
             }
         };
         query = match $sort {
