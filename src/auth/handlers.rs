@@ -6,9 +6,7 @@ use chrono::Utc;
 
 use super::types::*;
 use super::{AccessControl, Caller};
-use crate::http::listing::parse_enum_param;
-use crate::http::listing::parse_id;
-use crate::http::pagination::{after_time, parse_limit};
+use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, JsonBody, Page, PathId, Problem, Query};
 use coop_store::db::DbPool;
 use coop_store::keys::{self as store, ApiKeyFilter};
@@ -68,15 +66,16 @@ pub async fn list_api_keys(
     req: HttpRequest,
     caller: Caller,
     pool: web::Data<DbPool>,
-    params: Query<ApiKeyListParams>,
+    params: Result<Query<ApiKeyListParams>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    // Who may list keys is decided before what they asked for.
     caller.require_admin()?;
-    let p = params.0;
-    let limit = parse_limit(p.limit.as_deref())?;
-    let after = after_time(p.cursor.as_deref(), "-created_at")?;
+    let p = params?.0;
+    let limit = p.limit.get();
+    let after = after_time(p.cursor, "-created_at")?;
     let filter = ApiKeyFilter {
-        company_id: parse_id("company_id", p.company_id.as_deref())?,
-        role: parse_enum_param("role", p.role.as_deref())?,
+        company_id: p.company_id,
+        role: p.role,
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, after, limit).await?;

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::caller::Role;
 use super::key::NewKey;
-use crate::http::ApiError;
+use crate::http::params::{self, Limit};
+use crate::http::{ApiError, Cursor};
 use coop_domain::Errors;
 use coop_domain::keys::KeyStatus;
 use coop_domain::text;
@@ -161,19 +162,21 @@ impl CreateApiKey {
 
 /// Query parameters of `GET /api/v1/api-keys`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ApiKeyListParams {
     /// Only the keys of this company.
-    #[param(value_type = Option<Uuid>)]
-    pub company_id: Option<String>,
+    #[serde(default, deserialize_with = "params::id")]
+    pub company_id: Option<Uuid>,
     /// Only keys with this role.
-    #[param(value_type = Option<Role>, inline)]
-    pub role: Option<String>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub role: Option<Role>,
     /// Page size, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }

@@ -9,8 +9,7 @@ use uuid::Uuid;
 
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::listing::parse_enum_param;
-use crate::http::listing::{name_cursor, parse_country, parse_name_listing, parse_q};
+use crate::http::listing::{name_cursor, parse_name_listing};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -235,12 +234,16 @@ pub async fn list_companies(
     params: Query<CompanyListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0;
-    let listing = parse_name_listing(
-        params.limit.as_deref(),
-        params.sort.as_deref(),
-        params.cursor.as_deref(),
-    )?;
-    let filter = parse_filter(&params, &catalog)?;
+    let listing = parse_name_listing(params.limit, params.sort, params.cursor)?;
+    let filter = CompanyFilter {
+        sector: params
+            .sector
+            .map(|code| catalog.parse_param("sector", &code))
+            .transpose()?,
+        country: params.country,
+        kind: params.kind,
+        q: params.q,
+    };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &listing).await?;
     let page = Page::from_rows(
@@ -252,23 +255,6 @@ pub async fn list_companies(
     Ok(page.respond(&req))
 }
 
-fn parse_filter(
-    params: &CompanyListParams,
-    catalog: &SectorCatalog,
-) -> Result<CompanyFilter, ApiError> {
-    let sector = params
-        .sector
-        .as_deref()
-        .map(|code| catalog.parse_param("sector", code))
-        .transpose()?;
-    Ok(CompanyFilter {
-        country: parse_country("country", params.country.as_deref())?,
-        kind: parse_enum_param("kind", params.kind.as_deref())?,
-        sector,
-        q: parse_q(params.q.as_deref())?,
-    })
-}
-
 /// List the events of a company
 ///
 /// The events where the company takes part (in any role), with the filters, sorting and
@@ -276,7 +262,7 @@ fn parse_filter(
 #[utoipa::path(
     tag = "companies",
     operation_id = "listCompanyEvents",
-    params(("id" = Uuid, Path, description = "Company id"), crate::events::types::EventListParams),
+    params(("id" = Uuid, Path, description = "Company id"), crate::events::params::EventListParams),
     responses(
         (status = 200, description = "One page of events", body = Page<crate::events::types::EventView>,
             headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
@@ -290,7 +276,7 @@ pub async fn list_company_events(
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
-    params: Query<crate::events::types::EventListParams>,
+    params: Query<crate::events::params::EventListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     store::find(&mut conn, id.0)
@@ -337,7 +323,7 @@ pub async fn list_company_speakers(
 #[utoipa::path(
     tag = "companies",
     operation_id = "listCompanyCooperationOffers",
-    params(("id" = Uuid, Path, description = "Company id"), crate::offers::types::CompanyOfferParams),
+    params(("id" = Uuid, Path, description = "Company id"), crate::offers::params::CompanyOfferParams),
     responses(
         (status = 200, description = "One page of offers", body = Page<crate::offers::Offer>,
             headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
@@ -351,7 +337,7 @@ pub async fn list_company_offers(
     pool: web::Data<DbPool>,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
-    params: Query<crate::offers::types::CompanyOfferParams>,
+    params: Query<crate::offers::params::CompanyOfferParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     store::find(&mut conn, id.0)

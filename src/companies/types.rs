@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::http::Patch;
+use crate::http::params::{self, Limit};
+use crate::http::{Cursor, Patch};
 use coop_domain::companies::CompanyKind;
 use coop_domain::listing::NameSort;
+use coop_domain::search::SearchText;
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors};
@@ -229,30 +231,36 @@ impl CreateCompany {
 
 /// Query parameters of `GET /api/v1/companies`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CompanyListParams {
     /// Only companies based in this country (ISO 3166-1 alpha-2).
+    #[serde(default, deserialize_with = "params::country")]
     #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
     /// Only companies of this kind.
-    #[param(value_type = Option<CompanyKind>, inline)]
-    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub kind: Option<CompanyKind>,
     /// Only companies active in this sector (a code from `GET /api/v1/sectors`).
+    #[serde(default)]
     #[param(value_type = Option<SectorCode>, inline)]
     pub sector: Option<String>,
     /// Words to find in the name, native name, city and description: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`skolkovo` finds
     /// `Сколково`); names also match with a typo.
+    #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, example = "skolkovo", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub q: Option<String>,
+    pub q: Option<SearchText>,
     /// Sort order.
-    #[param(value_type = Option<NameSort>, inline)]
-    pub sort: Option<String>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub sort: Option<NameSort>,
     /// Page size, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }

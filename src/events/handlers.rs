@@ -7,6 +7,7 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::pages::{event_page, expand_events};
+use super::params::{EventGetParams, EventListParams};
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::{
@@ -79,7 +80,7 @@ pub async fn get_event(
     id: PathId,
     params: Query<EventGetParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let expand = Expand::parse(params.0.expand.as_deref())?;
+    let expand = params.0.expand;
     let mut conn = pool.get().await?;
     let row = store::find_visible(&mut conn, &caller, id.0)
         .await?

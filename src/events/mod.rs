@@ -3,6 +3,7 @@
 
 pub mod handlers;
 pub mod pages;
+pub mod params;
 pub mod parts;
 pub mod types;
 

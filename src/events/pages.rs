@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
+
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use super::params::{EventListParams, Expand};
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::listing::{parse_country, parse_enum_param, parse_q};
-use crate::http::pagination::{after_time, parse_limit};
+use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, Page};
 use coop_domain::events::EventSort;
 use coop_store::event_parts::PartTable;
@@ -28,34 +28,24 @@ pub async fn event_page(
     p: EventListParams,
     scope: EventFilter,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = parse_limit(p.limit.as_deref())?;
-    let expand = Expand::parse(p.expand.as_deref())?;
-    let sort: EventSort = parse_enum_param("sort", p.sort.as_deref())?.unwrap_or_default();
+    let limit = p.limit.get();
+    let expand = p.expand;
+    let sort: EventSort = p.sort.unwrap_or_default();
     let sort_name: &'static str = sort.into();
-    let after = after_time(p.cursor.as_deref(), sort_name)?;
+    let after = after_time(p.cursor, sort_name)?;
     let filter = EventFilter {
-        from: parse_time("from", p.from.as_deref())?,
-        to: parse_time("to", p.to.as_deref())?,
-        kind: parse_enum_param("kind", p.kind.as_deref())?,
-        format: parse_enum_param("format", p.format.as_deref())?,
-        status: parse_enum_param("status", p.status.as_deref())?,
-        country: parse_country("country", p.country.as_deref())?,
-        city: match p.city.as_deref() {
-            Some(c) if c.chars().count() > 100 => {
-                return Err(ApiError::bad_parameter(
-                    "city",
-                    "must be at most 100 characters long",
-                ));
-            }
-            Some(c) => Some(c.trim().to_string()),
-            None => None,
-        },
+        from: p.from,
+        to: p.to,
+        kind: p.kind,
+        format: p.format,
+        status: p.status,
+        country: p.country,
+        city: p.city,
         sector: p
             .sector
-            .as_deref()
-            .map(|s| catalog.parse_param("sector", s))
+            .map(|s| catalog.parse_param("sector", &s))
             .transpose()?,
-        q: parse_q(p.q.as_deref())?,
+        q: p.q,
         include_drafts: caller.is_staff(),
         ..scope
     };
@@ -71,20 +61,6 @@ pub async fn event_page(
         next_cursor: next.flatten().map(|c| c.encode()),
     };
     Ok(page.respond(req))
-}
-
-fn parse_time(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
-    raw.map(|raw| {
-        DateTime::parse_from_rfc3339(raw)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| {
-                ApiError::bad_parameter(
-                    field,
-                    "must be an RFC 3339 timestamp such as 2019-11-14T10:00:00Z",
-                )
-            })
-    })
-    .transpose()
 }
 
 impl EventView {

@@ -2,16 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::{ApiError, Patch};
-use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
+use coop_domain::Errors;
+use coop_domain::events::{EventFormat, EventKind, EventStatus};
 use coop_domain::language::{self, LanguageCode};
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::timezone::{self, TimeZoneName};
-use coop_domain::{CountryCode, Errors};
 use coop_store::event_parts::appearances::AppearanceView;
 use coop_store::event_parts::participants::ParticipantView;
 use coop_store::event_parts::sessions::Session;
@@ -294,99 +294,4 @@ impl EventDraft {
             updated_at,
         }
     }
-}
-
-/// The parts `expand` can embed.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Expand {
-    pub venues: bool,
-    pub sessions: bool,
-    pub speakers: bool,
-    pub participants: bool,
-}
-
-impl Expand {
-    /// Parses `venues,sessions,speakers,participants` in any order and subset.
-    pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
-        let mut expand = Expand::default();
-        let raw = raw.unwrap_or_default();
-        // Exactly the documented form (EXPAND_PATTERN): names separated by single commas.
-        for part in raw.split(',').filter(|_| !raw.is_empty()) {
-            match part {
-                "venues" => expand.venues = true,
-                "sessions" => expand.sessions = true,
-                "speakers" => expand.speakers = true,
-                "participants" => expand.participants = true,
-                other => {
-                    return Err(ApiError::bad_parameter(
-                        "expand",
-                        format!(
-                            "`{other}` cannot be expanded; use venues, sessions, speakers, participants"
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(expand)
-    }
-
-    pub fn any(&self) -> bool {
-        self.venues || self.sessions || self.speakers || self.participants
-    }
-}
-
-/// The `expand` parameter's documented form.
-pub const EXPAND_PATTERN: &str =
-    r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$";
-
-/// Query parameters of `GET /api/v1/events/{id}`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct EventGetParams {
-    /// Parts to embed, comma-separated: `venues`, `sessions`, `speakers`, `participants`.
-    #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$", example = "venues,sessions,speakers,participants")]
-    pub expand: Option<String>,
-}
-
-/// Query parameters of `GET /api/v1/events`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct EventListParams {
-    /// Only events still running at or after this time.
-    #[param(value_type = Option<DateTime<Utc>>)]
-    pub from: Option<String>,
-    /// Only events that start before this time.
-    #[param(value_type = Option<DateTime<Utc>>)]
-    pub to: Option<String>,
-    #[param(value_type = Option<EventKind>, inline)]
-    pub kind: Option<String>,
-    #[param(value_type = Option<EventFormat>, inline)]
-    pub format: Option<String>,
-    #[param(value_type = Option<EventStatus>, inline)]
-    pub status: Option<String>,
-    /// Only events with a venue in this country.
-    #[param(value_type = Option<CountryCode>, inline)]
-    pub country: Option<String>,
-    /// Only events with a venue in this city (case-insensitive).
-    #[param(value_type = Option<String>, max_length = 100, example = "Paris", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub city: Option<String>,
-    #[param(value_type = Option<SectorCode>, inline)]
-    pub sector: Option<String>,
-    /// Words to find in the title and description: each must match, in French, English or
-    /// Russian word forms, ignoring case, accents and script.
-    #[param(value_type = Option<String>, max_length = 200, example = "moscou", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub q: Option<String>,
-    /// Parts to embed in each event, as on `GET /api/v1/events/{id}`.
-    #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$")]
-    pub expand: Option<String>,
-    #[param(value_type = Option<EventSort>, inline)]
-    pub sort: Option<String>,
-    /// Page size, 1 to 100.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
 }

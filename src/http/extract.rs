@@ -1,6 +1,9 @@
 //! Request extractors that turn every malformed input into a problem response: JSON bodies
 //! (media type, size limit, syntax versus invalid values), query strings and path ids.
 
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -9,6 +12,8 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+use utoipa::openapi::path::ParameterIn;
 use uuid::Uuid;
 
 use super::problem::{ApiError, FieldError};
@@ -122,11 +127,12 @@ fn field_error(path: &str, message: &str) -> FieldError {
     FieldError::new(field, message)
 }
 
-/// A query string parsed into `T`; anything that does not fit, including unknown parameters, is
-/// a 400 naming the parameter.
+/// A query string parsed into `T`, the operation's parameter struct. A parameter the struct
+/// does not declare (as the spec lists it, from the same struct) or a value that does not
+/// parse is a 400 naming the parameter.
 pub struct Query<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest for Query<T> {
+impl<T: DeserializeOwned + IntoParams + 'static> FromRequest for Query<T> {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
@@ -135,10 +141,17 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
-pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    // Every parameter's text is checked here, once: a control character (a NUL byte above
-    // all, which PostgreSQL refuses in text) is no part of any valid value.
-    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+pub fn parse_query<T: DeserializeOwned + IntoParams + 'static>(query: &str) -> Result<T, ApiError> {
+    let pairs = url::form_urlencoded::parse(query.as_bytes());
+    for (name, value) in pairs {
+        if !accepts::<T>(&name) {
+            return Err(ApiError::bad_parameter(
+                name,
+                "is not a parameter of this operation",
+            ));
+        }
+        // Every parameter's text is checked here, once: a control character (a NUL byte
+        // above all, which PostgreSQL refuses in text) is no part of any valid value.
         if value.chars().any(coop_domain::text::is_control) {
             return Err(ApiError::bad_parameter(
                 name,
@@ -146,13 +159,34 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             ));
         }
     }
-    serde_urlencoded::from_str(query).map_err(|e| {
-        let message = e.to_string();
-        if let Some(rest) = message.strip_prefix("unknown field `") {
-            let name = rest.split('`').next().unwrap_or_default();
-            return ApiError::bad_parameter(name, "is not a parameter of this operation");
+    serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs)).map_err(|e| {
+        let name = e.path().to_string();
+        let message = e.into_inner().to_string();
+        if name == "." {
+            ApiError::bad_request(format!("the query string is invalid: {message}"))
+        } else {
+            ApiError::bad_parameter(name, message)
         }
-        ApiError::bad_request(format!("the query string is invalid: {message}"))
+    })
+}
+
+/// Whether `T` declares the query parameter `name`. The names come from `T`'s `IntoParams`
+/// (what the spec lists), computed once per type and thread.
+fn accepts<T: IntoParams + 'static>(name: &str) -> bool {
+    thread_local! {
+        static NAMES: RefCell<HashMap<TypeId, Vec<String>>> = RefCell::new(HashMap::new());
+    }
+    NAMES.with_borrow_mut(|names| {
+        names
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| {
+                T::into_params(|| Some(ParameterIn::Query))
+                    .into_iter()
+                    .map(|p| p.name)
+                    .collect()
+            })
+            .iter()
+            .any(|n| n == name)
     })
 }
 

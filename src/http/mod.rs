@@ -5,6 +5,7 @@ pub mod etag;
 pub mod extract;
 pub mod listing;
 pub mod pagination;
+pub mod params;
 pub mod patch;
 pub mod problem;
 pub mod ratelimit;

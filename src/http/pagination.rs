@@ -1,4 +1,4 @@
-//! Keyset pagination: the `limit` parameter, the opaque cursor and the list envelope with its
+//! Keyset pagination: the page size bounds, the opaque cursor and the list envelope with its
 //! `Link: <...>; rel="next"` header.
 
 use actix_web::http::header;
@@ -12,20 +12,6 @@ use super::problem::ApiError;
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
-
-/// Parses the `limit` query parameter: 1 to 100, default 20.
-pub fn parse_limit(raw: Option<&str>) -> Result<i64, ApiError> {
-    let Some(raw) = raw else {
-        return Ok(DEFAULT_LIMIT);
-    };
-    match raw.trim().parse::<i64>() {
-        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        _ => Err(ApiError::bad_parameter(
-            "limit",
-            format!("must be a whole number from 1 to {MAX_LIMIT}"),
-        )),
-    }
-}
 
 /// The position after the last item of a page: the sort it belongs to, the sort key of that
 /// item and its id (the tie-breaker). Encoded as base64url JSON; clients treat it as opaque.
@@ -45,26 +31,26 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
-    /// Decodes a cursor made for `sort`; anything else is a 400.
-    pub fn decode(raw: &str, sort: &str) -> Result<Self, ApiError> {
-        let invalid = || {
-            ApiError::bad_parameter(
-                "cursor",
-                "is not a cursor this list issued; pass `next_cursor` from the previous page unchanged",
-            )
-        };
-        let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
-        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-        if cursor.s != sort {
+    /// Decodes a cursor as a list issued it (base64url JSON).
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let invalid =
+            "is not a cursor this list issued; pass `next_cursor` from the previous page unchanged";
+        let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid)?;
+        serde_json::from_slice(&bytes).map_err(|_| invalid)
+    }
+
+    /// The cursor if it was made for `sort`; a cursor of another sort is a 400.
+    pub fn for_sort(self, sort: &str) -> Result<Self, ApiError> {
+        if self.s != sort {
             return Err(ApiError::bad_parameter(
                 "cursor",
                 format!(
                     "was issued for sort `{}`, not `{sort}`; keep the same sort while paging",
-                    cursor.s
+                    self.s
                 ),
             ));
         }
-        Ok(cursor)
+        Ok(self)
     }
 
     /// The sort value as a string, or a 400 when a forged cursor carries something else.
@@ -93,16 +79,17 @@ impl Cursor {
     }
 }
 
-/// Decodes the optional `cursor` of a timestamp-keyed list sorted by `sort`.
+/// The position in the optional `cursor` of a timestamp-keyed list sorted by `sort`.
 pub fn after_time(
-    raw: Option<&str>,
+    cursor: Option<Cursor>,
     sort: &str,
 ) -> Result<Option<(chrono::DateTime<chrono::Utc>, uuid::Uuid)>, ApiError> {
-    raw.map(|raw| {
-        let cursor = Cursor::decode(raw, sort)?;
-        Ok((cursor.key_time()?, cursor.id))
-    })
-    .transpose()
+    cursor
+        .map(|cursor| {
+            let cursor = cursor.for_sort(sort)?;
+            Ok((cursor.key_time()?, cursor.id))
+        })
+        .transpose()
 }
 
 /// The 400 for a cursor that decodes but does not hold what its list issues.

@@ -11,8 +11,7 @@ use uuid::Uuid;
 
 use super::types::*;
 use crate::auth::{Caller, Scope};
-use crate::http::listing::parse_enum_param;
-use crate::http::pagination::{after_time, parse_limit};
+use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem, Query};
 use crate::offers::pages::{offer_missing, visible_offer};
 use coop_domain::interests::Side;
@@ -150,9 +149,9 @@ pub async fn list_interests(
     params: Query<InterestListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.0;
-    let limit = parse_limit(p.limit.as_deref())?;
-    let after = after_time(p.cursor.as_deref(), "interests")?;
-    let status = parse_enum_param("status", p.status.as_deref())?;
+    let limit = p.limit.get();
+    let after = after_time(p.cursor, "interests")?;
+    let status = p.status;
     let mut conn = pool.get().await?;
     let offer = visible_offer(&mut conn, &caller, id.0, today()).await?;
     let only = match caller.scope() {

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::http::ApiError;
+use crate::http::params::{self, Limit};
+use crate::http::{ApiError, Cursor};
 use coop_domain::interests::{InterestStatus, Side};
 use coop_domain::text::{self, Lines};
 use coop_domain::{Errors, contact};
@@ -276,16 +277,18 @@ impl DecideInterest {
 
 /// Query parameters of the interest list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct InterestListParams {
     /// Only interests in this state.
-    #[param(value_type = Option<InterestStatus>, inline)]
-    pub status: Option<String>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub status: Option<InterestStatus>,
     /// Page size, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }

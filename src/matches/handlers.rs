@@ -5,7 +5,6 @@ use coop_domain::offers::today;
 
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::pagination::parse_limit;
 use crate::http::{ApiError, PathId, Problem, Query};
 use coop_store::db::DbPool;
 use coop_store::matches::{self as store, MatchRow};
@@ -53,7 +52,7 @@ pub async fn offer_matches(
     id: PathId,
     params: Query<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = parse_limit(params.0.limit.as_deref())?;
+    let limit = params.0.limit.get();
     let today = today();
     let mut conn = pool.get().await?;
     let offer = crate::offers::pages::visible_offer(&mut conn, &caller, id.0, today).await?;
@@ -82,7 +81,7 @@ pub async fn company_matches(
     id: PathId,
     params: Query<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = parse_limit(params.0.limit.as_deref())?;
+    let limit = params.0.limit.get();
     let mut conn = pool.get().await?;
     coop_store::companies::find(&mut conn, id.0)
         .await

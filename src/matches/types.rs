@@ -47,12 +47,12 @@ pub struct Matches {
 
 /// Query parameters of the match lists.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct MatchParams {
     /// How many matches, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: crate::http::params::Limit,
 }
 
 /// The kind of offer that answers `kind`: an offer meets a request of its family, R&D

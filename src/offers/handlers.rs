@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::facets::{FacetCache, Lookup};
 use super::pages::{offer_missing, offer_page, parse_filter, visible_offer};
+use super::params::{OfferFacetParams, OfferListParams};
 use super::types::*;
 use crate::auth::{Caller, Scope};
 use crate::http::{
@@ -279,7 +280,7 @@ pub async fn offer_facets(
     cache: web::Data<FacetCache>,
     params: Query<OfferFacetParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = parse_filter(&caller, &catalog, params.0.into())?;
+    let filter = parse_filter(&caller, &catalog, params.0.0)?;
     let today = today();
     // The filter and the day decide the answer; the caller's scope too, unless only listed
     // offers are counted (what anyone may see).

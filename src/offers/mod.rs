@@ -4,6 +4,7 @@
 pub mod facets;
 pub mod handlers;
 pub mod pages;
+pub mod params;
 pub mod types;
 
 pub use types::Offer;

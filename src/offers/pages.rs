@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::types::{Offer, OfferListParams};
+use super::params::OfferListParams;
+use super::types::Offer;
 use crate::auth::Caller;
-use crate::http::listing::{parse_country, parse_enum_param, parse_id, parse_q};
-use crate::http::pagination::{after_time, parse_limit};
+use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, Page};
 use coop_domain::offers::{OfferSort, today};
 use coop_store::offers::{self as store, OfferFilter, OfferRow};
@@ -21,12 +21,12 @@ pub async fn offer_page(
     caller: &Caller,
     conn: &mut AsyncPgConnection,
     catalog: &SectorCatalog,
-    p: OfferListParams,
+    mut p: OfferListParams,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = parse_limit(p.limit.as_deref())?;
-    let sort: OfferSort = parse_enum_param("sort", p.sort.as_deref())?.unwrap_or_default();
+    let limit = p.limit.get();
+    let sort: OfferSort = p.sort.unwrap_or_default();
     let sort_name: &'static str = sort.into();
-    let after = after_time(p.cursor.as_deref(), sort_name)?;
+    let after = after_time(p.cursor.take(), sort_name)?;
     let filter = parse_filter(caller, catalog, p)?;
     let today = today();
     let rows = store::list(conn, &filter, sort, after, limit, today).await?;
@@ -46,19 +46,19 @@ pub fn parse_filter(
     p: OfferListParams,
 ) -> Result<OfferFilter, ApiError> {
     Ok(OfferFilter {
-        company_id: parse_id("company_id", p.company_id.as_deref())?,
-        company_country: parse_country("company_country", p.company_country.as_deref())?,
-        kind: parse_enum_param("kind", p.kind.as_deref())?,
-        cooperation_type: parse_enum_param("cooperation_type", p.cooperation_type.as_deref())?,
+        company_id: p.company_id,
+        company_country: p.company_country,
+        kind: p.kind,
+        cooperation_type: p.cooperation_type,
         sector: p
             .sector
             .as_deref()
             .map(|s| catalog.parse_param("sector", s))
             .transpose()?,
-        target_country: parse_country("target_country", p.target_country.as_deref())?,
-        status: parse_enum_param("status", p.status.as_deref())?.unwrap_or_default(),
-        event_id: parse_id("event_id", p.event_id.as_deref())?,
-        q: parse_q(p.q.as_deref())?,
+        target_country: p.target_country,
+        status: p.status.unwrap_or_default(),
+        event_id: p.event_id,
+        q: p.q,
         scope: caller.scope(),
     })
 }

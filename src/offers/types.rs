@@ -2,14 +2,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::{ApiError, Patch};
 use coop_domain::language::{self, LanguageCode};
-use coop_domain::offers::{
-    CooperationType, OfferKind, OfferSort, OfferState, OfferStatus, StatusFilter,
-};
+use coop_domain::offers::{CooperationType, OfferKind, OfferState, OfferStatus};
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors};
@@ -323,128 +321,4 @@ pub fn parse_countries(errors: &mut Errors, field: &str, raw: Vec<String>) -> Ve
         }
     }
     countries
-}
-
-/// Query parameters of `GET /api/v1/cooperation-offers/facets`: the filters of the list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct OfferFacetParams {
-    /// Only offers of this company.
-    #[param(value_type = Option<Uuid>)]
-    pub company_id: Option<String>,
-    /// Only offers of companies based in this country.
-    #[param(value_type = Option<CountryCode>, inline)]
-    pub company_country: Option<String>,
-    #[param(value_type = Option<OfferKind>, inline)]
-    pub kind: Option<String>,
-    /// Only offers proposing this form of cooperation.
-    #[param(value_type = Option<CooperationType>, inline)]
-    pub cooperation_type: Option<String>,
-    #[param(value_type = Option<SectorCode>, inline)]
-    pub sector: Option<String>,
-    /// Only offers looking for partners in this country.
-    #[param(value_type = Option<CountryCode>, inline)]
-    pub target_country: Option<String>,
-    /// Default: published and not expired.
-    #[param(value_type = Option<StatusFilter>, inline)]
-    pub status: Option<String>,
-    /// Only offers presented at this event.
-    #[param(value_type = Option<Uuid>)]
-    pub event_id: Option<String>,
-    /// Words to find in the title, summary and description: each must match, in French,
-    /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
-    /// finds `Exosquelette médical`).
-    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub q: Option<String>,
-}
-
-impl From<OfferFacetParams> for OfferListParams {
-    fn from(p: OfferFacetParams) -> Self {
-        OfferListParams {
-            company_id: p.company_id,
-            company_country: p.company_country,
-            kind: p.kind,
-            cooperation_type: p.cooperation_type,
-            sector: p.sector,
-            target_country: p.target_country,
-            status: p.status,
-            event_id: p.event_id,
-            q: p.q,
-            ..Default::default()
-        }
-    }
-}
-
-/// Query parameters of `GET /api/v1/cooperation-offers`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct OfferListParams {
-    /// Only offers of this company.
-    #[param(value_type = Option<Uuid>)]
-    pub company_id: Option<String>,
-    /// Only offers of companies based in this country.
-    #[param(value_type = Option<CountryCode>, inline)]
-    pub company_country: Option<String>,
-    #[param(value_type = Option<OfferKind>, inline)]
-    pub kind: Option<String>,
-    /// Only offers proposing this form of cooperation.
-    #[param(value_type = Option<CooperationType>, inline)]
-    pub cooperation_type: Option<String>,
-    #[param(value_type = Option<SectorCode>, inline)]
-    pub sector: Option<String>,
-    /// Only offers looking for partners in this country.
-    #[param(value_type = Option<CountryCode>, inline)]
-    pub target_country: Option<String>,
-    /// Default: published and not expired.
-    #[param(value_type = Option<StatusFilter>, inline)]
-    pub status: Option<String>,
-    /// Only offers presented at this event.
-    #[param(value_type = Option<Uuid>)]
-    pub event_id: Option<String>,
-    /// Words to find in the title, summary and description: each must match, in French,
-    /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
-    /// finds `Exosquelette médical`).
-    #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub q: Option<String>,
-    #[param(value_type = Option<OfferSort>, inline)]
-    pub sort: Option<String>,
-    /// Page size, 1 to 100.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
-}
-
-/// Query parameters of `GET /api/v1/companies/{id}/cooperation-offers`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CompanyOfferParams {
-    /// Default: published and not expired.
-    #[param(value_type = Option<StatusFilter>, inline)]
-    pub status: Option<String>,
-    #[param(value_type = Option<OfferSort>, inline)]
-    pub sort: Option<String>,
-    /// Page size, 1 to 100.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
-}
-
-impl CompanyOfferParams {
-    pub fn for_company(self, company_id: Uuid) -> OfferListParams {
-        OfferListParams {
-            company_id: Some(company_id.to_string()),
-            status: self.status,
-            sort: self.sort,
-            limit: self.limit,
-            cursor: self.cursor,
-            ..OfferListParams::default()
-        }
-    }
 }

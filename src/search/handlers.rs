@@ -5,10 +5,9 @@ use coop_domain::offers::today;
 
 use super::snippet;
 use super::types::*;
-use crate::http::pagination::{forged, parse_limit};
+use crate::http::pagination::forged;
 use crate::http::{ApiError, Cursor, Page, Query};
-use coop_domain::search::HitType;
-use coop_domain::search::SearchText;
+use coop_domain::search::{HitType, SearchText};
 use coop_store::db::DbPool;
 use coop_store::search::{self as store, After, HitRow};
 
@@ -44,12 +43,13 @@ pub async fn search(
     params: Query<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0;
-    let q = SearchText::parse_param(Some(&params.q))?
-        .filter(|q| !q.words.is_empty())
-        .ok_or_else(|| ApiError::bad_parameter("q", "must contain at least one letter or digit"))?;
-    let types = HitType::parse_list(params.types.as_deref())?;
-    let limit = parse_limit(params.limit.as_deref())?;
-    let after = params.cursor.as_deref().map(parse_cursor).transpose()?;
+    let q = params.q;
+    let types = match params.types {
+        Some(types) => types,
+        None => HitType::parse_list(None)?,
+    };
+    let limit = params.limit.get();
+    let after = params.cursor.map(parse_cursor).transpose()?;
     let today = today();
     let tsquery = store::tsquery(&mut *pool.get().await?, &q).await?;
     // One connection per type, queried at once: the answer waits for the slowest type
@@ -86,8 +86,8 @@ pub async fn search(
     Ok(page.respond(&req))
 }
 
-fn parse_cursor(raw: &str) -> Result<After, ApiError> {
-    let cursor = Cursor::decode(raw, SORT)?;
+fn parse_cursor(cursor: Cursor) -> Result<After, ApiError> {
+    let cursor = cursor.for_sort(SORT)?;
     let (tier, similarity, micros) = match cursor.k.as_array().map(Vec::as_slice) {
         Some([tier, similarity, micros]) => (tier.as_i64(), similarity.as_f64(), micros.as_i64()),
         _ => return Err(forged()),

@@ -5,7 +5,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::snippet::Snippet;
-use coop_domain::search::HitType;
+use crate::http::Cursor;
+use crate::http::params::{self, Limit};
+use coop_domain::search::{HitType, SearchText};
 
 /// How a hit matched, best first: `name` (every word in its name or title), `similar_name`
 /// (its name resembles the search: a typo, another transliteration), `text` (every word
@@ -60,28 +62,42 @@ pub struct SearchHit {
 
 /// Query parameters of `GET /api/v1/search`.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words to find, in any language and script: each must match (French, English and
     /// Russian word forms, accents and letter case ignored, Cyrillic and Latin meet); names
     /// also match with a typo or another transliteration. Up to 200 characters.
+    #[serde(deserialize_with = "params::search_words")]
     #[param(
+        value_type = String,
         example = "Дридзе",
         min_length = 1,
         max_length = 200,
         pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$"
     )]
-    pub q: String,
+    pub q: SearchText,
     /// Comma-separated types to search; all by default.
+    #[serde(default, deserialize_with = "hit_types")]
     #[param(
+        value_type = Option<String>,
         example = "companies,speakers",
         pattern = r"^(companies|speakers|events|cooperation-offers)(,(companies|speakers|events|cooperation-offers))*$"
     )]
-    pub types: Option<String>,
+    pub types: Option<Vec<HitType>>,
     /// Page size, 1 to 100 (default 20).
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    #[serde(default, deserialize_with = "params::cursor")]
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<Cursor>,
+}
+
+fn hit_types<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<HitType>>, D::Error> {
+    params::parsed(d, |raw| {
+        HitType::parse_list(Some(raw))
+            .map(Some)
+            .map_err(|error| error.message)
+    })
 }

@@ -232,7 +232,7 @@ pub async fn list_speakers(
 #[utoipa::path(
     tag = "speakers",
     operation_id = "listSpeakerEvents",
-    params(("id" = Uuid, Path, description = "Speaker id"), crate::events::types::EventListParams),
+    params(("id" = Uuid, Path, description = "Speaker id"), crate::events::params::EventListParams),
     responses(
         (status = 200, description = "One page of events", body = Page<crate::events::types::EventView>,
             headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
@@ -246,7 +246,7 @@ pub async fn list_speaker_events(
     pool: web::Data<DbPool>,
     catalog: web::Data<coop_store::sectors::SectorCatalog>,
     id: PathId,
-    params: Query<crate::events::types::EventListParams>,
+    params: Query<crate::events::params::EventListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
     store::find(&mut conn, id.0)

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::listing::{name_cursor, parse_country, parse_id, parse_name_listing, parse_q};
+use crate::http::listing::{name_cursor, parse_name_listing};
 use crate::http::{ApiError, Page};
 use coop_store::speakers::{self as store, SpeakerFilter};
 
@@ -16,15 +16,11 @@ pub async fn speaker_page(
     conn: &mut diesel_async::AsyncPgConnection,
     params: SpeakerListParams,
 ) -> Result<HttpResponse, ApiError> {
-    let listing = parse_name_listing(
-        params.limit.as_deref(),
-        params.sort.as_deref(),
-        params.cursor.as_deref(),
-    )?;
+    let listing = parse_name_listing(params.limit, params.sort, params.cursor)?;
     let filter = SpeakerFilter {
-        company_id: parse_id("company_id", params.company_id.as_deref())?,
-        country: parse_country("country", params.country.as_deref())?,
-        q: parse_q(params.q.as_deref())?,
+        company_id: params.company_id,
+        country: params.country,
+        q: params.q,
     };
     let rows = store::list(conn, &filter, &listing).await?;
     let page = Page::from_rows(

@@ -8,8 +8,10 @@ use uuid::Uuid;
 use coop_store::speakers::{SpeakerDraft, SpeakerRow};
 
 use crate::auth::Caller;
-use crate::http::{ApiError, Patch};
+use crate::http::params::{self, Limit};
+use crate::http::{ApiError, Cursor, Patch};
 use coop_domain::listing::NameSort;
+use coop_domain::search::SearchText;
 use coop_domain::text::{self, Lines};
 use coop_domain::{Country, CountryCode, Errors, contact};
 
@@ -259,52 +261,59 @@ impl CreateSpeaker {
 
 /// Query parameters of `GET /api/v1/speakers`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SpeakerListParams {
     /// Only speakers affiliated with this company.
-    #[param(value_type = Option<Uuid>)]
-    pub company_id: Option<String>,
+    #[serde(default, deserialize_with = "params::id")]
+    pub company_id: Option<Uuid>,
     /// Only speakers from this country.
+    #[serde(default, deserialize_with = "params::country")]
     #[param(value_type = Option<CountryCode>, inline)]
     pub country: Option<String>,
     /// Words to find in the full and native names, position and bio: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`dridze` and `Дридзе`
     /// find `Evgueny Dridzé`); names also match with a typo (`Evgeni Dridze`).
+    #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, example = "dridze", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub q: Option<String>,
-    #[param(value_type = Option<NameSort>, inline)]
-    pub sort: Option<String>,
+    pub q: Option<SearchText>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub sort: Option<NameSort>,
     /// Page size, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 /// Query parameters of `GET /api/v1/companies/{id}/speakers`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CompanySpeakerParams {
     /// Words to find, as on `GET /api/v1/speakers`.
+    #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
-    pub q: Option<String>,
-    #[param(value_type = Option<NameSort>, inline)]
-    pub sort: Option<String>,
+    pub q: Option<SearchText>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub sort: Option<NameSort>,
     /// Page size, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 impl CompanySpeakerParams {
     pub fn for_company(self, company_id: Uuid) -> SpeakerListParams {
         SpeakerListParams {
-            company_id: Some(company_id.to_string()),
+            company_id: Some(company_id),
             q: self.q,
             sort: self.sort,
             limit: self.limit,

@@ -224,6 +224,23 @@ async fn key_requests_are_validated_and_nothing_is_written() {
 }
 
 #[tokio::test]
+async fn who_may_list_keys_is_decided_before_their_parameters_are_read() {
+    let app = spawn_app().await;
+    let company = app.create_company("ExoAtlet", "startup", "RU").await;
+    let company_key = app.create_key("company", Some(&company)).await;
+    assert_problem(app.anonymous().get("/api/v1/api-keys?limit=0").await, 401).await;
+    assert_problem(
+        app.as_key(&company_key)
+            .get("/api/v1/api-keys?limit=0")
+            .await,
+        403,
+    )
+    .await;
+    let problem = assert_problem(app.get("/api/v1/api-keys?limit=0").await, 400).await;
+    assert_eq!(problem["errors"][0]["field"], "limit");
+}
+
+#[tokio::test]
 async fn a_revoked_key_stops_working_at_once() {
     let app = spawn_app().await;
     let key = app.create_key("editor", None).await;

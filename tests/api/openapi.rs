@@ -106,7 +106,7 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         WEB_URL_PATTERN,
         coop_domain::contact::EMAIL_PATTERN,
         coop_domain::contact::PHONE_PATTERN,
-        coopapi::events::types::EXPAND_PATTERN,
+        coopapi::events::params::EXPAND_PATTERN,
         coop_domain::search::TYPES_PATTERN,
     ];
     for pattern in patterns {

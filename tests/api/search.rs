@@ -494,13 +494,18 @@ async fn facets_count_what_the_list_would_return() {
     )
     .await;
     assert!(problem["detail"].as_str().unwrap().contains("sector"));
-    assert_problem(
+    // The facets take the list's filters, not its paging.
+    let problem = assert_problem(
         app.anonymous()
             .get("/api/v1/cooperation-offers/facets?limit=5")
             .await,
         400,
     )
     .await;
+    assert_eq!(
+        problem["detail"],
+        "parameter `limit` is not a parameter of this operation"
+    );
     // `facets` is no offer id: other methods are 405 with `Allow: GET`, keyed or not, and
     // nothing is written.
     let before = app.count("cooperation_offers").await;

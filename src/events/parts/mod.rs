@@ -19,7 +19,8 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::http::pagination::{after_time, parse_limit};
+use crate::http::pagination::after_time;
+use crate::http::params::{self, Limit};
 use crate::http::{ApiError, Cursor, Page, Tagged, check_if_match, if_match};
 use coop_domain::Errors;
 use coop_store::db::DbPool;
@@ -228,15 +229,16 @@ pub async fn delete<P: Part>(
 
 /// Query parameters of the part lists.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PartListParams {
     /// Page size, 1 to 100.
+    #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<String>,
+    pub limit: Limit,
     /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Cursor>,
 }
 
 pub async fn list<P: Part>(
@@ -246,8 +248,8 @@ pub async fn list<P: Part>(
     event_id: Uuid,
     params: PartListParams,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = parse_limit(params.limit.as_deref())?;
-    let after = after_time(params.cursor.as_deref(), P::COLLECTION)?;
+    let limit = params.limit.get();
+    let after = after_time(params.cursor, P::COLLECTION)?;
     let mut conn = pool.get().await?;
     events::find_visible(&mut conn, caller, event_id)
         .await?

@@ -1,0 +1,122 @@
+//! The query parameters of the event reads: `expand` on one event, and the filters of the
+//! event lists (all events, a company's, a speaker's).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use utoipa::IntoParams;
+
+use crate::http::Cursor;
+use crate::http::params::{self, Limit};
+use coop_domain::CountryCode;
+use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
+use coop_domain::search::SearchText;
+use coop_domain::sectors::SectorCode;
+
+/// The parts `expand` can embed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Expand {
+    pub venues: bool,
+    pub sessions: bool,
+    pub speakers: bool,
+    pub participants: bool,
+}
+
+impl Expand {
+    /// Parses `venues,sessions,speakers,participants` in any order and subset.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut expand = Expand::default();
+        // Exactly the documented form (EXPAND_PATTERN): names separated by single commas.
+        for part in raw.split(',').filter(|_| !raw.is_empty()) {
+            match part {
+                "venues" => expand.venues = true,
+                "sessions" => expand.sessions = true,
+                "speakers" => expand.speakers = true,
+                "participants" => expand.participants = true,
+                other => {
+                    return Err(format!(
+                        "`{other}` cannot be expanded; use venues, sessions, speakers, participants"
+                    ));
+                }
+            }
+        }
+        Ok(expand)
+    }
+
+    pub fn any(&self) -> bool {
+        self.venues || self.sessions || self.speakers || self.participants
+    }
+}
+
+impl<'de> Deserialize<'de> for Expand {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Expand::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The `expand` parameter's documented form.
+pub const EXPAND_PATTERN: &str =
+    r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$";
+
+/// Query parameters of `GET /api/v1/events/{id}`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventGetParams {
+    /// Parts to embed, comma-separated: `venues`, `sessions`, `speakers`, `participants`.
+    #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$", example = "venues,sessions,speakers,participants")]
+    pub expand: Expand,
+}
+
+/// Query parameters of `GET /api/v1/events`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventListParams {
+    /// Only events still running at or after this time.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    pub from: Option<DateTime<Utc>>,
+    /// Only events that start before this time.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    pub to: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub kind: Option<EventKind>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub format: Option<EventFormat>,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub status: Option<EventStatus>,
+    /// Only events with a venue in this country.
+    #[serde(default, deserialize_with = "params::country")]
+    #[param(value_type = Option<CountryCode>, inline)]
+    pub country: Option<String>,
+    /// Only events with a venue in this city (case-insensitive).
+    #[serde(default, deserialize_with = "params::short_text")]
+    #[param(value_type = Option<String>, max_length = 100, example = "Paris", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub city: Option<String>,
+    // A code of the sector catalogue, which is data: checked against it once parsed.
+    #[serde(default)]
+    #[param(value_type = Option<SectorCode>, inline)]
+    pub sector: Option<String>,
+    /// Words to find in the title and description: each must match, in French, English or
+    /// Russian word forms, ignoring case, accents and script.
+    #[serde(default, deserialize_with = "params::search_text")]
+    #[param(value_type = Option<String>, max_length = 200, example = "moscou", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
+    pub q: Option<SearchText>,
+    /// Parts to embed in each event, as on `GET /api/v1/events/{id}`.
+    #[serde(default)]
+    #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$")]
+    pub expand: Expand,
+    #[serde(default, deserialize_with = "params::one_of")]
+    #[param(inline)]
+    pub sort: Option<EventSort>,
+    /// Page size, 1 to 100.
+    #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Limit,
+    /// `next_cursor` of the previous page.
+    #[serde(default, deserialize_with = "params::cursor")]
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<Cursor>,
+}
