@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest};
 use actix_web::middleware::{Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
@@ -36,23 +36,24 @@ fn api_v1(config: &mut ServiceConfig) {
     auth::configure(config);
 }
 
-/// Registers every documented route on a utoipa app and returns the finished spec beside it.
-macro_rules! documented_app {
-    ($app:expr) => {{
-        let (app, doc) = $app
-            .into_utoipa_app()
-            .openapi(openapi::ApiDoc::openapi())
-            .service(utoipa_actix_web::scope("/api/v1").configure(api_v1))
-            .service(health::healthz)
-            .service(health::readyz)
-            .split_for_parts();
-        (app, openapi::finalize(doc))
-    }};
+/// Registers every documented route on `app` and returns the finished spec beside it.
+fn documented_app<T>(app: App<T>) -> (App<T>, utoipa::openapi::OpenApi)
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    let (app, doc) = app
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(api_v1))
+        .service(health::healthz)
+        .service(health::readyz)
+        .split_for_parts();
+    (app, openapi::finalize(doc))
 }
 
 /// The OpenAPI document, exactly as the server serves it.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    documented_app!(App::new()).1
+    documented_app(App::new()).1
 }
 
 /// The served spec as pretty JSON with a trailing newline: the form committed to
@@ -99,14 +100,14 @@ pub fn run(
     let facet_cache = web::Data::new(offers::facets::FacetCache::new());
     let server = HttpServer::new(move || {
         let pool = pools[next.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
-        let (app, doc) = documented_app!(
+        let (app, doc) = documented_app(
             App::new()
                 .app_data(pool)
                 .app_data(catalog.clone())
                 .app_data(routes.clone())
                 .app_data(facet_cache.clone())
                 .app_data(access_control.clone())
-                .app_data(cors_origins.clone())
+                .app_data(cors_origins.clone()),
         );
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))

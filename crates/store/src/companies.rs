@@ -174,10 +174,10 @@ pub async fn list(
         query = query.filter(c::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_sql::search_condition!(
+        query = query.filter(crate::search_sql::text_or_name_matches(
             q,
             c::search_vector,
-            c::search_text
+            c::search_text,
         ));
     }
     crate::listing::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)

@@ -208,20 +208,20 @@ pub async fn list(
         query = query.filter(e::sectors.contains(vec![sector.clone()]));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_sql::search_condition!(q, e::search_vector));
+        query = query.filter(crate::search_sql::text_matches(q, e::search_vector));
     }
     query =
         match (sort, after) {
             (_, None) => query,
-            (EventSort::StartsAt, Some((at, id))) => query.filter(crate::listing::keyset_after!(
+            (EventSort::StartsAt, Some((at, id))) => query.filter(crate::listing::keyset_after(
                 e::starts_at,
                 e::id,
                 at,
                 id,
-                asc
+                false,
             )),
             (EventSort::StartsAtDesc, Some((at, id))) => query.filter(
-                crate::listing::keyset_after!(e::starts_at, e::id, at, id, desc),
+                crate::listing::keyset_after(e::starts_at, e::id, at, id, true),
             ),
         };
     query = match sort {

@@ -93,12 +93,12 @@ pub async fn list(
         query = query.filter(i::status.eq(status));
     }
     if let Some((at, id)) = after {
-        query = query.filter(crate::listing::keyset_after!(
+        query = query.filter(crate::listing::keyset_after(
             i::created_at,
             i::id,
             at,
             id,
-            desc
+            true,
         ));
     }
     query

@@ -114,12 +114,12 @@ pub async fn list(
         query = query.filter(k::role.eq(role));
     }
     if let Some((at, id)) = after {
-        query = query.filter(crate::listing::keyset_after!(
+        query = query.filter(crate::listing::keyset_after(
             k::created_at,
             k::id,
             at,
             id,
-            desc
+            true,
         ));
     }
     query

@@ -1,8 +1,14 @@
 //! The SQL pieces of search for diesel: PostgreSQL's text-search types, the `@@` and `<%`
 //! operators, and the query function the search migration defines.
 
+use diesel::BoolExpressionMethods;
+use diesel::dsl::AsExprOf;
+use diesel::expression::{AsExpression, BoxableExpression};
 use diesel::pg::Pg;
-use diesel::sql_types::{Array, Text};
+use diesel::sql_types::{Array, Bool, Text};
+
+use crate::listing::Condition;
+use coop_domain::search::SearchText;
 
 /// PostgreSQL's `tsvector`.
 #[derive(
@@ -38,31 +44,37 @@ diesel::define_sql_function! {
     fn coop_search_query(words: Array<Text>, folded: Array<Text>) -> TsQuery;
 }
 
-/// The `q` condition of a list: the text matches every word (stemmed, in any script), or
-/// (given the name's folded text: people and organisations) the name resembles the whole
-/// text (typos, variant transliterations).
-macro_rules! search_condition {
-    ($q:expr, $search_vector:expr) => {{
-        let q: &coop_domain::search::SearchText = $q;
-        $crate::search_sql::matches(
-            $search_vector,
-            $crate::search_sql::coop_search_query(q.words.clone(), q.folded.clone()),
-        )
-    }};
-    ($q:expr, $search_vector:expr, $search_text:expr) => {{
-        use diesel::BoolExpressionMethods;
-        let q: &coop_domain::search::SearchText = $q;
-        $crate::search_sql::matches(
-            $search_vector,
-            $crate::search_sql::coop_search_query(q.words.clone(), q.folded.clone()),
-        )
-        .or($crate::search_sql::word_similar(
-            <String as diesel::expression::AsExpression<diesel::sql_types::Text>>::as_expression(
-                q.whole.clone(),
-            ),
-            $search_text,
-        ))
-    }};
+/// The tsquery of `q`'s words.
+fn query_of(q: &SearchText) -> coop_search_query<Vec<String>, Vec<String>> {
+    coop_search_query(q.words.clone(), q.folded.clone())
 }
 
-pub(crate) use search_condition;
+/// The `q` condition of a list: the text matches every word (stemmed, in any script).
+pub fn text_matches<QS, V>(q: &SearchText, search_vector: V) -> Condition<QS>
+where
+    Matches<V, coop_search_query<Vec<String>, Vec<String>>>:
+        BoxableExpression<QS, Pg, SqlType = Bool> + 'static,
+{
+    Box::new(matches(search_vector, query_of(q)))
+}
+
+/// The `q` condition of a list of people or organisations: the text matches every word, or the
+/// name (given as its folded text) resembles the whole text (typos, variant
+/// transliterations).
+pub fn text_or_name_matches<QS, V, N>(
+    q: &SearchText,
+    search_vector: V,
+    search_text: N,
+) -> Condition<QS>
+where
+    Matches<V, coop_search_query<Vec<String>, Vec<String>>>:
+        BoxableExpression<QS, Pg, SqlType = Bool> + 'static,
+    WordSimilar<AsExprOf<String, Text>, N>: BoxableExpression<QS, Pg, SqlType = Bool> + 'static,
+    QS: 'static,
+{
+    let name = word_similar(
+        <String as AsExpression<Text>>::as_expression(q.whole.clone()),
+        search_text,
+    );
+    Box::new(text_matches(q, search_vector).or(Box::new(name) as Condition<QS>))
+}

@@ -151,10 +151,10 @@ pub async fn list(
         query = query.filter(s::country.eq(country.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(crate::search_sql::search_condition!(
+        query = query.filter(crate::search_sql::text_or_name_matches(
             q,
             s::search_vector,
-            s::search_text
+            s::search_text,
         ));
     }
     crate::listing::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)

@@ -78,10 +78,10 @@ pub async fn with_speakers(
         .select((Appearance::as_select(), SpeakerSummary::as_select()))
         .order((event_speakers::created_at.asc(), event_speakers::id.asc()))
         .into_boxed();
-    let rows: Vec<(Appearance, SpeakerSummary)> =
-        of_events!(query, event_speakers::event_id, event_ids)
-            .load(&mut conn)
-            .await?;
+    let rows: Vec<(Appearance, SpeakerSummary)> = query
+        .filter(super::of_events(event_speakers::event_id, event_ids))
+        .load(&mut conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(appearance, speaker)| AppearanceView {

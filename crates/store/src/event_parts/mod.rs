@@ -5,22 +5,35 @@
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
+use diesel::dsl;
+use diesel::expression::array_comparison::AsInExpression;
+use diesel::expression::{AsExpression, BoxableExpression, TypedExpressionType};
+use diesel::pg::Pg;
+use diesel::prelude::*;
 use diesel::result::QueryResult;
+use diesel::sql_types::{Bool, SqlType};
+
+use crate::listing::Condition;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-/// Restricts a boxed query to the rows of `$ids` events. One event is compared with `=`:
-/// PostgreSQL then reuses a generic plan of the prepared statement, whereas `= ANY($1)` is
-/// planned anew on every execution (its generic plan looks costlier than a custom one), and
-/// planning was most of the database's time in `GET /events/{id}?expand=...`.
-macro_rules! of_events {
-    ($query:expr, $column:expr, $ids:expr) => {{
-        let ids: Vec<Uuid> = $ids;
-        match ids.as_slice() {
-            [one] => $query.filter($column.eq(*one)),
-            _ => $query.filter($column.eq_any(ids)),
-        }
-    }};
+/// The condition "part of one of `ids` events". One event is compared with `=`: PostgreSQL then
+/// reuses a generic plan of the prepared statement, whereas `= ANY($1)` is planned anew on
+/// every execution (its generic plan looks costlier than a custom one), and planning was most
+/// of the database's time in `GET /events/{id}?expand=...`.
+pub(crate) fn of_events<QS, C>(column: C, ids: Vec<Uuid>) -> Condition<QS>
+where
+    C: ExpressionMethods,
+    C::SqlType: SqlType + TypedExpressionType,
+    Uuid: AsExpression<C::SqlType>,
+    Vec<Uuid>: AsInExpression<C::SqlType>,
+    dsl::Eq<C, Uuid>: BoxableExpression<QS, Pg, SqlType = Bool> + 'static,
+    dsl::EqAny<C, Vec<Uuid>>: BoxableExpression<QS, Pg, SqlType = Bool> + 'static,
+{
+    match ids.as_slice() {
+        [one] => Box::new(column.eq(*one)),
+        _ => Box::new(column.eq_any(ids)),
+    }
 }
 
 /// What every part's table implements alike: its id and creation time, insert, find within its
@@ -95,14 +108,15 @@ macro_rules! part_queries {
                 .select(<$row>::as_select())
                 .order(($table::$key.asc(), $table::id.asc()))
                 .into_boxed();
-            let mut query = of_events!(query, $table::event_id, event_ids);
+            let mut query =
+                query.filter($crate::event_parts::of_events($table::event_id, event_ids));
             if let Some((at, id)) = after {
-                query = query.filter(crate::listing::keyset_after!(
+                query = query.filter(crate::listing::keyset_after(
                     $table::$key,
                     $table::id,
                     at,
                     id,
-                    asc
+                    false,
                 ));
             }
             if let Some(limit) = limit {

@@ -80,10 +80,10 @@ pub async fn with_companies(
             event_participants::id.asc(),
         ))
         .into_boxed();
-    let rows: Vec<(Participant, CompanySummary)> =
-        of_events!(query, event_participants::event_id, event_ids)
-            .load(&mut conn)
-            .await?;
+    let rows: Vec<(Participant, CompanySummary)> = query
+        .filter(super::of_events(event_participants::event_id, event_ids))
+        .load(&mut conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(participant, company)| ParticipantView {

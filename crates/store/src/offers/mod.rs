@@ -12,6 +12,7 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::listing::keyset_after;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
 
 /// An offer as stored.
@@ -221,6 +222,10 @@ diesel::define_sql_function! {
 /// offers of the sector and target country: repeating those conditions on the offers would
 /// make the planner think the join yields almost nothing and pick a plan that reads every
 /// match.
+///
+/// A macro rather than a function generic over the FROM clause: as a function it needs a
+/// diesel bound for each offer column it reads and for the `company_country` subquery on
+/// each join it serves, longer than the body.
 macro_rules! offer_filters {
     ($query:expr, $filter:expr, $today:expr, markets: $markets:expr) => {{
         use cooperation_offers::dsl as o;
@@ -254,7 +259,7 @@ macro_rules! offer_filters {
             query = query.filter(o::event_id.eq(event_id));
         }
         if let Some(q) = &filter.q {
-            query = query.filter(crate::search_sql::search_condition!(q, o::search_vector));
+            query = query.filter(crate::search_sql::text_matches(q, o::search_vector));
         }
         // Listed: published and not expired (`OfferState::is_listed` in Rust).
         let listed = || {
@@ -281,27 +286,6 @@ macro_rules! offer_filters {
     }};
 }
 
-/// Keyset position and order by (`$created_at`, `$id`), then the page size.
-macro_rules! offer_page {
-    ($query:expr, $sort:expr, $after:expr, $limit:expr, $created_at:expr, $id:expr) => {{
-        let mut query = $query;
-        query = match ($sort, $after) {
-            (_, None) => query,
-            (OfferSort::CreatedAtDesc, Some((at, id))) => query.filter(
-                crate::listing::keyset_after!($created_at, $id, at, id, desc),
-            ),
-            (OfferSort::CreatedAt, Some((at, id))) => {
-                query.filter(crate::listing::keyset_after!($created_at, $id, at, id, asc))
-            }
-        };
-        query = match $sort {
-            OfferSort::CreatedAtDesc => query.order(($created_at.desc(), $id.desc())),
-            OfferSort::CreatedAt => query.order(($created_at.asc(), $id.asc())),
-        };
-        query.limit($limit + 1)
-    }};
-}
-
 /// One page of offers, `limit + 1` rows, newest or oldest first.
 ///
 /// Listed offers of one sector for one target country (the marketplace's main question) are
@@ -318,6 +302,7 @@ pub async fn list(
 ) -> QueryResult<Vec<OfferRow>> {
     use cooperation_offer_markets::dsl as m;
     use cooperation_offers::dsl as o;
+    let descending = sort == OfferSort::CreatedAtDesc;
     match (&filter.sector, &filter.target_country, filter.status) {
         (Some(sector), Some(country), StatusFilter::Published) if filter.only_market() => {
             let (after_at, after_id) = after.unzip();
@@ -325,7 +310,7 @@ pub async fn list(
                 sector: sector.clone(),
                 country: country.clone(),
                 today,
-                descending: sort == OfferSort::CreatedAtDesc,
+                descending,
                 after_at,
                 after_id,
                 limit: i32::try_from(limit + 1).unwrap_or(i32::MAX),
@@ -334,26 +319,39 @@ pub async fn list(
             .await
         }
         (Some(sector), Some(country), StatusFilter::Published) => {
-            let query = cooperation_offers::table
+            let mut query = cooperation_offers::table
                 .inner_join(cooperation_offer_markets::table.on(m::offer_id.eq(o::id)))
                 .select(OfferRow::as_select())
                 .filter(m::sector.eq(sector.clone()))
                 .filter(m::target_country.eq(country.clone()))
                 .filter(coop_offer_unexpired(m::valid_until, today))
                 .into_boxed();
-            let query = offer_filters!(query, filter, today, markets: true);
-            offer_page!(query, sort, after, limit, m::created_at, m::offer_id)
-                .load(conn)
-                .await
+            query = offer_filters!(query, filter, today, markets: true);
+            // The market's own columns, which its index yields in order.
+            if let Some((at, id)) = after {
+                query = query.filter(keyset_after(m::created_at, m::offer_id, at, id, descending));
+            }
+            let query = if descending {
+                query.order((m::created_at.desc(), m::offer_id.desc()))
+            } else {
+                query.order((m::created_at.asc(), m::offer_id.asc()))
+            };
+            query.limit(limit + 1).load(conn).await
         }
         _ => {
-            let query = cooperation_offers::table
+            let mut query = cooperation_offers::table
                 .select(OfferRow::as_select())
                 .into_boxed();
-            let query = offer_filters!(query, filter, today, markets: false);
-            offer_page!(query, sort, after, limit, o::created_at, o::id)
-                .load(conn)
-                .await
+            query = offer_filters!(query, filter, today, markets: false);
+            if let Some((at, id)) = after {
+                query = query.filter(keyset_after(o::created_at, o::id, at, id, descending));
+            }
+            let query = if descending {
+                query.order((o::created_at.desc(), o::id.desc()))
+            } else {
+                query.order((o::created_at.asc(), o::id.asc()))
+            };
+            query.limit(limit + 1).load(conn).await
         }
     }
 }
