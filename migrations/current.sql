@@ -38,11 +38,87 @@ CREATE OR REPLACE FUNCTION public.coop_periods(at timestamp with time zone)
  IMMUTABLE PARALLEL SAFE
 RETURN ARRAY[coop_period(at, 0), coop_period(at, 1), coop_period(at, 2), coop_period(at, 3), coop_period(at, 4), coop_period(at, 5), coop_period(at, 6), coop_period(at, 7), coop_period(at, 8), coop_period(at, 9)]
 
+CREATE OR REPLACE FUNCTION public.coop_record_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    kind text := TG_ARGV[0];
+    r record;
+    today date := (now() AT TIME ZONE 'UTC')::date;
+    was_public boolean := false;
+    is_public boolean := false;
+    parent uuid;
+    readers uuid[] := '{}';
+BEGIN
+    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+    IF kind IN ('company', 'speaker') THEN
+        was_public := TG_OP <> 'INSERT';
+        is_public := TG_OP <> 'DELETE';
+    ELSIF kind = 'event' THEN
+        IF TG_OP <> 'INSERT' THEN was_public := OLD.status <> 'draft'; END IF;
+        IF TG_OP <> 'DELETE' THEN is_public := NEW.status <> 'draft'; END IF;
+    ELSIF kind LIKE 'event\_%' THEN
+        -- A part is as readable as its event (gone with it when the event is deleted).
+        parent := r.event_id;
+        SELECT coalesce(bool_or(e.status <> 'draft'), false) INTO is_public
+            FROM events AS e WHERE e.id = parent;
+        was_public := TG_OP <> 'INSERT' AND is_public;
+        is_public := TG_OP <> 'DELETE' AND is_public;
+    ELSIF kind = 'cooperation_offer' THEN
+        IF TG_OP <> 'INSERT' THEN
+            was_public := coop_offer_listed(OLD.status, OLD.valid_until, today);
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            is_public := coop_offer_listed(NEW.status, NEW.valid_until, today);
+        END IF;
+        readers := ARRAY[r.company_id];
+    ELSIF kind = 'cooperation_interest' THEN
+        parent := r.offer_id;
+        readers := ARRAY[r.company_id]
+            || ARRAY(SELECT o.company_id FROM cooperation_offers AS o WHERE o.id = parent);
+    ELSE
+        RAISE EXCEPTION 'coop_record_change: unknown resource type %', kind;
+    END IF;
+    INSERT INTO changes (resource_type, resource_id, parent_id, operation, version,
+                         public_before, public_after, audience)
+    VALUES (kind, r.id, parent,
+            CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'updated' ELSE 'deleted' END,
+            CASE WHEN TG_OP = 'DELETE' THEN clock_timestamp() ELSE r.updated_at END,
+            was_public, is_public, readers);
+    RETURN NULL;
+END
+$function$
+
 CREATE OR REPLACE FUNCTION public.coop_search_query(words text[], folded text[])
  RETURNS tsquery
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
 RETURN (SELECT (COALESCE(string_agg((('('::text || array_to_string(ARRAY(SELECT DISTINCT unnest(ARRAY[alternatives.en, alternatives.fr, alternatives.ru, alternatives.si]) AS unnest), ' | '::text)) || ')'::text), ' & '::text ORDER BY alternatives.n), ''::text))::tsquery AS "coalesce" FROM (SELECT u.n, (plainto_tsquery('coop_en'::regconfig, u.w))::text AS en, (plainto_tsquery('coop_fr'::regconfig, u.w))::text AS fr, (plainto_tsquery('coop_ru'::regconfig, u.w))::text AS ru, (plainto_tsquery('simple'::regconfig, u.f))::text AS si FROM UNNEST(coop_search_query.words, coop_search_query.folded) WITH ORDINALITY u(w, f, n)) alternatives WHERE ((alternatives.en <> ''::text) AND (alternatives.fr <> ''::text) AND (alternatives.ru <> ''::text) AND (alternatives.si <> ''::text)))
+
+CREATE OR REPLACE FUNCTION public.coop_sequence_changes()
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    last bigint;
+    given bigint;
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtext('coop_sequence_changes')) THEN
+        RETURN 0;
+    END IF;
+    SELECT coalesce(max(position), 0) INTO last FROM changes;
+    UPDATE changes AS c SET position = p.position
+        FROM (SELECT seq, last + row_number() OVER (ORDER BY seq) AS position
+                FROM changes WHERE position IS NULL ORDER BY seq LIMIT 10000) AS p
+        WHERE c.seq = p.seq;
+    GET DIAGNOSTICS given = ROW_COUNT;
+    IF given > 0 THEN
+        PERFORM pg_notify('coop_changes', (last + given)::text);
+    END IF;
+    RETURN given;
+END
+$function$
 
 CREATE OR REPLACE FUNCTION public.coop_stems(body text)
  RETURNS tsvector
@@ -194,6 +270,10 @@ BEGIN
     END IF;
 END $function$
 
+CREATE TRIGGER companies_change AFTER INSERT OR DELETE OR UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION coop_record_change('company');
+
+CREATE TRIGGER cooperation_interests_change AFTER INSERT OR DELETE OR UPDATE ON cooperation_interests FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_interest');
+
 CREATE TRIGGER cooperation_offer_counts_company_sync AFTER UPDATE OF country ON companies FOR EACH ROW WHEN (old.country IS DISTINCT FROM new.country) EXECUTE FUNCTION cooperation_offer_counts_company_sync();
 
 CREATE TRIGGER cooperation_offer_counts_sync AFTER INSERT OR DELETE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_counts_sync();
@@ -203,3 +283,17 @@ CREATE TRIGGER cooperation_offer_counts_sync_update AFTER UPDATE OF status, kind
 CREATE TRIGGER cooperation_offer_markets_sync AFTER INSERT OR DELETE OR UPDATE OF status, sectors, target_countries, valid_until, created_at, kind, company_id, cooperation_types ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_markets_sync();
 
 CREATE TRIGGER cooperation_offer_sectors_sync AFTER INSERT OR DELETE OR UPDATE OF status, sectors, kind, company_id, valid_until, created_at, cooperation_types, target_countries ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_sectors_sync();
+
+CREATE TRIGGER cooperation_offers_change AFTER INSERT OR DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_offer');
+
+CREATE TRIGGER event_participants_change AFTER INSERT OR DELETE OR UPDATE ON event_participants FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_participant');
+
+CREATE TRIGGER event_sessions_change AFTER INSERT OR DELETE OR UPDATE ON event_sessions FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_session');
+
+CREATE TRIGGER event_speakers_change AFTER INSERT OR DELETE OR UPDATE ON event_speakers FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_speaker');
+
+CREATE TRIGGER event_venues_change AFTER INSERT OR DELETE OR UPDATE ON event_venues FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_venue');
+
+CREATE TRIGGER events_change AFTER INSERT OR DELETE OR UPDATE ON events FOR EACH ROW EXECUTE FUNCTION coop_record_change('event');
+
+CREATE TRIGGER speakers_change AFTER INSERT OR DELETE OR UPDATE ON speakers FOR EACH ROW EXECUTE FUNCTION coop_record_change('speaker');

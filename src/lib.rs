@@ -6,6 +6,7 @@
 //! folder with handlers, store and types.
 
 pub mod auth;
+pub mod changes;
 pub mod companies;
 pub mod config;
 pub mod demo;

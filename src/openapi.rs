@@ -40,6 +40,7 @@ carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit
         (name = "cooperation-offers", description = "What companies offer or look for abroad: the marketplace"),
         (name = "search", description = "One search across companies, speakers, events and offers, in French, English and Russian, Latin or Cyrillic"),
         (name = "sectors", description = "The controlled vocabulary of sector codes"),
+        (name = "changes", description = "The change feed: every create, update and delete, in commit order, for integrations that keep a copy in sync"),
         (name = "api-keys", description = "API keys and their roles (admins only); a key is shown once, when it is created"),
         (name = "health", description = "Liveness and readiness probes"),
     ),

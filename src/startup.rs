@@ -18,7 +18,8 @@ use crate::config::AccessSettings;
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::{
-    auth, companies, events, health, interests, matches, offers, openapi, search, sectors, speakers,
+    auth, changes, companies, events, health, interests, matches, offers, openapi, search, sectors,
+    speakers,
 };
 use coop_store::db::{self, DbPool};
 use coop_store::sectors::SectorCatalog;
@@ -34,6 +35,7 @@ fn api_v1(config: &mut ServiceConfig) {
     matches::configure(config);
     search::configure(config);
     auth::configure(config);
+    changes::configure(config);
 }
 
 /// Registers every documented route on `app` and returns the finished spec beside it.

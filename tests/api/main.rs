@@ -1,6 +1,7 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL, one database per test.
 
 mod access;
+mod changes;
 mod companies;
 mod demo;
 mod events;

@@ -108,6 +108,7 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         coop_domain::contact::PHONE_PATTERN,
         coopapi::events::params::EXPAND_PATTERN,
         coop_domain::search::TYPES_PATTERN,
+        coop_domain::changes::TYPES_PATTERN,
     ];
     for pattern in patterns {
         assert!(

@@ -4,6 +4,7 @@
 //! what. It knows nothing of HTTP and builds no query.
 
 pub mod access;
+pub mod changes;
 pub mod companies;
 pub mod contact;
 pub mod country;

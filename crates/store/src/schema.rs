@@ -17,6 +17,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    changes (seq) {
+        seq -> Int8,
+        position -> Nullable<Int8>,
+        resource_type -> Text,
+        resource_id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        operation -> Text,
+        version -> Timestamptz,
+        changed_at -> Timestamptz,
+        public_before -> Bool,
+        public_after -> Bool,
+        audience -> Array<Uuid>,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::search_sql::TsVector;
 
@@ -244,6 +260,7 @@ diesel::joinable!(speakers -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    changes,
     companies,
     cooperation_interests,
     cooperation_offer_markets,

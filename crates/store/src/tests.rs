@@ -66,6 +66,7 @@ fn every_row_reads_every_column_of_its_table() {
         columns!(cooperation_offers, OfferRow),
         columns!(cooperation_interests, InterestRow),
         columns!(api_keys, ApiKeyRow),
+        columns!(changes, crate::changes::ChangeRow),
     ];
     for (table, row) in pairs {
         assert!(!table.is_empty());

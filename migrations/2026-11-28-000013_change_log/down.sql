@@ -1,0 +1,12 @@
+DROP FUNCTION coop_sequence_changes();
+DROP TRIGGER cooperation_interests_change ON cooperation_interests;
+DROP TRIGGER cooperation_offers_change ON cooperation_offers;
+DROP TRIGGER event_participants_change ON event_participants;
+DROP TRIGGER event_speakers_change ON event_speakers;
+DROP TRIGGER event_sessions_change ON event_sessions;
+DROP TRIGGER event_venues_change ON event_venues;
+DROP TRIGGER events_change ON events;
+DROP TRIGGER speakers_change ON speakers;
+DROP TRIGGER companies_change ON companies;
+DROP FUNCTION coop_record_change();
+DROP TABLE changes;

@@ -1,0 +1,117 @@
+//! `GET /api/v1/changes`.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+
+use super::resources::current;
+use super::types::{Change, ChangeParams};
+use crate::auth::Caller;
+use crate::http::{ApiError, Cursor, Page, Query};
+use coop_domain::changes::operation_seen;
+use coop_store::changes::{self as store, ChangeFilter};
+use coop_store::db::DbPool;
+
+/// The sort name in the feed's cursors.
+const SORT: &str = "position";
+
+/// List changes
+///
+/// Every create, update and delete of companies, speakers, events and their parts, cooperation
+/// offers and expressions of interest, in the order the writes committed, oldest first. Start
+/// without a cursor, then always pass the `next_cursor` of the last page: the feed has no
+/// end, and a page with no items means you are up to date (`next_cursor` then is the cursor
+/// you sent). A change that commits late is never skipped: positions are given only to
+/// committed changes, in commit order.
+///
+/// Each reader sees the changes of what they may read: anonymous readers those of public
+/// resources (a draft offer that is published appears to them as `created`, a published one
+/// that is closed as `deleted`; drafts never appear), company keys also their own company's
+/// resources and interests, editor and admin keys everything. Each item carries the resource
+/// as it is now.
+#[utoipa::path(
+    tag = "changes",
+    operation_id = "listChanges",
+    params(ChangeParams),
+    responses(
+        (status = 200, description = "One page of changes, oldest first", body = Page<Change>,
+            headers(("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"))),
+    ),
+)]
+#[get("/changes")]
+pub async fn list_changes(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    params: Query<ChangeParams>,
+) -> Result<HttpResponse, ApiError> {
+    let p = params.0;
+    let limit = p.limit.get();
+    let given = match p.cursor {
+        Some(cursor) => {
+            let cursor = cursor.for_sort(SORT)?;
+            let position = cursor
+                .k
+                .as_i64()
+                .ok_or_else(crate::http::pagination::forged)?;
+            Some((position, cursor.id))
+        }
+        None => None,
+    };
+    let after = given.map_or(0, |(position, _)| position);
+    let scope = caller.scope();
+    let filter = ChangeFilter {
+        types: p.types.unwrap_or_default(),
+        company_id: p.company_id,
+    };
+    let mut conn = pool.get().await?;
+    store::sequence(&mut conn).await?;
+    let rows = store::list(&mut conn, scope, &filter, after, limit).await?;
+    let has_more = rows.len() as i64 > limit;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows.into_iter().take(limit as usize) {
+        let position = row.position.unwrap_or_default();
+        let Some(operation) = operation_seen(
+            scope,
+            row.operation,
+            row.public_before,
+            row.public_after,
+            &row.audience,
+        ) else {
+            continue;
+        };
+        let resource = match operation {
+            coop_domain::changes::ChangeOperation::Deleted => None,
+            _ => {
+                current(
+                    &mut conn,
+                    &caller,
+                    row.resource_type,
+                    row.resource_id,
+                    row.parent_id,
+                )
+                .await?
+            }
+        };
+        items.push(Change {
+            position,
+            resource_type: row.resource_type,
+            id: row.resource_id,
+            parent_id: row.parent_id,
+            operation,
+            version: row.version,
+            changed_at: row.changed_at,
+            resource,
+        });
+    }
+    // The feed has no last page: the cursor after the last item (or the one given, when
+    // nothing is new) is where to ask for later changes.
+    let last = items.last().map(|c| (c.position, c.id));
+    let next_cursor = last.or(given.filter(|_| !has_more)).map(|(position, id)| {
+        Cursor {
+            s: SORT.into(),
+            k: position.into(),
+            id,
+        }
+        .encode()
+    });
+    Ok(Page { items, next_cursor }.respond(&req))
+}

@@ -1,0 +1,12 @@
+//! The change feed: every create, update and delete of the API's resources, in commit order,
+//! for integrations that keep a copy in sync.
+
+pub mod handlers;
+pub mod resources;
+pub mod types;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(config: &mut ServiceConfig) {
+    config.service(handlers::list_changes);
+}
