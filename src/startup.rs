@@ -89,6 +89,9 @@ pub fn run(
         pools[0].clone(),
         std::time::Duration::from_secs(60),
     ));
+    let change_notifier = changes::notifier::ChangeNotifier::new();
+    changes::notifier::spawn(change_notifier.clone(), pools[0].clone());
+    let change_notifier = web::Data::new(change_notifier);
     let pools: Vec<web::Data<DbPool>> = pools.into_iter().map(web::Data::new).collect();
     // actix calls the factory once per worker (again if a worker is restarted), so handing
     // the pools out round-robin gives each worker its own.
@@ -109,12 +112,15 @@ pub fn run(
                 .app_data(routes.clone())
                 .app_data(facet_cache.clone())
                 .app_data(access_control.clone())
-                .app_data(cors_origins.clone()),
+                .app_data(cors_origins.clone())
+                .app_data(change_notifier.clone()),
         );
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(unmatched))
-            // The last wrapped runs first: log, harden, answer CORS, then authenticate.
+            // The last wrapped runs first: log, harden, answer CORS, authenticate, then (after
+            // the handler) wake the change feed.
+            .wrap(from_fn(changes::notifier::after_writes))
             .wrap(from_fn(auth::middleware::guard))
             .wrap(from_fn(security::cors))
             .wrap(from_fn(security::security_headers))

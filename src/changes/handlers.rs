@@ -2,11 +2,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::notifier::ChangeNotifier;
 use super::resources::current;
 use super::types::{Change, ChangeParams};
 use crate::auth::Caller;
 use crate::http::{ApiError, Cursor, Page, Query};
-use coop_domain::changes::operation_seen;
+use coop_domain::changes::{ChangeOperation, operation_seen};
 use coop_store::changes::{self as store, ChangeFilter};
 use coop_store::db::DbPool;
 
@@ -27,6 +28,10 @@ const SORT: &str = "position";
 /// that is closed as `deleted`; drafts never appear), company keys also their own company's
 /// resources and interests, editor and admin keys everything. Each item carries the resource
 /// as it is now.
+///
+/// With `wait=N`, an answer that would be empty waits up to N seconds for the next change the
+/// reader may see and returns as soon as it is there (PostgreSQL announces new positions to
+/// every replica; nobody polls).
 #[utoipa::path(
     tag = "changes",
     operation_id = "listChanges",
@@ -41,6 +46,7 @@ pub async fn list_changes(
     req: HttpRequest,
     caller: Caller,
     pool: web::Data<DbPool>,
+    notifier: web::Data<std::sync::Arc<ChangeNotifier>>,
     params: Query<ChangeParams>,
 ) -> Result<HttpResponse, ApiError> {
     let p = params.0;
@@ -57,51 +63,27 @@ pub async fn list_changes(
         None => None,
     };
     let after = given.map_or(0, |(position, _)| position);
-    let scope = caller.scope();
     let filter = ChangeFilter {
         types: p.types.unwrap_or_default(),
         company_id: p.company_id,
     };
-    let mut conn = pool.get().await?;
-    store::sequence(&mut conn).await?;
-    let rows = store::list(&mut conn, scope, &filter, after, limit).await?;
-    let has_more = rows.len() as i64 > limit;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows.into_iter().take(limit as usize) {
-        let position = row.position.unwrap_or_default();
-        let Some(operation) = operation_seen(
-            scope,
-            row.operation,
-            row.public_before,
-            row.public_after,
-            &row.audience,
-        ) else {
-            continue;
-        };
-        let resource = match operation {
-            coop_domain::changes::ChangeOperation::Deleted => None,
-            _ => {
-                current(
-                    &mut conn,
-                    &caller,
-                    row.resource_type,
-                    row.resource_id,
-                    row.parent_id,
-                )
-                .await?
-            }
-        };
-        items.push(Change {
-            position,
-            resource_type: row.resource_type,
-            id: row.resource_id,
-            parent_id: row.parent_id,
-            operation,
-            version: row.version,
-            changed_at: row.changed_at,
-            resource,
-        });
-    }
+    // Subscribed before the first read, so that a change announced in between still wakes us.
+    let mut announced = notifier.subscribe();
+    let deadline = tokio::time::Instant::now() + p.wait.unwrap_or_default();
+    let (items, has_more) = loop {
+        let mut conn = pool.get().await?;
+        store::sequence(&mut conn).await?;
+        let page = read_page(&mut conn, &caller, &filter, after, limit).await?;
+        if !page.0.is_empty() || tokio::time::Instant::now() >= deadline {
+            break page;
+        }
+        // Wait without holding a connection.
+        drop(conn);
+        match tokio::time::timeout_at(deadline, announced.changed()).await {
+            Ok(Ok(())) => continue,
+            _ => break page,
+        }
+    };
     // The feed has no last page: the cursor after the last item (or the one given, when
     // nothing is new) is where to ask for later changes.
     let last = items.last().map(|c| (c.position, c.id));
@@ -114,4 +96,54 @@ pub async fn list_changes(
         .encode()
     });
     Ok(Page { items, next_cursor }.respond(&req))
+}
+
+/// The changes after position `after` that `caller` may know of, with their resources as they
+/// are now, and whether more follow.
+async fn read_page(
+    conn: &mut diesel_async::AsyncPgConnection,
+    caller: &Caller,
+    filter: &ChangeFilter,
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<Change>, bool), ApiError> {
+    let scope = caller.scope();
+    let rows = store::list(conn, scope, filter, after, limit).await?;
+    let has_more = rows.len() as i64 > limit;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows.into_iter().take(limit as usize) {
+        let Some(operation) = operation_seen(
+            scope,
+            row.operation,
+            row.public_before,
+            row.public_after,
+            &row.audience,
+        ) else {
+            continue;
+        };
+        let resource = match operation {
+            ChangeOperation::Deleted => None,
+            _ => {
+                current(
+                    conn,
+                    caller,
+                    row.resource_type,
+                    row.resource_id,
+                    row.parent_id,
+                )
+                .await?
+            }
+        };
+        items.push(Change {
+            position: row.position.unwrap_or_default(),
+            resource_type: row.resource_type,
+            id: row.resource_id,
+            parent_id: row.parent_id,
+            operation,
+            version: row.version,
+            changed_at: row.changed_at,
+            resource,
+        });
+    }
+    Ok((items, has_more))
 }

@@ -2,6 +2,7 @@
 //! for integrations that keep a copy in sync.
 
 pub mod handlers;
+pub mod notifier;
 pub mod resources;
 pub mod types;
 

@@ -63,6 +63,25 @@ pub struct ChangeParams {
     #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
     pub cursor: Option<Cursor>,
+    /// When nothing is new, wait up to this many seconds for the next change before answering
+    /// (long polling); 0, the default, answers at once.
+    #[serde(default, deserialize_with = "wait_seconds")]
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 30, example = 25)]
+    pub wait: Option<std::time::Duration>,
+}
+
+/// The longest `wait`.
+pub const MAX_WAIT_SECONDS: u64 = 30;
+
+fn wait_seconds<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::time::Duration>, D::Error> {
+    params::parsed(d, |raw| match raw.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_WAIT_SECONDS => Ok(Some(std::time::Duration::from_secs(n))),
+        _ => Err(format!(
+            "must be a whole number of seconds from 0 to {MAX_WAIT_SECONDS}"
+        )),
+    })
 }
 
 fn resource_types<'de, D: serde::Deserializer<'de>>(

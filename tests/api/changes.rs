@@ -255,3 +255,24 @@ async fn each_reader_sees_the_changes_of_what_they_may_read() {
     .await;
     assert_eq!(problem["errors"][0]["field"], "types");
 }
+
+#[tokio::test]
+async fn a_reader_waiting_for_the_next_change_gets_it_as_soon_as_it_commits() {
+    let app = spawn_app().await;
+    app.create_company("Skolkovo", "cluster", "RU").await;
+    let (_, cursor) = feed(&app, None, None).await;
+    let url = app.url(&format!("/api/v1/changes?wait=20&cursor={cursor}"));
+    let waiting = tokio::spawn(async move { reqwest::get(url).await.unwrap() });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "nothing new yet: the reader waits");
+    let company = app.create_company("ExoAtlet", "startup", "RU").await;
+    let response = waiting.await.unwrap();
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    assert_eq!(
+        summary(page["items"].as_array().unwrap()),
+        [change("company", &company, "created")]
+    );
+    let problem = assert_problem(app.anonymous().get("/api/v1/changes?wait=31").await, 400).await;
+    assert_eq!(problem["errors"][0]["field"], "wait");
+}

@@ -81,3 +81,14 @@ pub async fn list(
     };
     query.load(conn).await
 }
+
+/// The channel `coop_sequence_changes()` notifies, with the last position it gave, whenever it
+/// gives positions.
+pub const CHANNEL: &str = "coop_changes";
+
+/// Makes `conn` receive the notifications of [`CHANNEL`] (read them from
+/// `conn.notifications_stream()`).
+pub async fn listen(conn: &mut AsyncPgConnection) -> QueryResult<()> {
+    use diesel_async::SimpleAsyncConnection;
+    conn.batch_execute(&format!("LISTEN {CHANNEL}")).await
+}
