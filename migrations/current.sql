@@ -90,6 +90,38 @@ BEGIN
 END
 $function$
 
+CREATE OR REPLACE FUNCTION public.coop_record_expiries()
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    today date := (now() AT TIME ZONE 'UTC')::date;
+    since date;
+    written bigint;
+BEGIN
+    -- Read without a lock first: on all but one call a day there is nothing to do.
+    SELECT expiries_recorded_until INTO since FROM change_log_state;
+    IF since >= today THEN
+        RETURN 0;
+    END IF;
+    SELECT expiries_recorded_until INTO since FROM change_log_state FOR UPDATE;
+    IF since >= today THEN
+        RETURN 0;
+    END IF;
+    -- Offers listed on `since` whose last listed day was before today.
+    INSERT INTO changes (resource_type, resource_id, operation, version, public_before,
+                         public_after, audience)
+    SELECT 'cooperation_offer', o.id, 'updated', clock_timestamp(), true, false,
+           ARRAY[o.company_id]
+        FROM cooperation_offers AS o
+        WHERE o.status = 'published' AND o.valid_until >= since AND o.valid_until < today
+        ORDER BY o.valid_until, o.id;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    UPDATE change_log_state SET expiries_recorded_until = today;
+    RETURN written;
+END
+$function$
+
 CREATE OR REPLACE FUNCTION public.coop_search_query(words text[], folded text[])
  RETURNS tsquery
  LANGUAGE sql

@@ -1,3 +1,5 @@
+DROP FUNCTION coop_record_expiries();
+DROP TABLE change_log_state;
 DROP FUNCTION coop_sequence_changes();
 DROP TRIGGER cooperation_interests_change ON cooperation_interests;
 DROP TRIGGER cooperation_offers_change ON cooperation_offers;

@@ -122,3 +122,43 @@ BEGIN
     RETURN given;
 END
 $$;
+
+-- An offer also stops being listed without any write, when its `valid_until` passes: the day
+-- after, anonymous readers must learn that it is gone. coop_record_expiries() writes that
+-- change for every published offer that expired since it last ran (once per day; the service
+-- calls it with the positioning of changes).
+CREATE TABLE change_log_state (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    expiries_recorded_until date NOT NULL
+);
+INSERT INTO change_log_state (expiries_recorded_until) VALUES ((now() AT TIME ZONE 'UTC')::date);
+
+CREATE FUNCTION coop_record_expiries() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    today date := (now() AT TIME ZONE 'UTC')::date;
+    since date;
+    written bigint;
+BEGIN
+    -- Read without a lock first: on all but one call a day there is nothing to do.
+    SELECT expiries_recorded_until INTO since FROM change_log_state;
+    IF since >= today THEN
+        RETURN 0;
+    END IF;
+    SELECT expiries_recorded_until INTO since FROM change_log_state FOR UPDATE;
+    IF since >= today THEN
+        RETURN 0;
+    END IF;
+    -- Offers listed on `since` whose last listed day was before today.
+    INSERT INTO changes (resource_type, resource_id, operation, version, public_before,
+                         public_after, audience)
+    SELECT 'cooperation_offer', o.id, 'updated', clock_timestamp(), true, false,
+           ARRAY[o.company_id]
+        FROM cooperation_offers AS o
+        WHERE o.status = 'published' AND o.valid_until >= since AND o.valid_until < today
+        ORDER BY o.valid_until, o.id;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    UPDATE change_log_state SET expiries_recorded_until = today;
+    RETURN written;
+END
+$$;

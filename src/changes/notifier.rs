@@ -58,14 +58,22 @@ pub fn spawn(notifier: Arc<ChangeNotifier>, pool: DbPool) {
 
 async fn position_changes(notifier: Arc<ChangeNotifier>, pool: DbPool) {
     loop {
-        let _ = tokio::time::timeout(SWEEP, notifier.written.notified()).await;
-        match pool.get().await {
-            Ok(mut conn) => {
-                if let Err(e) = changes::sequence(&mut conn).await {
-                    log::warn!("positioning changes failed: {e}");
-                }
+        let swept = tokio::time::timeout(SWEEP, notifier.written.notified())
+            .await
+            .is_err();
+        let mut conn = match pool.get().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                log::warn!("positioning changes: no connection: {e}");
+                continue;
             }
-            Err(e) => log::warn!("positioning changes: no connection: {e}"),
+        };
+        // Offers expire without a write: checked on the sweeps (it does something once a day).
+        if swept && let Err(e) = changes::record_expiries(&mut conn).await {
+            log::warn!("recording offer expiries failed: {e}");
+        }
+        if let Err(e) = changes::sequence(&mut conn).await {
+            log::warn!("positioning changes failed: {e}");
         }
     }
 }

@@ -276,3 +276,49 @@ async fn a_reader_waiting_for_the_next_change_gets_it_as_soon_as_it_commits() {
     let problem = assert_problem(app.anonymous().get("/api/v1/changes?wait=31").await, 400).await;
     assert_eq!(problem["errors"][0]["field"], "wait");
 }
+
+#[tokio::test]
+async fn an_offer_that_expires_without_a_write_is_deleted_for_the_public_the_next_day() {
+    let app = spawn_app().await;
+    let owner = app.create_company("ExoAtlet", "startup", "RU").await;
+    let body = json!({
+        "company_id": owner, "kind": "technology_offer", "cooperation_types": ["distribution"],
+        "title": "Medical exoskeleton: distributors wanted in France", "sectors": ["medtech"],
+        "target_countries": ["FR"], "status": "published", "valid_until": "2099-12-31"
+    });
+    let offer = created(&app, "/api/v1/cooperation-offers", body).await;
+    let (_, cursor) = feed(&app, None, None).await;
+    // Yesterday was its last day, and the log last looked at expiries yesterday; the setup
+    // itself writes no change (triggers off for this session).
+    let mut conn = app.connection().await;
+    conn.batch_execute(&format!(
+        "SET session_replication_role = replica;
+         UPDATE cooperation_offers SET valid_until = (now() AT TIME ZONE 'UTC')::date - 1
+             WHERE id = '{offer}';
+         UPDATE change_log_state SET expiries_recorded_until = (now() AT TIME ZONE 'UTC')::date - 1;
+         SET session_replication_role = origin;
+         SELECT coop_record_expiries();
+         SELECT coop_record_expiries();"
+    ))
+    .await
+    .unwrap();
+    let (items, _) = feed(&app, None, Some(&cursor)).await;
+    assert_eq!(
+        summary(&items),
+        [change("cooperation_offer", &offer, "deleted")]
+    );
+    let owner_key = app.create_key("company", Some(&owner)).await;
+    let page: Value = app
+        .as_key(&owner_key)
+        .get("/api/v1/changes?types=cooperation_offer&limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = page["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["operation"], "updated",
+        "its owner still reads it, now expired"
+    );
+    assert_eq!(last["resource"]["status"], "expired");
+}

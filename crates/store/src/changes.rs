@@ -42,6 +42,18 @@ diesel::define_sql_function! {
     fn coop_sequence_changes() -> diesel::sql_types::BigInt;
 }
 
+diesel::define_sql_function! {
+    /// Writes the changes of offers that expired since it last ran; returns how many.
+    fn coop_record_expiries() -> diesel::sql_types::BigInt;
+}
+
+/// Records, once a day, that the offers whose `valid_until` has passed are no longer listed.
+pub async fn record_expiries(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    diesel::select(coop_record_expiries())
+        .get_result(conn)
+        .await
+}
+
 /// Positions the changes committed so far (a no-op when another process is doing it).
 pub async fn sequence(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     diesel::select(coop_sequence_changes())
