@@ -104,6 +104,16 @@ pub struct TestApp {
 
 /// A server on a random port backed by a fresh database of its own, with the default access
 /// settings and an admin key.
+/// A new, empty database (no migrations) on the tests' cluster; returns its URL.
+pub async fn empty_database() -> String {
+    let cluster = cluster();
+    let database = format!("empty_{}", uuid::Uuid::now_v7().simple());
+    db::create_database(&cluster.url("postgres"), &database, None)
+        .await
+        .expect("create an empty database");
+    cluster.url(&database)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(AccessSettings::default()).await
 }

@@ -94,3 +94,16 @@ async fn the_current_functions_and_triggers_are_in_migrations_current_sql() {
          UPDATE_SNAPSHOTS=1 cargo test"
     );
 }
+
+#[tokio::test]
+async fn two_processes_starting_together_on_a_new_database_migrate_it_once() {
+    let url = crate::helpers::empty_database().await;
+    let (first, second) = tokio::join!(
+        coop_store::db::run_migrations(&url),
+        coop_store::db::run_migrations(&url)
+    );
+    let (first, second) = (first.expect("first start"), second.expect("second start"));
+    assert!(first > 0 || second > 0);
+    assert_eq!(first.min(second), 0, "the second found nothing left to do");
+    assert_eq!(coop_store::db::run_migrations(&url).await.unwrap(), 0);
+}

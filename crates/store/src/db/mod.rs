@@ -88,14 +88,25 @@ pub fn worker_pools(url: &str, total: usize, workers: usize) -> Result<Vec<DbPoo
     (0..workers).map(|_| pool(url, each)).collect()
 }
 
+/// Waits for the migration lock of this database (released when the connection closes).
+const MIGRATION_LOCK: &str = "SELECT pg_advisory_lock(hashtext('coopapi migrations'))";
+
 /// Applies pending migrations. Diesel's migration harness is synchronous, so it runs on a
 /// blocking thread through `AsyncConnectionWrapper` (diesel-async's own async harness panics
 /// under actix's single-threaded runtimes).
+///
+/// Processes starting together (replicas) take turns: each holds a session advisory lock
+/// while it migrates, so the next one finds nothing left to do instead of running the same
+/// migration at the same time (and failing on the catalog's unique indexes). The lock goes
+/// with the connection, also when a process dies holding it.
 pub async fn run_migrations(url: &str) -> Result<usize, DbError> {
     let url = url.to_owned();
     tokio::task::spawn_blocking(move || {
+        use diesel::connection::SimpleConnection;
         let mut conn: AsyncConnectionWrapper<AsyncPgConnection> =
             diesel::Connection::establish(&url)?;
+        conn.batch_execute(MIGRATION_LOCK)
+            .map_err(|e| DbError::Migrations(e.to_string()))?;
         let applied = conn
             .run_pending_migrations(MIGRATIONS)
             .map_err(|e| DbError::Migrations(e.to_string()))?;
