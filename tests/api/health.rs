@@ -103,3 +103,48 @@ async fn starting_the_embedded_cluster_again_attaches_to_the_running_one_and_lea
     assert_eq!(app.get("/readyz").await.status(), 200);
     assert_eq!(app.count("sectors").await, 33);
 }
+
+/// After a crash (SIGKILL of the service and its PostgreSQL, a power cut) `postmaster.pid`
+/// stays behind, and its pid may by then belong to any other process: the launcher must see
+/// that no PostgreSQL of this directory runs and start one.
+#[tokio::test]
+async fn a_lock_file_left_by_a_crash_does_not_stop_the_cluster_from_starting() {
+    let spec = coop_store::db::embedded::ClusterSpec {
+        data_dir: std::path::PathBuf::from(format!(
+            "/tmp/coopapi-stale-lock-{}",
+            std::process::id()
+        )),
+        ..cluster_spec()
+    };
+    let _ = std::fs::remove_dir_all(&spec.data_dir);
+    let start = |spec: coop_store::db::embedded::ClusterSpec| {
+        tokio::task::spawn_blocking(move || {
+            coop_store::db::embedded::EmbeddedPostgres::start(&spec)
+        })
+    };
+    let first = start(spec.clone()).await.unwrap().expect("first start");
+    assert!(first.is_owned());
+    first.stop();
+    // A live process that is no PostgreSQL (this test) now holds the pid in the lock file.
+    let lock = spec.data_dir.join("postmaster.pid");
+    std::fs::write(
+        &lock,
+        format!(
+            "{}\n{}\n0\n5432\n\n\n",
+            std::process::id(),
+            spec.data_dir.display()
+        ),
+    )
+    .unwrap();
+    let second = start(spec.clone())
+        .await
+        .unwrap()
+        .expect("start over a stale lock");
+    assert!(second.is_owned(), "a new postmaster runs the cluster");
+    // The live cluster's own lock file is left alone: a second start attaches to it.
+    let attached = start(spec.clone()).await.unwrap().expect("attach");
+    assert!(!attached.is_owned());
+    attached.stop();
+    second.stop();
+    let _ = std::fs::remove_dir_all(&spec.data_dir);
+}

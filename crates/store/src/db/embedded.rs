@@ -233,14 +233,42 @@ impl Drop for EmbeddedPostgres {
     }
 }
 
-/// The pid in `postmaster.pid` when that process is alive: the cluster already runs (a stale
-/// file left by a crash names a dead process, and PostgreSQL itself cleans it up on start).
+/// The pid in `postmaster.pid` when that process is a PostgreSQL running this data directory:
+/// the cluster already runs. A file naming a dead process is left to PostgreSQL, which cleans
+/// it up on start. A file naming a live process that is not one (after a crash, the pid taken
+/// by another process, as happens at once after a reboot) is a stale lock that PostgreSQL
+/// would refuse to start over: it is removed. PostgreSQL still refuses to start when backends
+/// of a killed postmaster hold its shared memory.
 fn running_postmaster(data_dir: &Path) -> Option<i32> {
-    let text = std::fs::read_to_string(data_dir.join("postmaster.pid")).ok()?;
+    let lock = data_dir.join("postmaster.pid");
+    let text = std::fs::read_to_string(&lock).ok()?;
     let pid: i32 = text.lines().next()?.trim().parse().ok()?;
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None)
-        .is_ok()
-        .then_some(pid)
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).ok()?;
+    if runs_in(pid, data_dir) {
+        return Some(pid);
+    }
+    log::warn!(
+        "{} names process {pid}, which does not run this cluster: a lock left by a crash; removing it",
+        lock.display()
+    );
+    match std::fs::remove_file(&lock) {
+        Ok(()) => None,
+        // Not ours to remove: treat it as held, and say so.
+        Err(_) => Some(pid),
+    }
+}
+
+/// Whether process `pid` works in `data_dir`: a postmaster changes into its data directory.
+/// When that cannot be read (a process of another user, without the right to look), it is
+/// taken to be so: a cluster that may be live is never touched.
+fn runs_in(pid: i32, data_dir: &Path) -> bool {
+    match std::fs::read_link(format!("/proc/{pid}/cwd")) {
+        Ok(cwd) => {
+            let data_dir = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.into());
+            std::fs::canonicalize(&cwd).unwrap_or(cwd) == data_dir
+        }
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    }
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, EmbeddedError> {
