@@ -100,6 +100,10 @@ pub struct Settings {
     /// Log filter, in env_logger syntax (e.g. `info`, `coopapi=debug,actix_web=info`).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log_level: String,
+    /// Log lines as plain text, or as one JSON object per line (`json`) for log collectors.
+    /// Lines written while a request is handled carry its `request_id` either way.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     #[command(flatten)]
     pub access: AccessSettings,
 }
@@ -159,4 +163,11 @@ impl Default for AccessSettings {
     fn default() -> Self {
         Self::DEFAULT
     }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

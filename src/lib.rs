@@ -14,6 +14,7 @@ pub mod events;
 pub mod health;
 pub mod http;
 pub mod interests;
+pub mod logging;
 pub mod matches;
 pub mod offers;
 pub mod openapi;

@@ -10,10 +10,7 @@ use coopapi::startup;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::new()
-        .parse_filters(&cli.settings.log_level)
-        .format_timestamp_millis()
-        .init();
+    coopapi::logging::init(&cli.settings.log_level, cli.settings.log_format);
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     if let Command::Openapi = command {
         print!("{}", startup::openapi_json());

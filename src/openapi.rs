@@ -30,7 +30,10 @@ company's profile, offers and speakers; `editor` keys all content; `admin` keys 
 (`/api/v1/api-keys`). Drafts and speakers' contact details are shown only to those allowed to see them; anything \
 else that is not public answers 404. Each key, and each client address without a key, has a rate limit: responses \
 carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`, and `429` comes with \
-`Retry-After`.",
+`Retry-After`.\n\n\
+Every response carries `X-Request-Id`: the one the client sent when it is 1 to 128 letters, digits or `-_.:`, \
+otherwise a new one. Problem documents repeat it as `request_id`, and the service's log lines for that request \
+carry it: quote it when reporting a problem.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     tags(

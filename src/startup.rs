@@ -118,13 +118,16 @@ pub fn run(
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(unmatched))
-            // The last wrapped runs first: log, harden, answer CORS, authenticate, then (after
+            // The last wrapped runs first: name the request, log, harden, answer CORS, authenticate, then (after
             // the handler) wake the change feed.
             .wrap(from_fn(changes::notifier::after_writes))
             .wrap(from_fn(auth::middleware::guard))
             .wrap(from_fn(security::cors))
             .wrap(from_fn(security::security_headers))
-            .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+            .wrap(Logger::new(
+                "%a \"%r\" %s %b %Dms request_id=%{x-request-id}i",
+            ))
+            .wrap(from_fn(crate::http::request_id::request_id))
     })
     .workers(workers)
     .listen(listener)?;

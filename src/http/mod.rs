@@ -9,6 +9,7 @@ pub mod params;
 pub mod patch;
 pub mod problem;
 pub mod ratelimit;
+pub mod request_id;
 pub mod routes;
 pub mod security;
 

@@ -45,6 +45,11 @@ pub struct Problem {
     /// The invalid fields or parameters (validation problems only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The request's id, as in its `X-Request-Id` response header: quote it when reporting a
+    /// problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0190f5c48c227d3ea1b2c3d4e5f60718")]
+    pub request_id: Option<String>,
 }
 
 /// Everything a request can fail with. Handlers return `Result<_, ApiError>`; the variants map
@@ -243,6 +248,7 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             errors,
+            request_id: super::request_id::current(),
         }
     }
 }

@@ -148,3 +148,35 @@ async fn a_lock_file_left_by_a_crash_does_not_stop_the_cluster_from_starting() {
     second.stop();
     let _ = std::fs::remove_dir_all(&spec.data_dir);
 }
+
+#[tokio::test]
+async fn every_response_names_its_request_and_problems_repeat_the_name() {
+    let app = spawn_app().await;
+    let response = app.anonymous().get("/api/v1/companies").await;
+    let generated = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(generated.len(), 32, "{generated}");
+    let response = app
+        .anonymous()
+        .request(reqwest::Method::GET, "/api/v1/companies/not-an-id")
+        .header("x-request-id", "support-4711:a.b_c")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "support-4711:a.b_c");
+    let problem = assert_problem(response, 404).await;
+    assert_eq!(problem["request_id"], "support-4711:a.b_c");
+    // An id that could forge a log line is replaced, not echoed.
+    let response = app
+        .anonymous()
+        .request(reqwest::Method::GET, "/api/v1/companies")
+        .header("x-request-id", "a b\"c")
+        .send()
+        .await
+        .unwrap();
+    let replaced = response.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(replaced.len(), 32);
+    assert_ne!(replaced, "a b\"c");
+}
