@@ -31,6 +31,8 @@ company's profile, offers and speakers; `editor` keys all content; `admin` keys 
 else that is not public answers 404. Each key, and each client address without a key, has a rate limit: responses \
 carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`, and `429` comes with \
 `Retry-After`.\n\n\
+Every `GET` operation also answers `HEAD`: the same status and headers (`ETag`, `Content-Length`, `Link`, \
+conditional `304`), no body.\n\n\
 Every response carries `X-Request-Id`: the one the client sent when it is 1 to 128 letters, digits or `-_.:`, \
 otherwise a new one. Problem documents repeat it as `request_id`, and the service's log lines for that request \
 carry it: quote it when reporting a problem.",

@@ -118,10 +118,11 @@ pub fn run(
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(unmatched))
-            // The last wrapped runs first: name the request, log, harden, answer CORS, authenticate, then (after
-            // the handler) wake the change feed.
+            // The last wrapped runs first: name the request, log, harden, answer CORS, serve
+            // HEAD as GET, authenticate, then (after the handler) wake the change feed.
             .wrap(from_fn(changes::notifier::after_writes))
             .wrap(from_fn(auth::middleware::guard))
+            .wrap(from_fn(crate::http::head::head_as_get))
             .wrap(from_fn(security::cors))
             .wrap(from_fn(security::security_headers))
             .wrap(Logger::new(

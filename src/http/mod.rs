@@ -3,6 +3,7 @@
 
 pub mod etag;
 pub mod extract;
+pub mod head;
 pub mod listing;
 pub mod pagination;
 pub mod params;

@@ -49,6 +49,10 @@ impl RouteTable {
                     continue;
                 };
                 methods.push(method.to_string());
+                // Every GET route answers HEAD too (`http::head`).
+                if method == Method::GET {
+                    methods.push(Method::HEAD.to_string());
+                }
                 let needs_key = operation
                     .security
                     .as_ref()

@@ -74,7 +74,7 @@ async fn an_unknown_path_is_404_and_a_wrong_method_is_405_with_allow() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["allow"], "GET, POST");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
     assert_problem(response, 405).await;
     let response = app
         .client
@@ -82,7 +82,7 @@ async fn an_unknown_path_is_404_and_a_wrong_method_is_405_with_allow() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["allow"], "GET, PATCH, DELETE");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, PATCH, DELETE");
     assert_problem(response, 405).await;
 }
 
@@ -179,4 +179,55 @@ async fn every_response_names_its_request_and_problems_repeat_the_name() {
     let replaced = response.headers()["x-request-id"].to_str().unwrap();
     assert_eq!(replaced.len(), 32);
     assert_ne!(replaced, "a b\"c");
+}
+
+/// RFC 9110: a general-purpose server supports HEAD wherever it supports GET, with the same
+/// headers and no body; monitors, caches and `curl -I` rely on it.
+#[tokio::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = spawn_app().await;
+    let company = app.create_company("ExoAtlet", "startup", "RU").await;
+    for path in [
+        format!("/api/v1/companies/{company}"),
+        "/api/v1/companies?limit=1".to_string(),
+        "/healthz".to_string(),
+    ] {
+        let get = app.anonymous().get(&path).await;
+        let head = app
+            .anonymous()
+            .request(reqwest::Method::HEAD, &path)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), get.status(), "{path}");
+        for name in ["etag", "content-type", "link", "ratelimit-limit"] {
+            assert_eq!(
+                head.headers().get(name),
+                get.headers().get(name),
+                "{path} {name}"
+            );
+        }
+        let length = get.bytes().await.unwrap().len().to_string();
+        assert_eq!(head.headers()["content-length"], length.as_str(), "{path}");
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}: no body");
+    }
+    // Conditional: the client's copy is current.
+    let path = format!("/api/v1/companies/{company}");
+    let etag = app.anonymous().get(&path).await.headers()["etag"].clone();
+    let head = app
+        .anonymous()
+        .request(reqwest::Method::HEAD, &path)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 304);
+    // What needs a key for GET needs one for HEAD.
+    let head = app
+        .anonymous()
+        .request(reqwest::Method::HEAD, "/api/v1/api-keys")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 401);
 }

@@ -523,7 +523,7 @@ async fn facets_count_what_the_list_would_return() {
                 .await
                 .unwrap();
             assert_eq!(response.status(), 405, "{method}");
-            assert_eq!(response.headers()["allow"], "GET", "{method}");
+            assert_eq!(response.headers()["allow"], "GET, HEAD", "{method}");
         }
     }
     assert_eq!(app.count("cooperation_offers").await, before);
