@@ -3,6 +3,7 @@
 mod access;
 mod changes;
 mod companies;
+mod company_lists;
 mod demo;
 mod events;
 mod facets;
