@@ -13,6 +13,7 @@ pub mod demo;
 pub mod events;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod interests;
 pub mod logging;
 pub mod matches;

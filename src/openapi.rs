@@ -33,6 +33,11 @@ carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit
 `Retry-After`.\n\n\
 Every `GET` operation also answers `HEAD`: the same status and headers (`ETag`, `Content-Length`, `Link`, \
 conditional `304`), no body.\n\n\
+Every `POST` takes an `Idempotency-Key` header (the IETF httpapi draft; a UUID is a good key): a retry with the same \
+key and the same request gets the first response again (`Idempotent-Replayed: true`) and writes nothing. Keys belong \
+to the API key that sent them and are kept 24 hours. The same key with another request is `422`; a retry while the \
+first request is still running is `409` with `Retry-After`. Conflicts, rate limits and server errors are not kept \
+(retrying them runs the request), nor is a response that holds a secret (a new API key).\n\n\
 Every response carries `X-Request-Id`: the one the client sent when it is 1 to 128 letters, digits or `-_.:`, \
 otherwise a new one. Problem documents repeat it as `request_id`, and the service's log lines for that request \
 carry it: quote it when reporting a problem.",
@@ -111,9 +116,10 @@ fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
         ),
         (
             "UnprocessableEntity",
-            "The body is well-formed but holds invalid values or unknown fields; `errors` lists each field",
+            "The body is well-formed but holds invalid values or unknown fields; `errors` lists each field (or `Idempotency-Key`, sent before with another request)",
             false,
         ),
+        ("IdempotencyConflict", IDEMPOTENCY_CONFLICT, true),
         (
             "ServiceUnavailable",
             "The database is unavailable; retry after the `Retry-After` delay",
@@ -164,8 +170,54 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
         {
             add_shared_errors(operation, is_api);
         }
+        if let (true, Some(post)) = (is_api, item.post.as_mut()) {
+            add_idempotency_key(post);
+        }
     }
     doc
+}
+
+const IDEMPOTENCY_CONFLICT: &str = "A request with this `Idempotency-Key` is still being processed (retry after `Retry-After`), or it was carried out and its response is not kept";
+
+/// Every POST takes an `Idempotency-Key` (see crate::idempotency).
+fn add_idempotency_key(operation: &mut Operation) {
+    use openapi::path::{ParameterBuilder, ParameterIn};
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(openapi::Required::False)
+        .description(Some(
+            "Makes the request safe to retry: a retry with the same key and request gets the first response and writes nothing (24 hours)",
+        ))
+        .schema(Some(
+            openapi::ObjectBuilder::new()
+                .schema_type(openapi::Type::String)
+                .min_length(Some(1))
+                .max_length(Some(257))
+                .pattern(Some(r#"^("[!#-\[\]-~]{1,255}"|[!#-\[\]-~]{1,255})$"#))
+                .examples([serde_json::json!("8e03978e-40d5-43e8-bc93-6894a57f9324")]),
+        ))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(RefOr::T(parameter));
+    match operation.responses.responses.get_mut("409") {
+        Some(RefOr::T(response)) => {
+            response.description = format!(
+                "{}; or: {}",
+                response.description,
+                IDEMPOTENCY_CONFLICT.replacen('A', "a", 1)
+            );
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            operation.responses.responses.insert(
+                "409".to_string(),
+                RefOr::Ref(Ref::new("#/components/responses/IdempotencyConflict")),
+            );
+        }
+    }
 }
 
 fn add_shared_errors(operation: &mut Operation, is_api: bool) {

@@ -89,6 +89,10 @@ pub fn run(
         pools[0].clone(),
         std::time::Duration::from_secs(60),
     ));
+    tokio::spawn(crate::idempotency::forget_old_keys(
+        pools[0].clone(),
+        std::time::Duration::from_secs(3600),
+    ));
     let change_notifier = changes::notifier::ChangeNotifier::new();
     changes::notifier::spawn(change_notifier.clone(), pools[0].clone());
     let change_notifier = web::Data::new(change_notifier);
@@ -119,8 +123,10 @@ pub fn run(
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(unmatched))
             // The last wrapped runs first: name the request, log, harden, answer CORS, serve
-            // HEAD as GET, authenticate, then (after the handler) wake the change feed.
+            // HEAD as GET, authenticate, answer retries of idempotent POSTs, then (after the
+            // handler) wake the change feed.
             .wrap(from_fn(changes::notifier::after_writes))
+            .wrap(from_fn(crate::idempotency::idempotent_posts))
             .wrap(from_fn(auth::middleware::guard))
             .wrap(from_fn(crate::http::head::head_as_get))
             .wrap(from_fn(security::cors))

@@ -1,5 +1,6 @@
 //! API key endpoints, for admins: create (the only time a key is shown), list, get, revoke.
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::Utc;
@@ -35,7 +36,8 @@ pub async fn create_api_key(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let mut conn = pool.get().await?;
-    let (api_key, key) = super::issue(&mut conn, body.0).await?;
+    let (api_key, key) =
+        idempotency::write(&mut conn, async |conn| super::issue(conn, body.0).await).await?;
     let created = CreatedApiKey { api_key, key };
     Ok(HttpResponse::Created()
         .insert_header((

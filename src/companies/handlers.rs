@@ -1,6 +1,7 @@
 //! Company endpoints: thin handlers that parse the request, call the store and shape the
 //! response.
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
@@ -51,7 +52,8 @@ pub async fn create_company(
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
     let mut conn = pool.get().await?;
-    let row = store::insert(&mut conn, &row).await?;
+    let row =
+        idempotency::write(&mut conn, async |conn| Ok(store::insert(conn, &row).await?)).await?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, location(row.id)));
     Ok(Tagged::new(&Company::from(row))?.with_status(created))

@@ -1,5 +1,6 @@
 //! Event endpoints, and the expansion of an event with its parts.
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
@@ -47,7 +48,8 @@ pub async fn create_event(
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
     let mut conn = pool.get().await?;
-    let row = store::insert(&mut conn, &row).await?;
+    let row =
+        idempotency::write(&mut conn, async |conn| Ok(store::insert(conn, &row).await?)).await?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/events/{}", row.id)));
     Ok(Tagged::new(&Event::from(row))?.with_status(created))

@@ -2,6 +2,7 @@
 //! company answers another company's published offer; the owner accepts or declines, the
 //! sender may withdraw. Only the two companies, editors and admins see an interest.
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::Utc;
@@ -70,50 +71,46 @@ pub async fn create_interest(
         (Scope::Public, _) => return Err(ApiError::key_required()),
     };
     let mut conn = pool.get().await?;
-    let (offer, row) = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            // Shared lock: the offer cannot be closed between the check and the insert. A
-            // closed or expired offer is answered with why it takes no interest (409); another
-            // company's draft stays hidden (404).
-            let offer = coop_store::offers::find_for_share(conn, offer_id)
-                .await
-                .optional()?
-                .filter(|row| {
-                    row.status != OfferStatus::Draft
-                        || caller.sees_private_of(Some(row.company_id))
-                })
-                .ok_or_else(|| offer_missing(offer_id))?;
-            if offer.company_id == sender {
-                return Err(ApiError::invalid(
-                    "company_id",
-                    "is the offer's own company: a company cannot express interest in its own offer",
-                ));
-            }
-            let state = offer.state(today());
-            if state != OfferState::Published {
-                let state = serde_json::to_value(state).unwrap_or_default();
-                return Err(ApiError::conflict(format!(
-                    "the offer is {}; only published offers take interests",
-                    state.as_str().unwrap_or("not published")
-                )));
-            }
-            let row = body.into_row(offer_id, sender, Utc::now())?;
-            let row = store::insert(conn, &row).await.map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::conflict(
-                    "this company already has a pending interest in this offer",
-                ),
-                other => ApiError::dangling(&[(
-                    "cooperation_interests_company_id_fkey",
-                    "company_id",
-                    "company",
-                )])(other),
-            })?;
-            Ok((offer, row))
-        })
-        .await?;
+    let (offer, row) = idempotency::transaction(&mut conn, async |conn| {
+        // Shared lock: the offer cannot be closed between the check and the insert. A
+        // closed or expired offer is answered with why it takes no interest (409); another
+        // company's draft stays hidden (404).
+        let offer = coop_store::offers::find_for_share(conn, offer_id)
+            .await
+            .optional()?
+            .filter(|row| {
+                row.status != OfferStatus::Draft || caller.sees_private_of(Some(row.company_id))
+            })
+            .ok_or_else(|| offer_missing(offer_id))?;
+        if offer.company_id == sender {
+            return Err(ApiError::invalid(
+                "company_id",
+                "is the offer's own company: a company cannot express interest in its own offer",
+            ));
+        }
+        let state = offer.state(today());
+        if state != OfferState::Published {
+            let state = serde_json::to_value(state).unwrap_or_default();
+            return Err(ApiError::conflict(format!(
+                "the offer is {}; only published offers take interests",
+                state.as_str().unwrap_or("not published")
+            )));
+        }
+        let row = body.into_row(offer_id, sender, Utc::now())?;
+        let row = store::insert(conn, &row).await.map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => ApiError::conflict("this company already has a pending interest in this offer"),
+            other => ApiError::dangling(&[(
+                "cooperation_interests_company_id_fkey",
+                "company_id",
+                "company",
+            )])(other),
+        })?;
+        Ok((offer, row))
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

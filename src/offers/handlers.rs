@@ -1,5 +1,6 @@
 //! Cooperation offer endpoints.
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
@@ -69,9 +70,12 @@ pub async fn create_offer(
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now, None);
     let mut conn = pool.get().await?;
-    let row = store::insert(&mut conn, &row)
-        .await
-        .map_err(ApiError::dangling(REFS))?;
+    let row = idempotency::write(&mut conn, async |conn| {
+        store::insert(conn, &row)
+            .await
+            .map_err(ApiError::dangling(REFS))
+    })
+    .await?;
     let mut created = HttpResponse::Created();
     created.insert_header((
         header::LOCATION,

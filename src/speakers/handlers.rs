@@ -1,5 +1,6 @@
 //! Speaker endpoints.
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
@@ -53,9 +54,12 @@ pub async fn create_speaker(
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
     let mut conn = pool.get().await?;
-    let row = store::insert(&mut conn, &row)
-        .await
-        .map_err(ApiError::dangling(REFS))?;
+    let row = idempotency::write(&mut conn, async |conn| {
+        store::insert(conn, &row)
+            .await
+            .map_err(ApiError::dangling(REFS))
+    })
+    .await?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
     Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(created))

@@ -9,6 +9,7 @@ mod events;
 mod facets;
 mod health;
 mod helpers;
+mod idempotency;
 mod interests;
 mod keys;
 mod limits;

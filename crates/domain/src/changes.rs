@@ -26,6 +26,27 @@ text_enum!(
     ChangeOperation { Created, Updated, Deleted }
 );
 
+impl ResourceType {
+    /// Where the API serves the resource `id` (`parent` is the event of an event part, the
+    /// offer of an interest); `None` for a part without its parent.
+    pub fn path(self, id: Uuid, parent: Option<Uuid>) -> Option<String> {
+        let nested = |collection: &str, part: &str| {
+            parent.map(|parent| format!("/api/v1/{collection}/{parent}/{part}/{id}"))
+        };
+        match self {
+            Self::Company => Some(format!("/api/v1/companies/{id}")),
+            Self::Speaker => Some(format!("/api/v1/speakers/{id}")),
+            Self::Event => Some(format!("/api/v1/events/{id}")),
+            Self::CooperationOffer => Some(format!("/api/v1/cooperation-offers/{id}")),
+            Self::EventVenue => nested("events", "venues"),
+            Self::EventSession => nested("events", "sessions"),
+            Self::EventSpeaker => nested("events", "speakers"),
+            Self::EventParticipant => nested("events", "participants"),
+            Self::CooperationInterest => nested("cooperation-offers", "interests"),
+        }
+    }
+}
+
 /// The `types` parameter of the change feed, as the server parses it.
 pub const TYPES_PATTERN: &str = r"^(company|speaker|event|event_venue|event_session|event_speaker|event_participant|cooperation_offer|cooperation_interest)(,(company|speaker|event|event_venue|event_session|event_speaker|event_participant|cooperation_offer|cooperation_interest))*$";
 

@@ -15,6 +15,7 @@ pub mod companies;
 pub mod db;
 pub mod event_parts;
 pub mod events;
+pub mod idempotency;
 pub mod interests;
 pub mod keys;
 pub mod listing;

@@ -213,6 +213,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (api_key_id, key) {
+        api_key_id -> Uuid,
+        key -> Text,
+        request_hash -> Bytea,
+        locked_until -> Nullable<Timestamptz>,
+        carried_out -> Bool,
+        resource_type -> Nullable<Text>,
+        resource_id -> Nullable<Uuid>,
+        parent_id -> Nullable<Uuid>,
+        status -> Nullable<Int2>,
+        headers -> Nullable<Jsonb>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sectors (code) {
         code -> Text,
         name -> Text,
@@ -246,6 +263,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> companies (company_id));
+diesel::joinable!(idempotency_keys -> api_keys (api_key_id));
 diesel::joinable!(cooperation_interests -> companies (company_id));
 diesel::joinable!(cooperation_interests -> cooperation_offers (offer_id));
 diesel::joinable!(cooperation_offers -> companies (company_id));
@@ -271,6 +289,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_speakers,
     event_venues,
     events,
+    idempotency_keys,
     sectors,
     speakers,
 );

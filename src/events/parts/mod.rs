@@ -10,6 +10,7 @@ pub mod participants;
 pub mod sessions;
 pub mod venues;
 
+use crate::idempotency;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -117,25 +118,24 @@ pub async fn create<P: Part>(
     caller.require_staff()?;
     let catalog = catalog.clone();
     let mut conn = pool.get().await?;
-    let row = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            // Locks the event's key so its window and existence hold until the part is stored.
-            let event = events::find_for_share(conn, event_id)
-                .await
-                .map_err(event_missing(event_id))?;
-            let now = Utc::now();
-            let row = P::build(
-                body,
-                &event,
-                &catalog,
-                Errors::default(),
-                Uuid::now_v7(),
-                now,
-                now,
-            )?;
-            P::Table::insert(conn, &row).await.map_err(write_error::<P>)
-        })
-        .await?;
+    let row = idempotency::transaction(&mut conn, async |conn| {
+        // Locks the event's key so its window and existence hold until the part is stored.
+        let event = events::find_for_share(conn, event_id)
+            .await
+            .map_err(event_missing(event_id))?;
+        let now = Utc::now();
+        let row = P::build(
+            body,
+            &event,
+            &catalog,
+            Errors::default(),
+            Uuid::now_v7(),
+            now,
+            now,
+        )?;
+        P::Table::insert(conn, &row).await.map_err(write_error::<P>)
+    })
+    .await?;
     let mut created = HttpResponse::Created();
     created.insert_header((
         header::LOCATION,
