@@ -106,6 +106,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     #[command(flatten)]
     pub access: AccessSettings,
+    #[command(flatten)]
+    pub webhooks: WebhookSettings,
 }
 
 /// Access control and abuse limits. Rate limits are kept in process: with several replicas
@@ -160,6 +162,45 @@ impl AccessSettings {
 }
 
 impl Default for AccessSettings {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Webhook deliveries: which targets are allowed, how long and how often to retry.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookSettings {
+    /// Allow webhook targets on loopback, private, link-local and other non-public addresses
+    /// (closed networks, tests). Off, such targets are refused when a subscription is made
+    /// and again at every delivery (a name can resolve elsewhere later).
+    #[arg(long, env = "WEBHOOK_ALLOW_PRIVATE_TARGETS", global = true)]
+    pub webhook_allow_private_targets: bool,
+    /// Allow `http://` webhook targets; otherwise only `https://`.
+    #[arg(long, env = "WEBHOOK_ALLOW_HTTP", global = true)]
+    pub webhook_allow_http: bool,
+    /// Milliseconds before the first retry of a failed delivery; each retry waits about twice
+    /// as long as the one before (with jitter), at most 6 hours.
+    #[arg(long, env = "WEBHOOK_RETRY_BASE_MS", default_value_t = WebhookSettings::DEFAULT.webhook_retry_base_ms, global = true)]
+    pub webhook_retry_base_ms: u64,
+    /// Seconds a delivery is retried before its subscription is turned off (3 days).
+    #[arg(long, env = "WEBHOOK_RETRY_FOR", default_value_t = WebhookSettings::DEFAULT.webhook_retry_for, global = true)]
+    pub webhook_retry_for: u64,
+    /// Seconds to wait for a receiver's answer (connecting takes at most 5 of them).
+    #[arg(long, env = "WEBHOOK_TIMEOUT", default_value_t = WebhookSettings::DEFAULT.webhook_timeout, global = true)]
+    pub webhook_timeout: u64,
+}
+
+impl WebhookSettings {
+    pub const DEFAULT: Self = Self {
+        webhook_allow_private_targets: false,
+        webhook_allow_http: false,
+        webhook_retry_base_ms: 5_000,
+        webhook_retry_for: 3 * 24 * 3600,
+        webhook_timeout: 10,
+    };
+}
+
+impl Default for WebhookSettings {
     fn default() -> Self {
         Self::DEFAULT
     }

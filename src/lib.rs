@@ -24,6 +24,7 @@ pub mod sectors;
 pub mod speakers;
 pub mod startup;
 pub mod synthetic;
+pub mod webhooks;
 
 #[cfg(test)]
 mod layers;

@@ -179,8 +179,14 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
     let pools = db::worker_pools(url, settings.pool_size, workers).map_err(|e| e.to_string())?;
-    let server =
-        startup::run(listener, pools, catalog, &settings.access).map_err(|e| e.to_string())?;
+    let server = startup::run(
+        listener,
+        pools,
+        catalog,
+        &settings.access,
+        &settings.webhooks,
+    )
+    .map_err(|e| e.to_string())?;
     log::info!("serving on http://{address} (Swagger UI at http://{address}/docs/)");
     server.await.map_err(|e| e.to_string())
 }

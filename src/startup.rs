@@ -14,12 +14,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::AccessControl;
-use crate::config::AccessSettings;
+use crate::config::{AccessSettings, WebhookSettings};
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::{
     auth, changes, companies, events, health, interests, matches, offers, openapi, search, sectors,
-    speakers,
+    speakers, webhooks,
 };
 use coop_store::db::{self, DbPool};
 use coop_store::sectors::SectorCatalog;
@@ -36,6 +36,7 @@ fn api_v1(config: &mut ServiceConfig) {
     search::configure(config);
     auth::configure(config);
     changes::configure(config);
+    webhooks::configure(config);
 }
 
 /// Registers every documented route on `app` and returns the finished spec beside it.
@@ -77,6 +78,7 @@ pub fn run(
     pools: Vec<DbPool>,
     catalog: SectorCatalog,
     access: &AccessSettings,
+    webhook_settings: &WebhookSettings,
 ) -> std::io::Result<Server> {
     if pools.is_empty() {
         return Err(std::io::Error::new(
@@ -95,6 +97,15 @@ pub fn run(
     ));
     let change_notifier = changes::notifier::ChangeNotifier::new();
     changes::notifier::spawn(change_notifier.clone(), pools[0].clone());
+    let webhook_wake = web::Data::from(webhooks::delivery::spawn(
+        pools[0].clone(),
+        change_notifier.clone(),
+        webhook_settings,
+    ));
+    let target_policy = web::Data::new(webhooks::target::TargetPolicy {
+        allow_private: webhook_settings.webhook_allow_private_targets,
+        allow_http: webhook_settings.webhook_allow_http,
+    });
     let change_notifier = web::Data::new(change_notifier);
     let pools: Vec<web::Data<DbPool>> = pools.into_iter().map(web::Data::new).collect();
     // actix calls the factory once per worker (again if a worker is restarted), so handing
@@ -117,7 +128,9 @@ pub fn run(
                 .app_data(facet_cache.clone())
                 .app_data(access_control.clone())
                 .app_data(cors_origins.clone())
-                .app_data(change_notifier.clone()),
+                .app_data(change_notifier.clone())
+                .app_data(webhook_wake.clone())
+                .app_data(target_policy.clone()),
         );
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))

@@ -2,12 +2,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::feed::read_page;
 use super::notifier::ChangeNotifier;
-use super::resources::current;
 use super::types::{Change, ChangeParams};
 use crate::auth::Caller;
 use crate::http::{ApiError, Cursor, Page, Query};
-use coop_domain::changes::{ChangeOperation, operation_seen};
 use coop_store::changes::{self as store, ChangeFilter};
 use coop_store::db::DbPool;
 
@@ -74,6 +73,7 @@ pub async fn list_changes(
         let mut conn = pool.get().await?;
         store::sequence(&mut conn).await?;
         let page = read_page(&mut conn, &caller, &filter, after, limit).await?;
+        let page = (page.items, page.has_more);
         if !page.0.is_empty() || tokio::time::Instant::now() >= deadline {
             break page;
         }
@@ -96,54 +96,4 @@ pub async fn list_changes(
         .encode()
     });
     Ok(Page { items, next_cursor }.respond(&req))
-}
-
-/// The changes after position `after` that `caller` may know of, with their resources as they
-/// are now, and whether more follow.
-async fn read_page(
-    conn: &mut diesel_async::AsyncPgConnection,
-    caller: &Caller,
-    filter: &ChangeFilter,
-    after: i64,
-    limit: i64,
-) -> Result<(Vec<Change>, bool), ApiError> {
-    let scope = caller.scope();
-    let rows = store::list(conn, scope, filter, after, limit).await?;
-    let has_more = rows.len() as i64 > limit;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows.into_iter().take(limit as usize) {
-        let Some(operation) = operation_seen(
-            scope,
-            row.operation,
-            row.public_before,
-            row.public_after,
-            &row.audience,
-        ) else {
-            continue;
-        };
-        let resource = match operation {
-            ChangeOperation::Deleted => None,
-            _ => {
-                current(
-                    conn,
-                    caller,
-                    row.resource_type,
-                    row.resource_id,
-                    row.parent_id,
-                )
-                .await?
-            }
-        };
-        items.push(Change {
-            position: row.position.unwrap_or_default(),
-            resource_type: row.resource_type,
-            id: row.resource_id,
-            parent_id: row.parent_id,
-            operation,
-            version: row.version,
-            changed_at: row.changed_at,
-            resource,
-        });
-    }
-    Ok((items, has_more))
 }

@@ -10,7 +10,7 @@ use coop_store::db::{self, embedded};
 use coop_store::sectors::SectorCatalog;
 use coopapi::auth::Role;
 use coopapi::auth::types::CreateApiKey;
-use coopapi::config::AccessSettings;
+use coopapi::config::{AccessSettings, WebhookSettings};
 use coopapi::startup;
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -119,6 +119,38 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(access: AccessSettings) -> TestApp {
+    spawn_app_configured(access, WebhookSettings::default()).await
+}
+
+/// A server whose webhooks may go to this machine (`http://127.0.0.1:…`), retrying after
+/// `retry_base_ms` and for `retry_for` seconds.
+pub async fn spawn_app_with_local_webhooks(retry_base_ms: u64, retry_for: u64) -> TestApp {
+    let webhooks = WebhookSettings {
+        webhook_allow_private_targets: true,
+        webhook_allow_http: true,
+        webhook_retry_base_ms: retry_base_ms,
+        webhook_retry_for: retry_for,
+        webhook_timeout: 5,
+    };
+    spawn_app_configured(AccessSettings::default(), webhooks).await
+}
+
+/// Another server on the same database as `app` (a second replica).
+pub async fn replica_of(app: &TestApp, webhooks: WebhookSettings) -> TestApp {
+    let (pool, catalog) = startup::prepare_database(&app.database_url, 4)
+        .await
+        .expect("prepare the replica");
+    let address = serve(pool, catalog, &AccessSettings::default(), &webhooks);
+    TestApp {
+        address,
+        client: client(Some(&app.admin_key)),
+        database_url: app.database_url.clone(),
+        admin_key: app.admin_key.clone(),
+        plain: client(None),
+    }
+}
+
+pub async fn spawn_app_configured(access: AccessSettings, webhooks: WebhookSettings) -> TestApp {
     let cluster = cluster();
     let database = format!("test_{}", uuid::Uuid::now_v7().simple());
     clone_template(cluster, &database).await;
@@ -139,7 +171,7 @@ pub async fn spawn_app_with(access: AccessSettings) -> TestApp {
             .expect("issue the admin key")
             .1
     };
-    let address = serve(pool, catalog, &access);
+    let address = serve(pool, catalog, &access, &webhooks);
     TestApp {
         address,
         client: client(Some(&admin_key)),
@@ -171,7 +203,12 @@ pub async fn spawn_app_without_database() -> TestApp {
     let database_url =
         "postgres://postgres@localhost/none?host=/nonexistent-coopapi-socket-dir".to_string();
     let pool = db::pool(&database_url, 2).expect("build a pool");
-    let address = serve(pool, SectorCatalog::default(), &AccessSettings::default());
+    let address = serve(
+        pool,
+        SectorCatalog::default(),
+        &AccessSettings::default(),
+        &WebhookSettings::default(),
+    );
     TestApp {
         address,
         client: client(None),
@@ -181,7 +218,12 @@ pub async fn spawn_app_without_database() -> TestApp {
     }
 }
 
-fn serve(pool: db::DbPool, catalog: SectorCatalog, access: &AccessSettings) -> String {
+fn serve(
+    pool: db::DbPool,
+    catalog: SectorCatalog,
+    access: &AccessSettings,
+    webhooks: &WebhookSettings,
+) -> String {
     // Server logs show in the output of failing tests (RUST_LOG=debug for more).
     let _ = env_logger::builder()
         .is_test(true)
@@ -189,7 +231,8 @@ fn serve(pool: db::DbPool, catalog: SectorCatalog, access: &AccessSettings) -> S
         .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
-    let server = startup::run(listener, vec![pool], catalog, access).expect("start the server");
+    let server =
+        startup::run(listener, vec![pool], catalog, access, webhooks).expect("start the server");
     tokio::spawn(server);
     format!("http://127.0.0.1:{port}")
 }

@@ -22,3 +22,4 @@ mod search;
 mod sectors;
 mod speakers;
 mod synthetic;
+mod webhooks;

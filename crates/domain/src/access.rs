@@ -112,6 +112,29 @@ impl Caller {
         }
     }
 
+    /// Who a webhook subscription made by this caller reads as: `None` for an admin (every
+    /// change), the company of a company key (what that key may read). Editors manage content,
+    /// not integrations.
+    pub fn webhook_owner(&self) -> Result<Option<Uuid>, Denied> {
+        let identity = self.require_key()?;
+        match (identity.role, identity.company_id) {
+            (Role::Admin, _) => Ok(None),
+            (Role::Company, Some(company)) => Ok(Some(company)),
+            _ => Err(Denied::Forbidden(
+                "webhooks are managed with an admin key or a company key",
+            )),
+        }
+    }
+
+    /// May manage the subscription of `company` (`None`: an admin's subscription).
+    pub fn manages_webhook_of(&self, company: Option<Uuid>) -> bool {
+        match self.webhook_owner() {
+            Ok(None) => true,
+            Ok(Some(own)) => company == Some(own),
+            Err(_) => false,
+        }
+    }
+
     /// May write something owned by `owner` (`None`: owned by no company, staff only).
     pub fn require_owner(&self, owner: Option<Uuid>) -> Result<(), Denied> {
         self.require_key()?;

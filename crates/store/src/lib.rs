@@ -27,6 +27,7 @@ pub mod search_sql;
 pub mod sectors;
 pub mod seed;
 pub mod speakers;
+pub mod webhooks;
 
 #[cfg(test)]
 mod tests;

@@ -262,6 +262,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_attempts (delivery_id, attempt) {
+        delivery_id -> Uuid,
+        attempt -> Int4,
+        attempted_at -> Timestamptz,
+        status -> Nullable<Int2>,
+        latency_ms -> Int4,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        webhook_id -> Uuid,
+        position -> Int8,
+        event_type -> Text,
+        payload -> Jsonb,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        first_attempt_at -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_status -> Nullable<Int2>,
+        last_error -> Nullable<Text>,
+        last_latency_ms -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Uuid,
+        company_id -> Nullable<Uuid>,
+        url -> Text,
+        types -> Array<Text>,
+        description -> Nullable<Text>,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamptz>,
+        position -> Int8,
+        delivering_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_keys -> companies (company_id));
 diesel::joinable!(idempotency_keys -> api_keys (api_key_id));
 diesel::joinable!(cooperation_interests -> companies (company_id));
@@ -275,6 +325,9 @@ diesel::joinable!(event_speakers -> events (event_id));
 diesel::joinable!(event_speakers -> speakers (speaker_id));
 diesel::joinable!(event_venues -> events (event_id));
 diesel::joinable!(speakers -> companies (company_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> companies (company_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -292,4 +345,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     sectors,
     speakers,
+    webhook_attempts,
+    webhook_deliveries,
+    webhooks,
 );

@@ -1,0 +1,397 @@
+//! Webhook subscriptions, their deliveries and the attempts at each (see the webhooks
+//! migration for how deliveries are queued and shared between replicas).
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::QueryResult;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::prepared::{Bind, Params, Sql};
+use crate::schema::{changes, webhook_attempts, webhook_deliveries, webhooks};
+use coop_domain::changes::ResourceType;
+
+/// A subscription as stored.
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = webhooks, treat_none_as_null = true)]
+pub struct WebhookRow {
+    pub id: Uuid,
+    pub company_id: Option<Uuid>,
+    pub url: String,
+    pub types: Vec<ResourceType>,
+    pub description: Option<String>,
+    pub active: bool,
+    pub disabled_reason: Option<String>,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<DateTime<Utc>>,
+    pub position: i64,
+    pub delivering_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Delivery states.
+pub const PENDING: &str = "pending";
+pub const DELIVERED: &str = "delivered";
+pub const FAILED: &str = "failed";
+
+/// A delivery as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct DeliveryRow {
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    pub position: i64,
+    pub event_type: String,
+    pub payload: serde_json::Value,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub first_attempt_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_status: Option<i16>,
+    pub last_error: Option<String>,
+    pub last_latency_ms: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// One attempt at a delivery.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_attempts)]
+pub struct AttemptRow {
+    pub delivery_id: Uuid,
+    pub attempt: i32,
+    pub attempted_at: DateTime<Utc>,
+    pub status: Option<i16>,
+    pub latency_ms: i32,
+    pub error: Option<String>,
+}
+
+/// The last position of the change log (0 when it is empty).
+pub async fn latest_position(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    use diesel::dsl::max;
+    changes::table
+        .select(max(changes::position))
+        .first::<Option<i64>>(conn)
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+/// Stores a new subscription; it starts after the last change logged so far.
+pub async fn insert(conn: &mut AsyncPgConnection, row: &WebhookRow) -> QueryResult<WebhookRow> {
+    let mut row = row.clone();
+    row.position = latest_position(conn).await?;
+    diesel::insert_into(webhooks::table)
+        .values(&row)
+        .returning(WebhookRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<WebhookRow> {
+    webhooks::table
+        .find(id)
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .await
+}
+
+/// Up to `limit + 1` subscriptions in id order after `after`: all of them, or one company's.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    company: Option<Uuid>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<WebhookRow>> {
+    let mut query = webhooks::table
+        .select(WebhookRow::as_select())
+        .order(webhooks::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(company) = company {
+        query = query.filter(webhooks::company_id.eq(company));
+    }
+    if let Some(after) = after {
+        query = query.filter(webhooks::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+/// Writes the subscription's settings (the delivery bookkeeping columns are left alone).
+pub async fn update(conn: &mut AsyncPgConnection, row: &WebhookRow) -> QueryResult<WebhookRow> {
+    use webhooks::dsl as w;
+    diesel::update(webhooks::table.find(row.id))
+        .set((
+            w::url.eq(&row.url),
+            w::types.eq(&row.types),
+            w::description.eq(&row.description),
+            w::active.eq(row.active),
+            w::disabled_reason.eq(&row.disabled_reason),
+            w::secret.eq(&row.secret),
+            w::previous_secret.eq(&row.previous_secret),
+            w::previous_secret_until.eq(row.previous_secret_until),
+            w::updated_at.eq(row.updated_at),
+        ))
+        .returning(WebhookRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Deliveries that failed for good are queued again (a subscription turned back on).
+pub async fn requeue_failed(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use webhook_deliveries::dsl as d;
+    diesel::update(
+        webhook_deliveries::table
+            .filter(d::webhook_id.eq(webhook_id))
+            .filter(d::state.eq(FAILED)),
+    )
+    .set((
+        d::state.eq(PENDING),
+        d::next_attempt_at.eq(now),
+        d::first_attempt_at.eq(None::<DateTime<Utc>>),
+    ))
+    .execute(conn)
+    .await
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(webhooks::table.find(id)).execute(conn).await
+}
+
+/// Locks up to `limit` active subscriptions that have changes after their position, skipping
+/// those another replica is fanning out (call inside a transaction).
+pub async fn lock_for_fan_out(
+    conn: &mut AsyncPgConnection,
+    latest: i64,
+    limit: i64,
+) -> QueryResult<Vec<WebhookRow>> {
+    webhooks::table
+        .filter(webhooks::active.eq(true))
+        .filter(webhooks::position.lt(latest))
+        .order(webhooks::position.asc())
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .select(WebhookRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Queues deliveries and moves the subscription's position past the changes considered.
+pub async fn queue(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    deliveries: &[DeliveryRow],
+    position: i64,
+) -> QueryResult<()> {
+    if !deliveries.is_empty() {
+        diesel::insert_into(webhook_deliveries::table)
+            .values(deliveries)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    diesel::update(webhooks::table.find(webhook_id))
+        .set(webhooks::position.eq(position))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub(crate) static CLAIM_WEBHOOKS: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new(include_str!("../sql/claim_webhooks.sql")));
+
+struct ClaimParams {
+    lease_until: DateTime<Utc>,
+    limit: i32,
+}
+
+impl Params for ClaimParams {
+    fn value(&self, name: &str) -> Option<Bind<'_>> {
+        Some(match name {
+            "lease_until" => Bind::Timestamptz(self.lease_until),
+            "limit" => Bind::Integer(self.limit),
+            _ => return None,
+        })
+    }
+}
+
+/// Takes up to `limit` subscriptions whose next delivery is due, until `lease_until`.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    lease_until: DateTime<Utc>,
+    limit: i32,
+) -> QueryResult<Vec<WebhookRow>> {
+    CLAIM_WEBHOOKS
+        .bind(&ClaimParams { lease_until, limit })
+        .load(conn)
+        .await
+}
+
+/// Gives a subscription back for another replica or round.
+pub async fn release(conn: &mut AsyncPgConnection, webhook_id: Uuid) -> QueryResult<()> {
+    diesel::update(webhooks::table.find(webhook_id))
+        .set(webhooks::delivering_until.eq(None::<DateTime<Utc>>))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The next `limit` pending deliveries of a subscription, in order.
+pub async fn pending(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    use webhook_deliveries::dsl as d;
+    webhook_deliveries::table
+        .filter(d::webhook_id.eq(webhook_id))
+        .filter(d::state.eq(PENDING))
+        .order(d::position.asc())
+        .limit(limit)
+        .select(DeliveryRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// What became of an attempt.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub attempt: AttemptRow,
+    /// `delivered`, `pending` (retry at `next_attempt_at`) or `failed`.
+    pub state: &'static str,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// Records an attempt and its outcome.
+pub async fn record(conn: &mut AsyncPgConnection, outcome: &Outcome) -> QueryResult<()> {
+    use webhook_deliveries::dsl as d;
+    let a = &outcome.attempt;
+    diesel::insert_into(webhook_attempts::table)
+        .values(a)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    let delivered_at = (outcome.state == DELIVERED).then_some(a.attempted_at);
+    diesel::update(webhook_deliveries::table.find(a.delivery_id))
+        .set((
+            d::state.eq(outcome.state),
+            d::attempts.eq(a.attempt),
+            d::next_attempt_at.eq(outcome.next_attempt_at),
+            d::first_attempt_at.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >("coalesce(first_attempt_at, ")
+            .bind::<diesel::sql_types::Timestamptz, _>(a.attempted_at)
+            .sql(")")),
+            d::last_attempt_at.eq(a.attempted_at),
+            d::last_status.eq(a.status),
+            d::last_error.eq(&a.error),
+            d::last_latency_ms.eq(a.latency_ms),
+            d::delivered_at.eq(delivered_at),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Turns a subscription off, saying why.
+pub async fn disable(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    use webhooks::dsl as w;
+    diesel::update(webhooks::table.find(webhook_id))
+        .set((
+            w::active.eq(false),
+            w::disabled_reason.eq(reason),
+            w::delivering_until.eq(None::<DateTime<Utc>>),
+            w::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Up to `limit + 1` deliveries of a subscription, newest first, before position `before`.
+pub async fn deliveries(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    state: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    use webhook_deliveries::dsl as d;
+    let mut query = webhook_deliveries::table
+        .filter(d::webhook_id.eq(webhook_id))
+        .order(d::position.desc())
+        .limit(limit + 1)
+        .select(DeliveryRow::as_select())
+        .into_boxed();
+    if let Some(state) = state {
+        query = query.filter(d::state.eq(state.to_owned()));
+    }
+    if let Some(before) = before {
+        query = query.filter(d::position.lt(before));
+    }
+    query.load(conn).await
+}
+
+pub async fn find_delivery(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    id: Uuid,
+) -> QueryResult<DeliveryRow> {
+    use webhook_deliveries::dsl as d;
+    webhook_deliveries::table
+        .filter(d::webhook_id.eq(webhook_id))
+        .filter(d::id.eq(id))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .await
+}
+
+/// The attempts at these deliveries, in order.
+pub async fn attempts(
+    conn: &mut AsyncPgConnection,
+    delivery_ids: &[Uuid],
+) -> QueryResult<Vec<AttemptRow>> {
+    use webhook_attempts::dsl as a;
+    webhook_attempts::table
+        .filter(a::delivery_id.eq_any(delivery_ids))
+        .order((a::delivery_id, a::attempt))
+        .select(AttemptRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Queues a delivery again, to go out now (before the later ones of its subscription).
+pub async fn redeliver(
+    conn: &mut AsyncPgConnection,
+    webhook_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use webhook_deliveries::dsl as d;
+    diesel::update(
+        webhook_deliveries::table
+            .filter(d::webhook_id.eq(webhook_id))
+            .filter(d::id.eq(id)),
+    )
+    .set((
+        d::state.eq(PENDING),
+        d::next_attempt_at.eq(now),
+        d::first_attempt_at.eq(None::<DateTime<Utc>>),
+    ))
+    .execute(conn)
+    .await
+}

@@ -1,0 +1,74 @@
+//! Reading the change log as one reader sees it: the feed's pages and the webhooks'
+//! deliveries are made by the same function.
+
+use super::resources::current;
+use super::types::Change;
+use crate::auth::Caller;
+use crate::http::ApiError;
+use coop_domain::changes::{ChangeOperation, operation_seen};
+use coop_store::changes::{self as store, ChangeFilter};
+
+/// Up to `limit` changes after a position, as one reader sees them.
+pub struct FeedPage {
+    pub items: Vec<Change>,
+    /// Whether changes after the last one read remain.
+    pub has_more: bool,
+    /// The position of the last change read, seen by the reader or not.
+    pub last_read: Option<i64>,
+}
+
+/// The changes after position `after` that `caller` may know of, with their resources as they
+/// are now.
+pub async fn read_page(
+    conn: &mut diesel_async::AsyncPgConnection,
+    caller: &Caller,
+    filter: &ChangeFilter,
+    after: i64,
+    limit: i64,
+) -> Result<FeedPage, ApiError> {
+    let scope = caller.scope();
+    let rows = store::list(conn, scope, filter, after, limit).await?;
+    let has_more = rows.len() as i64 > limit;
+    let mut items = Vec::with_capacity(rows.len());
+    let mut last_read = None;
+    for row in rows.into_iter().take(limit as usize) {
+        last_read = row.position;
+        let Some(operation) = operation_seen(
+            scope,
+            row.operation,
+            row.public_before,
+            row.public_after,
+            &row.audience,
+        ) else {
+            continue;
+        };
+        let resource = match operation {
+            ChangeOperation::Deleted => None,
+            _ => {
+                current(
+                    conn,
+                    caller,
+                    row.resource_type,
+                    row.resource_id,
+                    row.parent_id,
+                )
+                .await?
+            }
+        };
+        items.push(Change {
+            position: row.position.unwrap_or_default(),
+            resource_type: row.resource_type,
+            id: row.resource_id,
+            parent_id: row.parent_id,
+            operation,
+            version: row.version,
+            changed_at: row.changed_at,
+            resource,
+        });
+    }
+    Ok(FeedPage {
+        items,
+        has_more,
+        last_read,
+    })
+}
