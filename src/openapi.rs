@@ -55,7 +55,7 @@ carry it: quote it when reporting a problem.",
         (name = "api-keys", description = "API keys and their roles (admins only); a key is shown once, when it is created"),
         (name = "health", description = "Liveness and readiness probes"),
     ),
-    components(schemas(Problem, FieldError, CountryCode, SectorCode, LanguageCode, TimeZoneName)),
+    components(schemas(Problem, FieldError, CountryCode, SectorCode, LanguageCode, TimeZoneName, crate::webhooks::types::WebhookPayload)),
     modifiers(&BearerScheme),
 )]
 pub struct ApiDoc;
@@ -175,6 +175,7 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             add_idempotency_key(post);
         }
     }
+    crate::webhooks::document(&mut doc);
     doc
 }
 

@@ -80,3 +80,47 @@ async fn the_demo_dataset_holds_the_article_and_seeding_twice_creates_nothing_ne
         .unwrap();
     assert_eq!(his_events["items"][0]["id"], id.to_string());
 }
+
+#[tokio::test]
+async fn the_demo_dataset_shows_in_the_change_feed() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let id = coopapi::demo::teleconference_id();
+    let mut types = std::collections::BTreeSet::new();
+    let mut event_created = false;
+    let mut cursor = String::new();
+    for _ in 0..20 {
+        let page: Value = app
+            .anonymous()
+            .get(&format!("/api/v1/changes?limit=100{cursor}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = page["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        for item in items {
+            types.insert(item["resource_type"].as_str().unwrap().to_owned());
+            event_created |= item["id"] == id.to_string().as_str()
+                && item["operation"] == "created"
+                && item["resource"]["title"]
+                    == "Moscou : solutions numériques pour la ville et les entreprises";
+        }
+        cursor = format!("&cursor={}", page["next_cursor"].as_str().unwrap());
+    }
+    assert!(event_created, "the teleconference's creation is in the feed");
+    for kind in [
+        "company",
+        "speaker",
+        "event",
+        "event_venue",
+        "event_session",
+        "event_speaker",
+        "event_participant",
+        "cooperation_offer",
+    ] {
+        assert!(types.contains(kind), "no {kind} in the feed: {types:?}");
+    }
+}

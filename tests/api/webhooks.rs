@@ -193,6 +193,15 @@ async fn a_delivery_verifies_with_the_standard_webhooks_library_and_carries_the_
         "a changed body must not verify"
     );
     assert_eq!(delivery.header("content-type"), "application/json");
+    // The README's Python verifier agrees.
+    assert!(
+        python_verifies(secret, delivery),
+        "the README's verifier refused it"
+    );
+    assert!(
+        !python_verifies(secret, &forged),
+        "the README's verifier took a forgery"
+    );
     let body = delivery.json();
     assert_eq!(body["type"], "company.created");
     assert_eq!(body["data"]["id"], company.as_str());
@@ -216,6 +225,32 @@ async fn a_delivery_verifies_with_the_standard_webhooks_library_and_carries_the_
         .await
         .unwrap();
     assert!(read.get("secret").is_none());
+}
+
+/// Runs docs/examples/verify_webhook.py (the README's verifier) on a delivery.
+fn python_verifies(secret: &str, received: &Received) -> bool {
+    let dir = std::env::temp_dir().join(format!("coopapi-webhook-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let headers: serde_json::Map<String, Value> = received
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), json!(value.to_str().unwrap())))
+        .collect();
+    std::fs::write(dir.join("headers.json"), Value::from(headers).to_string()).unwrap();
+    std::fs::write(dir.join("body"), &received.body).unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/examples/verify_webhook.py"
+    );
+    let status = std::process::Command::new("python3")
+        .arg(script)
+        .arg(secret)
+        .arg(dir.join("headers.json"))
+        .arg(dir.join("body"))
+        .status()
+        .expect("python3 runs (CI installs it)");
+    let _ = std::fs::remove_dir_all(&dir);
+    status.success()
 }
 
 trait ReplaceName {
