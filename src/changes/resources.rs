@@ -23,10 +23,12 @@ use coop_domain::offers::today;
 use coop_store::event_parts::PartTable;
 use coop_store::{companies, events, interests, offers, speakers};
 
-type Found = Result<Option<serde_json::Value>, ApiError>;
+/// The representation as JSON text: a feed page holds up to 100 of them, and a tree of
+/// `serde_json::Value`s takes several times the memory of the text.
+type Found = Result<Option<Box<serde_json::value::RawValue>>, ApiError>;
 
 fn json(value: impl Serialize) -> Found {
-    serde_json::to_value(value)
+    serde_json::value::to_raw_value(&value)
         .map(Some)
         .map_err(|_| ApiError::internal("a resource could not be serialised"))
 }

@@ -40,7 +40,7 @@ pub struct Change {
     /// deletion, or when the resource has been deleted or hidden since (a later change says
     /// so).
     #[schema(value_type = Option<Object>)]
-    pub resource: Option<serde_json::Value>,
+    pub resource: Option<Box<serde_json::value::RawValue>>,
 }
 
 /// Query parameters of `GET /api/v1/changes`.

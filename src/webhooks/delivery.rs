@@ -28,6 +28,8 @@ use coop_store::webhooks::{
 
 /// How often due retries and other processes' work are looked for without a wake-up.
 const SWEEP: Duration = Duration::from_secs(1);
+/// The pause before each fan-out round.
+const FAN_OUT_PAUSE: Duration = Duration::from_millis(10);
 /// Subscriptions fanned out per transaction.
 const FAN_OUT_SUBSCRIPTIONS: i64 = 16;
 /// Changes read per subscription per fan-out.
@@ -41,6 +43,10 @@ const LEASE: Duration = Duration::from_secs(60);
 const BATCH_TIME: Duration = Duration::from_secs(20);
 /// Deliveries read per subscription per turn.
 const BATCH: i64 = 200;
+/// Deliveries recorded together at most (and at least every [`RECORD_EVERY`]): a process
+/// that dies sends the unrecorded ones again, with the same `webhook-id`.
+const RECORD_BATCH: usize = 100;
+const RECORD_EVERY: Duration = Duration::from_millis(200);
 /// The longest wait between retries.
 const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 /// Bytes of an answer read (then the connection is dropped).
@@ -120,6 +126,9 @@ fn subscriber(hook: &WebhookRow) -> Caller {
 async fn fan_out(deliverer: Arc<Deliverer>, notifier: Arc<ChangeNotifier>) {
     let mut announced = notifier.subscribe();
     loop {
+        // Under a write load positions are announced many times a second: a short pause
+        // lets one round take the changes of many writes.
+        tokio::time::sleep(FAN_OUT_PAUSE).await;
         match deliverer.fan_out_round().await {
             Ok(round) => {
                 if round.queued {
@@ -162,6 +171,13 @@ impl Deliverer {
     async fn fan_out_round(&self) -> Result<FanOut, ApiError> {
         let mut conn = self.pool.get().await?;
         let latest = store::latest_position(&mut conn).await?;
+        // One cheap read when no subscription is behind (the usual case between writes).
+        if !store::any_behind(&mut conn, latest).await? {
+            return Ok(FanOut {
+                queued: false,
+                more: false,
+            });
+        }
         crate::idempotency::transaction(&mut conn, async |conn| {
             let hooks = store::lock_for_fan_out(conn, latest, FAN_OUT_SUBSCRIPTIONS).await?;
             let mut round = FanOut {
@@ -248,6 +264,10 @@ impl Deliverer {
                 let mut conn = self.pool.get().await?;
                 store::pending(&mut conn, hook.id, BATCH).await?
             };
+            // Deliveries that went through are recorded in batches; an attempt that failed
+            // ends the turn and is recorded with them at once.
+            let mut done: Vec<Outcome> = Vec::new();
+            let mut flushed = Instant::now();
             for delivery in pending {
                 let now = Utc::now();
                 if delivery.next_attempt_at.is_some_and(|at| at > now)
@@ -255,27 +275,39 @@ impl Deliverer {
                 {
                     break;
                 }
-                let outcome = self.attempt(&hook, &delivery).await;
+                let first_attempt_at = delivery.first_attempt_at;
                 // No connection is held while the receiver answers.
-                let mut conn = self.pool.get().await?;
-                store::record(&mut conn, &outcome).await?;
-                if outcome.state == FAILED {
-                    let reason = format!(
+                let outcome = self.attempt(&hook, &delivery).await;
+                let delivered = outcome.state == DELIVERED;
+                let failed = (outcome.state == FAILED).then(|| {
+                    format!(
                         "deliveries failed for {} hours (since {}); the last attempt, at {}: {}",
                         self.retry_for.num_hours(),
-                        delivery
-                            .first_attempt_at
+                        first_attempt_at
                             .unwrap_or(outcome.attempt.attempted_at)
                             .to_rfc3339(),
                         outcome.attempt.attempted_at.to_rfc3339(),
                         outcome.attempt.error.as_deref().unwrap_or("failed")
-                    );
-                    store::disable(&mut conn, hook.id, &reason, Utc::now()).await?;
-                    log::warn!("webhook {} turned off: {reason}", hook.id);
+                    )
+                });
+                done.push(outcome);
+                if !delivered || done.len() >= RECORD_BATCH || flushed.elapsed() > RECORD_EVERY {
+                    let mut conn = self.pool.get().await?;
+                    store::record(&mut conn, &done).await?;
+                    done.clear();
+                    flushed = Instant::now();
+                    if let Some(reason) = failed {
+                        store::disable(&mut conn, hook.id, &reason, Utc::now()).await?;
+                        log::warn!("webhook {} turned off: {reason}", hook.id);
+                    }
                 }
-                if outcome.state != DELIVERED {
+                if !delivered {
                     break;
                 }
+            }
+            if !done.is_empty() {
+                let mut conn = self.pool.get().await?;
+                store::record(&mut conn, &done).await?;
             }
             Ok::<_, ApiError>(())
         }

@@ -110,7 +110,10 @@ async fn the_demo_dataset_shows_in_the_change_feed() {
         }
         cursor = format!("&cursor={}", page["next_cursor"].as_str().unwrap());
     }
-    assert!(event_created, "the teleconference's creation is in the feed");
+    assert!(
+        event_created,
+        "the teleconference's creation is in the feed"
+    );
     for kind in [
         "company",
         "speaker",

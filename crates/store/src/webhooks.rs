@@ -166,6 +166,17 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
     diesel::delete(webhooks::table.find(id)).execute(conn).await
 }
 
+/// Whether an active subscription has changes after its position.
+pub async fn any_behind(conn: &mut AsyncPgConnection, latest: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        webhooks::table
+            .filter(webhooks::active.eq(true))
+            .filter(webhooks::position.lt(latest)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Locks up to `limit` active subscriptions that have changes after their position, skipping
 /// those another replica is fanning out (call inside a transaction).
 pub async fn lock_for_fan_out(
@@ -271,35 +282,46 @@ pub struct Outcome {
     pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
-/// Records an attempt and its outcome.
-pub async fn record(conn: &mut AsyncPgConnection, outcome: &Outcome) -> QueryResult<()> {
-    use webhook_deliveries::dsl as d;
-    let a = &outcome.attempt;
+/// Records attempts and their outcomes, in two statements however many there are.
+pub async fn record(conn: &mut AsyncPgConnection, outcomes: &[Outcome]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Int2, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let attempts: Vec<&AttemptRow> = outcomes.iter().map(|o| &o.attempt).collect();
     diesel::insert_into(webhook_attempts::table)
-        .values(a)
+        .values(attempts.iter().map(|a| (*a).clone()).collect::<Vec<_>>())
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    let delivered_at = (outcome.state == DELIVERED).then_some(a.attempted_at);
-    diesel::update(webhook_deliveries::table.find(a.delivery_id))
-        .set((
-            d::state.eq(outcome.state),
-            d::attempts.eq(a.attempt),
-            d::next_attempt_at.eq(outcome.next_attempt_at),
-            d::first_attempt_at.eq(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
-            >("coalesce(first_attempt_at, ")
-            .bind::<diesel::sql_types::Timestamptz, _>(a.attempted_at)
-            .sql(")")),
-            d::last_attempt_at.eq(a.attempted_at),
-            d::last_status.eq(a.status),
-            d::last_error.eq(&a.error),
-            d::last_latency_ms.eq(a.latency_ms),
-            d::delivered_at.eq(delivered_at),
-        ))
-        .execute(conn)
-        .await
-        .map(drop)
+    diesel::sql_query(
+        "UPDATE webhook_deliveries AS d
+         SET state = o.state, attempts = o.attempt, next_attempt_at = o.next_attempt_at,
+             first_attempt_at = coalesce(d.first_attempt_at, o.attempted_at),
+             last_attempt_at = o.attempted_at, last_status = o.status, last_error = o.error,
+             last_latency_ms = o.latency_ms,
+             delivered_at = CASE WHEN o.state = 'delivered' THEN o.attempted_at END
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[],
+                     $6::int2[], $7::text[], $8::int[])
+             AS o(id, state, attempt, attempted_at, next_attempt_at, status, error, latency_ms)
+         WHERE d.id = o.id",
+    )
+    .bind::<Array<SqlUuid>, _>(attempts.iter().map(|a| a.delivery_id).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(outcomes.iter().map(|o| o.state).collect::<Vec<_>>())
+    .bind::<Array<Int4>, _>(attempts.iter().map(|a| a.attempt).collect::<Vec<_>>())
+    .bind::<Array<Timestamptz>, _>(attempts.iter().map(|a| a.attempted_at).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Timestamptz>>, _>(
+        outcomes
+            .iter()
+            .map(|o| o.next_attempt_at)
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Nullable<Int2>>, _>(attempts.iter().map(|a| a.status).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(attempts.iter().map(|a| a.error.clone()).collect::<Vec<_>>())
+    .bind::<Array<Int4>, _>(attempts.iter().map(|a| a.latency_ms).collect::<Vec<_>>())
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// Turns a subscription off, saying why.
