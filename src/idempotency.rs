@@ -31,6 +31,8 @@ pub const REPLAYED: &str = "idempotent-replayed";
 /// How long a request holds its key before a retry may take it over: longer than any request
 /// runs (a request waits at most seconds for a connection, and its statements are short).
 const LEASE_SECONDS: i32 = 30;
+/// The keys [`parse_key`] accepts, as the spec states them.
+pub const KEY_PATTERN: &str = r#"^("[!#-\[\]-~]{1,255}"|[!#-\[\]-~]{1,255})$"#;
 /// The longest key accepted.
 const MAX_KEY_LEN: usize = 255;
 /// Response headers kept with the response for replays.

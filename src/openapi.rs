@@ -91,7 +91,7 @@ fn shared_responses() -> Vec<(&'static str, &'static str, bool)> {
     vec![
         (
             "BadRequest",
-            "Malformed request: invalid JSON, or a query parameter that is unknown or has an invalid value",
+            "Malformed request: invalid JSON, a query parameter that is unknown or has an invalid value, or a malformed `Idempotency-Key`",
             false,
         ),
         ("PayloadTooLarge", "The body is larger than 1 MiB", false),
@@ -196,7 +196,7 @@ fn add_idempotency_key(operation: &mut Operation) {
                 .schema_type(openapi::Type::String)
                 .min_length(Some(1))
                 .max_length(Some(257))
-                .pattern(Some(r#"^("[!#-\[\]-~]{1,255}"|[!#-\[\]-~]{1,255})$"#))
+                .pattern(Some(crate::idempotency::KEY_PATTERN))
                 .examples([serde_json::json!("8e03978e-40d5-43e8-bc93-6894a57f9324")]),
         ))
         .build();
@@ -204,6 +204,15 @@ fn add_idempotency_key(operation: &mut Operation) {
         .parameters
         .get_or_insert_with(Vec::new)
         .push(RefOr::T(parameter));
+    // A malformed key is a 400, a key sent before with another request a 422, with or
+    // without a body.
+    for (status, name) in [("400", "BadRequest"), ("422", "UnprocessableEntity")] {
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+    }
     match operation.responses.responses.get_mut("409") {
         Some(RefOr::T(response)) => {
             response.description = format!(

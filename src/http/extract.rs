@@ -97,6 +97,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             strip_position(&e.to_string())
         ))
     })?;
+    // Every request body of the API is an object. serde would read an array into a struct
+    // field by field, in declaration order, so `[]` would be an empty merge patch.
+    if !value.is_object() {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let message = strip_position(&error.into_inner().to_string());

@@ -302,6 +302,10 @@ async fn patch_with_invalid_values_or_unknown_fields_returns_422_and_changes_not
         (json!({"sectors": ["nope"]}), "sectors[0]"),
         (json!({"id": "0190f5c4-6a2e-7cc1-8d1e-4c4b5a1f2e3d"}), "id"),
         (json!({"created_at": "2020-01-01T00:00:00Z"}), "created_at"),
+        // A patch is an object: an array would otherwise be read field by field in order.
+        (json!([]), "body"),
+        (json!(["Orpea Clinics", "ЭкзоАтлет"]), "body"),
+        (json!("Orpea"), "body"),
     ] {
         let problem = assert_problem(app.patch_json(&path, &body).await, 422).await;
         assert_eq!(error_fields(&problem), [field], "{body}");

@@ -109,6 +109,7 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         coopapi::events::params::EXPAND_PATTERN,
         coop_domain::search::TYPES_PATTERN,
         coop_domain::changes::TYPES_PATTERN,
+        coopapi::idempotency::KEY_PATTERN,
     ];
     for pattern in patterns {
         assert!(
