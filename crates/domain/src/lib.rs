@@ -26,8 +26,8 @@ pub use country::{Country, CountryCode};
 pub use validation::{Errors, FieldError, Invalid};
 pub use whole::Whole;
 
-/// The schema of a string drawn from a fixed list of codes (countries, languages, sectors,
-/// time zones): every code as an enum value, so clients and generated test data know exactly
+/// The schema of a string drawn from a fixed list of codes (countries, languages, sectors):
+/// every code as an enum value, so clients and generated test data know exactly
 /// what the server accepts.
 fn code_list_schema<'a>(
     description: &str,
