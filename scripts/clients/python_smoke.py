@@ -1,0 +1,50 @@
+"""What a new integrator does first, with the Python client openapi-python-client generates
+from openapi/openapi.json with its default settings (scripts/client-test runs it):
+
+    python_smoke.py BASE_URL ADMIN_KEY
+
+reads the demo event with everything expanded, creates a company and an offer with a key,
+patches the offer, searches, reads matches, and gets a 404 and a 422 as typed problems.
+"""
+import sys
+from uuid import UUID
+
+from cooperation_platform_api_client import AuthenticatedClient, Client
+from cooperation_platform_api_client.api.companies import create_company, get_company
+from cooperation_platform_api_client.api.cooperation_offers import (
+    create_cooperation_offer, list_offer_matches, update_cooperation_offer)
+from cooperation_platform_api_client.api.events import get_event, list_events
+from cooperation_platform_api_client.api.search import search
+from cooperation_platform_api_client.models import CreateCompany, CreateOffer, Problem, UpdateOffer
+
+base, key = sys.argv[1], sys.argv[2]
+anonymous = Client(base_url=base, raise_on_unexpected_status=True)
+admin = AuthenticatedClient(base_url=base, token=key, raise_on_unexpected_status=True)
+
+events = list_events.sync(client=anonymous)
+assert events.items, "the demo has events"
+event = get_event.sync(client=anonymous, id=events.items[0].id,
+                       expand="venues,sessions,speakers,participants")
+assert event.venues and event.sessions, event
+
+company = create_company.sync(client=admin, body=CreateCompany.from_dict(
+    {"name": "Generated Client Co", "kind": "startup", "country": "FR"}))
+offer = create_cooperation_offer.sync(client=admin, body=CreateOffer.from_dict({
+    "company_id": str(company.id), "kind": "business_offer", "cooperation_types": ["distribution"],
+    "title": "An offer from the generated client", "sectors": ["it"], "target_countries": ["RU"],
+    "status": "published"}))
+patched = update_cooperation_offer.sync(client=admin, id=offer.id, body=UpdateOffer.from_dict(
+    {"title": "Patched by the generated client"}))
+assert patched.title == "Patched by the generated client", patched
+
+hits = search.sync(client=anonymous, q="Moscou")
+assert hits.items, "the demo is found"
+matches = list_offer_matches.sync(client=anonymous, id=offer.id)
+assert matches is not None
+
+missing = get_company.sync(client=anonymous, id=UUID("01900000-0000-7000-8000-000000000000"))
+assert isinstance(missing, Problem) and missing.status == 404, missing
+invalid = create_company.sync(client=admin, body=CreateCompany.from_dict(
+    {"name": "", "kind": "startup", "country": "FR"}))
+assert isinstance(invalid, Problem) and invalid.status == 422, invalid
+print("python client: events, expand, create, patch, search, matches, 404 and 422 as problems: ok")
