@@ -267,7 +267,7 @@ pub async fn update_webhook(
     row.updated_at = now;
     let row = idempotency::transaction(&mut conn, async |conn| {
         if turned_on {
-            store::requeue_failed(conn, row.id, now).await?;
+            store::requeue(conn, row.id, store::Requeue::Failed, now).await?;
         }
         Ok(store::update(conn, &row).await?)
     })
@@ -434,7 +434,7 @@ pub async fn redeliver(
     let missing = || ApiError::not_found(format!("no delivery with id {}", path.id));
     let now = Utc::now();
     let updated = idempotency::write(&mut conn, async |conn| {
-        Ok(store::redeliver(conn, path.parent_id, path.id, now).await?)
+        Ok(store::requeue(conn, path.parent_id, store::Requeue::One(path.id), now).await?)
     })
     .await?;
     if updated == 0 {

@@ -141,25 +141,35 @@ pub async fn update(conn: &mut AsyncPgConnection, row: &WebhookRow) -> QueryResu
         .await
 }
 
-/// Deliveries that failed for good are queued again (a subscription turned back on).
-pub async fn requeue_failed(
+/// Which deliveries of a subscription to queue again.
+#[derive(Debug, Clone, Copy)]
+pub enum Requeue {
+    /// Those that failed for good (the subscription is turned back on).
+    Failed,
+    /// One asked for again.
+    One(Uuid),
+}
+
+/// Queues deliveries again, to go out now, before the later ones of their subscription.
+pub async fn requeue(
     conn: &mut AsyncPgConnection,
     webhook_id: Uuid,
+    which: Requeue,
     now: DateTime<Utc>,
 ) -> QueryResult<usize> {
     use webhook_deliveries::dsl as d;
-    diesel::update(
-        webhook_deliveries::table
-            .filter(d::webhook_id.eq(webhook_id))
-            .filter(d::state.eq(FAILED)),
-    )
-    .set((
-        d::state.eq(PENDING),
-        d::next_attempt_at.eq(now),
-        d::first_attempt_at.eq(None::<DateTime<Utc>>),
-    ))
-    .execute(conn)
-    .await
+    let update = diesel::update(webhook_deliveries::table.filter(d::webhook_id.eq(webhook_id)))
+        .set((
+            d::state.eq(PENDING),
+            d::next_attempt_at.eq(now),
+            d::first_attempt_at.eq(None::<DateTime<Utc>>),
+        ))
+        .into_boxed();
+    let update = match which {
+        Requeue::Failed => update.filter(d::state.eq(FAILED)),
+        Requeue::One(id) => update.filter(d::id.eq(id)),
+    };
+    update.execute(conn).await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
@@ -394,26 +404,4 @@ pub async fn attempts(
         .select(AttemptRow::as_select())
         .load(conn)
         .await
-}
-
-/// Queues a delivery again, to go out now (before the later ones of its subscription).
-pub async fn redeliver(
-    conn: &mut AsyncPgConnection,
-    webhook_id: Uuid,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> QueryResult<usize> {
-    use webhook_deliveries::dsl as d;
-    diesel::update(
-        webhook_deliveries::table
-            .filter(d::webhook_id.eq(webhook_id))
-            .filter(d::id.eq(id)),
-    )
-    .set((
-        d::state.eq(PENDING),
-        d::next_attempt_at.eq(now),
-        d::first_attempt_at.eq(None::<DateTime<Utc>>),
-    ))
-    .execute(conn)
-    .await
 }
