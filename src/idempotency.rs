@@ -13,13 +13,12 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::changes::resources;
 use crate::http::ApiError;
-use crate::http::extract::MAX_BODY_BYTES;
+use crate::http::extract::read_body;
 use coop_domain::changes::ResourceType;
 use coop_store::db::DbPool;
 use coop_store::idempotency::{self as store, Claim, KeyId, KeyRow};
@@ -175,7 +174,7 @@ pub async fn idempotent_posts(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let body = match read_body(&mut req).await {
+    let body = match read_body(req.take_payload()).await {
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),
     };
@@ -235,22 +234,6 @@ fn kept(status: StatusCode) -> bool {
     !(status.is_server_error()
         || status == StatusCode::CONFLICT
         || status == StatusCode::TOO_MANY_REQUESTS)
-}
-
-async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ApiError> {
-    let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::bad_request("the request body could not be read"))?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "the request body must be at most {MAX_BODY_BYTES} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// Claims the key; when it was used before, the answer to give instead of running the request.

@@ -53,11 +53,7 @@ pub async fn list_changes(
     let given = match p.cursor {
         Some(cursor) => {
             let cursor = cursor.for_sort(SORT)?;
-            let position = cursor
-                .k
-                .as_i64()
-                .ok_or_else(crate::http::pagination::forged)?;
-            Some((position, cursor.id))
+            Some((cursor.key_i64()?, cursor.id))
         }
         None => None,
     };

@@ -58,6 +58,12 @@ impl Cursor {
         self.k.as_str().ok_or_else(forged)
     }
 
+    /// The sort value as a whole number (a position), or a 400 when a forged cursor carries
+    /// something else.
+    pub fn key_i64(&self) -> Result<i64, ApiError> {
+        self.k.as_i64().ok_or_else(forged)
+    }
+
     /// The sort value as a timestamp (microseconds since the epoch), or a 400 when a forged
     /// cursor carries something else.
     pub fn key_time(&self) -> Result<chrono::DateTime<chrono::Utc>, ApiError> {

@@ -16,6 +16,7 @@ use crate::auth::Caller;
 use crate::http::{ApiError, Cursor, JsonBody, NestedPath, Page, PathId, Problem, Query};
 use crate::idempotency;
 use coop_domain::Errors;
+use coop_domain::changes::ResourceType;
 use coop_domain::text;
 use coop_store::db::DbPool;
 use coop_store::webhooks::{self as store, WebhookRow};
@@ -56,11 +57,17 @@ fn description(errors: &mut Errors, value: Option<String>) -> Option<String> {
     )
 }
 
-async fn checked_url(policy: &TargetPolicy, errors: &mut Errors, url: &str) -> String {
+async fn check_url(policy: &TargetPolicy, errors: &mut Errors, url: &str) {
     if let Err(message) = policy.check(url).await {
         errors.add("url", message);
     }
-    url.to_owned()
+}
+
+/// The resource types a subscription wants, each once, in a stable order.
+fn distinct(mut types: Vec<ResourceType>) -> Vec<ResourceType> {
+    types.sort_by_key(|t| <&str>::from(*t));
+    types.dedup();
+    types
 }
 
 /// Create a webhook subscription
@@ -101,19 +108,16 @@ pub async fn create_webhook(
     let company_id = caller.webhook_owner()?;
     let body = body.0;
     let mut errors = Errors::default();
-    let url = checked_url(&policy, &mut errors, &body.url).await;
+    check_url(&policy, &mut errors, &body.url).await;
     let description = description(&mut errors, body.description);
     errors.finish()?;
     let now = Utc::now();
     let secret = new_secret().map_err(ApiError::internal)?;
-    let mut types = body.types;
-    types.sort_by_key(|t| <&str>::from(*t));
-    types.dedup();
     let row = WebhookRow {
         id: Uuid::now_v7(),
         company_id,
-        url,
-        types,
+        url: body.url,
+        types: distinct(body.types),
         description,
         active: body.active.unwrap_or(true),
         disabled_reason: None,
@@ -248,14 +252,12 @@ pub async fn update_webhook(
     let current = managed(&mut conn, &caller, id.0).await?;
     let mut errors = Errors::default();
     let mut row = current.clone();
-    if let crate::http::Patch::Set(url) = &patch.url {
-        row.url = checked_url(&policy, &mut errors, url).await;
-    }
+    let url_sent = matches!(patch.url, crate::http::Patch::Set(_));
     row.url = patch.url.required(&mut errors, "url", row.url);
-    let mut types = patch.types.apply_to(Some(row.types)).unwrap_or_default();
-    types.sort_by_key(|t| <&str>::from(*t));
-    types.dedup();
-    row.types = types;
+    if url_sent {
+        check_url(&policy, &mut errors, &row.url).await;
+    }
+    row.types = distinct(patch.types.apply_to(Some(row.types)).unwrap_or_default());
     row.description = description(&mut errors, patch.description.apply_to(row.description));
     row.active = patch.active.required(&mut errors, "active", row.active);
     errors.finish()?;
@@ -369,13 +371,7 @@ pub async fn list_deliveries(
     let p = params?.0;
     let limit = p.limit.get();
     let before = match p.cursor {
-        Some(cursor) => Some(
-            cursor
-                .for_sort("-position")?
-                .k
-                .as_i64()
-                .ok_or_else(crate::http::pagination::forged)?,
-        ),
+        Some(cursor) => Some(cursor.for_sort("-position")?.key_i64()?),
         None => None,
     };
     let state = p.state.map(<&'static str>::from);

@@ -300,7 +300,7 @@ pub async fn record(conn: &mut AsyncPgConnection, outcomes: &[Outcome]) -> Query
     }
     let attempts: Vec<&AttemptRow> = outcomes.iter().map(|o| &o.attempt).collect();
     diesel::insert_into(webhook_attempts::table)
-        .values(attempts.iter().map(|a| (*a).clone()).collect::<Vec<_>>())
+        .values(attempts.clone())
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
