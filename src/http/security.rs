@@ -56,10 +56,11 @@ impl CorsOrigins {
     }
 }
 
-const ALLOWED_METHODS: &str = "GET, POST, PATCH, DELETE";
-const ALLOWED_HEADERS: &str = "authorization, content-type, if-match, if-none-match";
+const ALLOWED_METHODS: &str = "GET, HEAD, POST, PATCH, DELETE";
+const ALLOWED_HEADERS: &str =
+    "authorization, content-type, if-match, if-none-match, idempotency-key, x-request-id";
 const EXPOSED_HEADERS: &str = "etag, location, link, retry-after, ratelimit-limit, \
-ratelimit-remaining, ratelimit-reset, ratelimit-policy";
+ratelimit-remaining, ratelimit-reset, ratelimit-policy, idempotent-replayed, x-request-id";
 
 /// Answers preflights from allowed origins and marks their responses readable. Requests from
 /// other origins are served as usual but without CORS headers, so the browser withholds the

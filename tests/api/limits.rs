@@ -217,12 +217,16 @@ async fn cors_answers_only_the_allowed_origins() {
         headers["access-control-allow-origin"],
         "https://app.example.org"
     );
-    assert!(
-        headers["access-control-allow-headers"]
-            .to_str()
-            .unwrap()
-            .contains("authorization")
-    );
+    // A browser integration may send every header the API reads.
+    let allowed = headers["access-control-allow-headers"].to_str().unwrap();
+    for name in [
+        "authorization",
+        "idempotency-key",
+        "if-match",
+        "x-request-id",
+    ] {
+        assert!(allowed.contains(name), "{name} in {allowed}");
+    }
     let response = app
         .anonymous()
         .request(reqwest::Method::GET, "/api/v1/companies")
@@ -234,12 +238,18 @@ async fn cors_answers_only_the_allowed_origins() {
         response.headers()["access-control-allow-origin"],
         "https://app.example.org"
     );
-    assert!(
-        response.headers()["access-control-expose-headers"]
-            .to_str()
-            .unwrap()
-            .contains("etag")
-    );
+    // ...and read every header it answers with.
+    let exposed = response.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap();
+    for name in [
+        "etag",
+        "idempotent-replayed",
+        "x-request-id",
+        "ratelimit-remaining",
+    ] {
+        assert!(exposed.contains(name), "{name} in {exposed}");
+    }
     let other = app
         .anonymous()
         .request(reqwest::Method::GET, "/api/v1/companies")
