@@ -175,8 +175,68 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
             add_idempotency_key(post);
         }
     }
+    add_head_operations(&mut doc);
     crate::webhooks::document(&mut doc);
     doc
+}
+
+/// Every GET route also answers HEAD (`http::head`): the same parameters, statuses and
+/// headers, no body. Declared in the spec so that generated clients and monitors see it.
+fn add_head_operations(doc: &mut openapi::OpenApi) {
+    let shared = doc
+        .components
+        .as_ref()
+        .map(|c| c.responses.clone())
+        .unwrap_or_default();
+    for item in doc.paths.paths.values_mut() {
+        let Some(get) = &item.get else { continue };
+        let mut head = get.clone();
+        head.operation_id = get.operation_id.as_deref().map(head_operation_id);
+        head.summary = get.summary.as_ref().map(|s| format!("{s} (headers only)"));
+        head.description = Some(
+            "The same as the `GET` of this path (status, `ETag`, `Content-Length`, `Link`, rate-limit headers, conditional `304`) without a body."
+                .to_string(),
+        );
+        for response in head.responses.responses.values_mut() {
+            let mut inline = match response {
+                RefOr::T(response) => response.clone(),
+                RefOr::Ref(reference) => {
+                    let name = reference
+                        .ref_location
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default();
+                    match shared.get(name) {
+                        Some(RefOr::T(response)) => response.clone(),
+                        _ => continue,
+                    }
+                }
+            };
+            inline.content.clear();
+            *response = RefOr::T(inline);
+        }
+        item.head = Some(head);
+    }
+}
+
+/// `getEvent` → `headEvent`, `listEvents` → `headEvents`, `search` → `headSearch`.
+fn head_operation_id(get: &str) -> String {
+    let rest = get
+        .strip_prefix("get")
+        .or_else(|| get.strip_prefix("list"))
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()));
+    match rest {
+        Some(rest) => format!("head{rest}"),
+        None => {
+            let mut chars = get.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            format!(
+                "head{}{}",
+                first.map(String::from).unwrap_or_default(),
+                chars.as_str()
+            )
+        }
+    }
 }
 
 const IDEMPOTENCY_CONFLICT: &str = "A request with this `Idempotency-Key` is still being processed (retry after `Retry-After`), or it was carried out and its response is not kept";

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::listing::{name_cursor, parse_name_listing};
+use crate::http::listing::{NameKeys, name_cursor, parse_name_listing};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -245,13 +245,24 @@ pub async fn list_companies(
         country: params.country,
         kind: params.kind,
         q: params.q,
+        updated_since: params.updated_since,
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &listing).await?;
     let page = Page::from_rows(
         rows,
         listing.limit,
-        |row| name_cursor(&listing, &row.sort_name, row.created_at, row.id),
+        |row| {
+            name_cursor(
+                &listing,
+                NameKeys {
+                    sort_name: &row.sort_name,
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                    id: row.id,
+                },
+            )
+        },
         Company::from,
     );
     Ok(page.respond(&req))

@@ -251,6 +251,13 @@ pub struct CompanyListParams {
     #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, example = "skolkovo", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<SearchText>,
+    /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
+    /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
+    /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never
+    /// skips a change.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
     /// Sort order.
     #[serde(default, deserialize_with = "params::one_of")]
     #[param(inline)]

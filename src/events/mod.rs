@@ -1,6 +1,7 @@
 //! Events: conferences, teleconferences linking halls in several cities, forums, B2B meetings,
 //! with their parts (venues, agenda sessions, speaker appearances, participating companies).
 
+pub mod calendar;
 pub mod handlers;
 pub mod pages;
 pub mod params;
@@ -14,7 +15,11 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_events)
         .service(handlers::create_event)
+        // Before `/events/{id}`, which would take `calendar.ics` for an id.
+        .service(calendar::get_events_calendar)
         .service(handlers::get_event)
+        .service(calendar::get_event_calendar)
+        .service(calendar::get_speaker_calendar)
         .service(handlers::update_event)
         .service(handlers::delete_event)
         .service(v::list_venues)

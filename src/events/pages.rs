@@ -25,15 +25,43 @@ pub async fn event_page(
     caller: &Caller,
     conn: &mut AsyncPgConnection,
     catalog: &SectorCatalog,
-    p: EventListParams,
+    mut p: EventListParams,
     scope: EventFilter,
 ) -> Result<HttpResponse, ApiError> {
     let limit = p.limit.get();
     let expand = p.expand;
     let sort: EventSort = p.sort.unwrap_or_default();
     let sort_name: &'static str = sort.into();
-    let after = after_time(p.cursor, sort_name)?;
-    let filter = EventFilter {
+    let after = after_time(p.cursor.take(), sort_name)?;
+    let filter = parse_filter(caller, catalog, p, scope)?;
+    let mut rows = store::list(conn, &filter, sort, after, limit).await?;
+    let next = (rows.len() as i64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| {
+            let key = if sort.by_update() {
+                r.updated_at
+            } else {
+                r.starts_at
+            };
+            Cursor::at_time(sort_name, key, r.id)
+        })
+    });
+    let items = expand_events(conn, rows, expand).await?;
+    let page = Page {
+        items,
+        next_cursor: next.flatten().map(|c| c.encode()),
+    };
+    Ok(page.respond(req))
+}
+
+/// The filters of an event list request, parsed, within `scope`.
+pub fn parse_filter(
+    caller: &Caller,
+    catalog: &SectorCatalog,
+    p: EventListParams,
+    scope: EventFilter,
+) -> Result<EventFilter, ApiError> {
+    Ok(EventFilter {
         from: p.from,
         to: p.to,
         kind: p.kind,
@@ -46,21 +74,10 @@ pub async fn event_page(
             .map(|s| catalog.parse_param("sector", &s))
             .transpose()?,
         q: p.q,
+        updated_since: p.updated_since,
         include_drafts: caller.is_staff(),
         ..scope
-    };
-    let mut rows = store::list(conn, &filter, sort, after, limit).await?;
-    let next = (rows.len() as i64 > limit).then(|| {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|r| Cursor::at_time(sort_name, r.starts_at, r.id))
-    });
-    let items = expand_events(conn, rows, expand).await?;
-    let page = Page {
-        items,
-        next_cursor: next.flatten().map(|c| c.encode()),
-    };
-    Ok(page.respond(req))
+    })
 }
 
 impl EventView {

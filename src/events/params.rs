@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 
 use crate::http::Cursor;
 use crate::http::params::{self, Limit};
@@ -108,6 +109,13 @@ pub struct EventListParams {
     #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$")]
     pub expand: Expand,
+    /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
+    /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
+    /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never
+    /// skips a change.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "params::one_of")]
     #[param(inline)]
     pub sort: Option<EventSort>,
@@ -119,4 +127,27 @@ pub struct EventListParams {
     #[serde(default, deserialize_with = "params::cursor")]
     #[param(value_type = Option<String>)]
     pub cursor: Option<Cursor>,
+}
+
+/// Query parameters of `GET /api/v1/events/calendar.ics`: the filters of the event list.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct EventCalendarParams(pub EventListParams);
+
+impl IntoParams for EventCalendarParams {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let filters = [
+            "from",
+            "to",
+            "kind",
+            "format",
+            "status",
+            "country",
+            "city",
+            "sector",
+            "q",
+            "updated_since",
+        ];
+        params::only(EventListParams::into_params(parameter_in), &filters)
+    }
 }

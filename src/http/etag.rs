@@ -75,13 +75,23 @@ impl Condition {
 pub struct Tagged {
     pub body: Vec<u8>,
     pub etag: ETag,
+    content_type: &'static str,
 }
 
 impl Tagged {
     pub fn new<T: Serialize>(resource: &T) -> Result<Self, ApiError> {
         let body = serde_json::to_vec(resource).map_err(ApiError::internal)?;
+        Ok(Self::of_bytes(body, "application/json"))
+    }
+
+    /// A representation in another media type (a calendar).
+    pub fn of_bytes(body: Vec<u8>, content_type: &'static str) -> Self {
         let etag = ETag::of_bytes(&body);
-        Ok(Self { body, etag })
+        Self {
+            body,
+            etag,
+            content_type,
+        }
     }
 
     /// `200` with the body and ETag, or `304` when the client's `If-None-Match` already names
@@ -99,7 +109,7 @@ impl Tagged {
     pub fn with_status(self, mut builder: actix_web::HttpResponseBuilder) -> HttpResponse {
         builder
             .insert_header((header::ETAG, self.etag.as_str()))
-            .content_type("application/json")
+            .content_type(self.content_type)
             .body(self.body)
     }
 }

@@ -24,28 +24,32 @@ pub fn parse_name_listing(
             if sort.by_name() {
                 Position::Name(cursor.key_str()?.to_string(), cursor.id)
             } else {
-                Position::CreatedAt(cursor.key_time()?, cursor.id)
+                Position::Time(cursor.key_time()?, cursor.id)
             }
         }
     };
     Ok(NameListing { limit, sort, after })
 }
 
+/// The keys of a row a cursor of a list of named resources can point after.
+pub struct NameKeys<'a> {
+    pub sort_name: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
 /// The cursor pointing after a row with these keys.
-pub fn name_cursor(
-    listing: &NameListing,
-    sort_name: &str,
-    created_at: DateTime<Utc>,
-    id: Uuid,
-) -> Cursor {
+pub fn name_cursor(listing: &NameListing, row: NameKeys<'_>) -> Cursor {
     let name: &'static str = listing.sort.into();
+    let time = |at: DateTime<Utc>| at.timestamp_micros().into();
     Cursor {
         s: name.to_string(),
-        k: if listing.sort.by_name() {
-            sort_name.into()
-        } else {
-            created_at.timestamp_micros().into()
+        k: match listing.sort {
+            NameSort::Name | NameSort::NameDesc => row.sort_name.into(),
+            NameSort::CreatedAt | NameSort::CreatedAtDesc => time(row.created_at),
+            NameSort::UpdatedAt | NameSort::UpdatedAtDesc => time(row.updated_at),
         },
-        id,
+        id: row.id,
     }
 }

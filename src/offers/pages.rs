@@ -33,7 +33,14 @@ pub async fn offer_page(
     let page = Page::from_rows(
         rows,
         limit,
-        |row| Cursor::at_time(sort_name, row.created_at, row.id),
+        |row| {
+            let key = if sort.by_update() {
+                row.updated_at
+            } else {
+                row.created_at
+            };
+            Cursor::at_time(sort_name, key, row.id)
+        },
         |row| Offer::from_row(row, today),
     );
     Ok(page.respond(req))
@@ -59,6 +66,7 @@ pub fn parse_filter(
         status: p.status.unwrap_or_default(),
         event_id: p.event_id,
         q: p.q,
+        updated_since: p.updated_since,
         scope: caller.scope(),
     })
 }

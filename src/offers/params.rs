@@ -1,6 +1,7 @@
 //! The query parameters of the offer lists, declared once: the list takes them all, the facets
 //! and a company's offers take some of them.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
@@ -52,6 +53,13 @@ pub struct OfferListParams {
     #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, max_length = 200, example = "exoskeleton", pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<SearchText>,
+    /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
+    /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
+    /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never
+    /// skips a change.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "params::one_of")]
     #[param(inline)]
     pub sort: Option<OfferSort>,
@@ -94,7 +102,7 @@ pub struct CompanyOfferParams(OfferListParams);
 
 impl IntoParams for CompanyOfferParams {
     fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let names = ["status", "sort", "limit", "cursor"];
+        let names = ["status", "updated_since", "sort", "limit", "cursor"];
         params::only(OfferListParams::into_params(parameter_in), &names)
     }
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::listing::{name_cursor, parse_name_listing};
+use crate::http::listing::{NameKeys, name_cursor, parse_name_listing};
 use crate::http::{ApiError, Page};
 use coop_store::speakers::{self as store, SpeakerFilter};
 
@@ -21,12 +21,23 @@ pub async fn speaker_page(
         company_id: params.company_id,
         country: params.country,
         q: params.q,
+        updated_since: params.updated_since,
     };
     let rows = store::list(conn, &filter, &listing).await?;
     let page = Page::from_rows(
         rows,
         listing.limit,
-        |row| name_cursor(&listing, &row.sort_name, row.created_at, row.id),
+        |row| {
+            name_cursor(
+                &listing,
+                NameKeys {
+                    sort_name: &row.sort_name,
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                    id: row.id,
+                },
+            )
+        },
         |row| Speaker::from_row(row, caller),
     );
     Ok(page.respond(req))

@@ -276,6 +276,13 @@ pub struct SpeakerListParams {
     #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, example = "dridze", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<SearchText>,
+    /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
+    /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
+    /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never
+    /// skips a change.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "params::one_of")]
     #[param(inline)]
     pub sort: Option<NameSort>,
@@ -297,6 +304,13 @@ pub struct CompanySpeakerParams {
     #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<SearchText>,
+    /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
+    /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
+    /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never
+    /// skips a change.
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "params::one_of")]
     #[param(inline)]
     pub sort: Option<NameSort>,
@@ -315,6 +329,7 @@ impl CompanySpeakerParams {
         SpeakerListParams {
             company_id: Some(company_id),
             q: self.q,
+            updated_since: self.updated_since,
             sort: self.sort,
             limit: self.limit,
             cursor: self.cursor,

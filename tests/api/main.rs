@@ -1,6 +1,7 @@
 //! Integration tests: the real server over HTTP against a real PostgreSQL, one database per test.
 
 mod access;
+mod calendars;
 mod changes;
 mod companies;
 mod company_lists;
@@ -21,5 +22,6 @@ mod schema;
 mod search;
 mod sectors;
 mod speakers;
+mod sync;
 mod synthetic;
 mod webhooks;

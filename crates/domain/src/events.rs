@@ -77,5 +77,20 @@ key_enum! {
         StartsAt = "starts_at",
         /// Latest first.
         StartsAtDesc = "-starts_at",
+        /// Least recently changed first: with `updated_since`, what a sync reads.
+        UpdatedAt = "updated_at",
+        /// Most recently changed first.
+        UpdatedAtDesc = "-updated_at",
+    }
+}
+
+impl EventSort {
+    pub fn descending(self) -> bool {
+        matches!(self, EventSort::StartsAtDesc | EventSort::UpdatedAtDesc)
+    }
+
+    /// Whether the sort key is the time of the last change rather than the start.
+    pub fn by_update(self) -> bool {
+        matches!(self, EventSort::UpdatedAt | EventSort::UpdatedAtDesc)
     }
 }

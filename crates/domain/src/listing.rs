@@ -18,12 +18,19 @@ key_enum! {
         CreatedAt = "created_at",
         /// Newest first.
         CreatedAtDesc = "-created_at",
+        /// Least recently changed first: with `updated_since`, what a sync reads.
+        UpdatedAt = "updated_at",
+        /// Most recently changed first.
+        UpdatedAtDesc = "-updated_at",
     }
 }
 
 impl NameSort {
     pub fn descending(self) -> bool {
-        matches!(self, NameSort::NameDesc | NameSort::CreatedAtDesc)
+        matches!(
+            self,
+            NameSort::NameDesc | NameSort::CreatedAtDesc | NameSort::UpdatedAtDesc
+        )
     }
 
     pub fn by_name(self) -> bool {
@@ -31,12 +38,13 @@ impl NameSort {
     }
 }
 
-/// Where a page starts: after the row with this sort key and id.
+/// Where a page starts: after the row with this sort key and id (a name, or the time the
+/// sort orders by).
 #[derive(Debug, Clone)]
 pub enum Position {
     Start,
     Name(String, Uuid),
-    CreatedAt(DateTime<Utc>, Uuid),
+    Time(DateTime<Utc>, Uuid),
 }
 
 /// The paging parameters of a list of named resources, parsed.

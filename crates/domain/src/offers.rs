@@ -115,5 +115,20 @@ key_enum! {
         CreatedAtDesc = "-created_at",
         /// Oldest first.
         CreatedAt = "created_at",
+        /// Least recently changed first: with `updated_since`, what a sync reads.
+        UpdatedAt = "updated_at",
+        /// Most recently changed first.
+        UpdatedAtDesc = "-updated_at",
+    }
+}
+
+impl OfferSort {
+    pub fn descending(self) -> bool {
+        matches!(self, OfferSort::CreatedAtDesc | OfferSort::UpdatedAtDesc)
+    }
+
+    /// Whether the sort key is the time of the last change rather than the creation.
+    pub fn by_update(self) -> bool {
+        matches!(self, OfferSort::UpdatedAt | OfferSort::UpdatedAtDesc)
     }
 }

@@ -89,6 +89,8 @@ pub struct CompanyFilter {
     pub kind: Option<CompanyKind>,
     pub sector: Option<String>,
     pub q: Option<SearchText>,
+    /// Only companies changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
@@ -173,6 +175,9 @@ pub async fn list(
     if let Some(sector) = &filter.sector {
         query = query.filter(c::sectors.contains(vec![sector.clone()]));
     }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(c::updated_at.ge(since));
+    }
     if let Some(q) = &filter.q {
         query = query.filter(crate::search_sql::text_or_name_matches(
             q,
@@ -180,7 +185,14 @@ pub async fn list(
             c::search_text,
         ));
     }
-    crate::listing::apply_name_listing!(query, listing, c::sort_name, c::created_at, c::id)
-        .load(conn)
-        .await
+    crate::listing::apply_name_listing!(
+        query,
+        listing,
+        c::sort_name,
+        c::created_at,
+        c::updated_at,
+        c::id
+    )
+    .load(conn)
+    .await
 }

@@ -59,6 +59,8 @@ pub struct EventFilter {
     pub city: Option<String>,
     pub sector: Option<String>,
     pub q: Option<SearchText>,
+    /// Only events changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
     /// Whether drafts may be listed (editors and admins).
     pub include_drafts: bool,
 }
@@ -210,23 +212,25 @@ pub async fn list(
     if let Some(q) = &filter.q {
         query = query.filter(crate::search_sql::text_matches(q, e::search_vector));
     }
-    query =
-        match (sort, after) {
-            (_, None) => query,
-            (EventSort::StartsAt, Some((at, id))) => query.filter(crate::listing::keyset_after(
-                e::starts_at,
-                e::id,
-                at,
-                id,
-                false,
-            )),
-            (EventSort::StartsAtDesc, Some((at, id))) => query.filter(
-                crate::listing::keyset_after(e::starts_at, e::id, at, id, true),
+    if let Some(since) = filter.updated_since {
+        query = query.filter(e::updated_at.ge(since));
+    }
+    let descending = sort.descending();
+    if let Some((at, id)) = after {
+        query = match sort {
+            EventSort::StartsAt | EventSort::StartsAtDesc => query.filter(
+                crate::listing::keyset_after(e::starts_at, e::id, at, id, descending),
+            ),
+            EventSort::UpdatedAt | EventSort::UpdatedAtDesc => query.filter(
+                crate::listing::keyset_after(e::updated_at, e::id, at, id, descending),
             ),
         };
+    }
     query = match sort {
         EventSort::StartsAt => query.order((e::starts_at.asc(), e::id.asc())),
         EventSort::StartsAtDesc => query.order((e::starts_at.desc(), e::id.desc())),
+        EventSort::UpdatedAt => query.order((e::updated_at.asc(), e::id.asc())),
+        EventSort::UpdatedAtDesc => query.order((e::updated_at.desc(), e::id.desc())),
     };
     query.limit(limit + 1).load(conn).await
 }

@@ -55,13 +55,14 @@ where
 }
 
 /// Applies a [`NameListing`]'s keyset condition, order and limit (plus one, to detect a next
-/// page) to a boxed diesel query over a table with `sort_name`, `created_at` and `id` columns.
+/// page) to a boxed diesel query over a table with `sort_name`, `created_at`, `updated_at` and
+/// `id` columns.
 ///
 /// A macro rather than a function: as a function, generic over the table, it needs a bound
 /// for each of the eighteen comparisons and orderings it builds, which says less than the
 /// body below.
 macro_rules! apply_name_listing {
-    ($query:expr, $listing:expr, $sort_name:expr, $created_at:expr, $id:expr) => {{
+    ($query:expr, $listing:expr, $sort_name:expr, $created_at:expr, $updated_at:expr, $id:expr) => {{
         use coop_domain::listing::{NameSort, Position};
         use $crate::listing::keyset_after;
         let listing: &coop_domain::listing::NameListing = $listing;
@@ -71,15 +72,20 @@ macro_rules! apply_name_listing {
             Position::Name(key, id) => {
                 $query.filter(keyset_after($sort_name, $id, key, id, descending))
             }
-            Position::CreatedAt(at, id) => {
-                $query.filter(keyset_after($created_at, $id, at, id, descending))
-            }
+            Position::Time(at, id) => match listing.sort {
+                NameSort::UpdatedAt | NameSort::UpdatedAtDesc => {
+                    $query.filter(keyset_after($updated_at, $id, at, id, descending))
+                }
+                _ => $query.filter(keyset_after($created_at, $id, at, id, descending)),
+            },
         };
         let query = match listing.sort {
             NameSort::Name => query.order(($sort_name.asc(), $id.asc())),
             NameSort::NameDesc => query.order(($sort_name.desc(), $id.desc())),
             NameSort::CreatedAt => query.order(($created_at.asc(), $id.asc())),
             NameSort::CreatedAtDesc => query.order(($created_at.desc(), $id.desc())),
+            NameSort::UpdatedAt => query.order(($updated_at.asc(), $id.asc())),
+            NameSort::UpdatedAtDesc => query.order(($updated_at.desc(), $id.desc())),
         };
         query.limit(listing.limit + 1)
     }};

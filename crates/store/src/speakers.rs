@@ -88,6 +88,8 @@ pub struct SpeakerFilter {
     pub company_id: Option<Uuid>,
     pub country: Option<String>,
     pub q: Option<SearchText>,
+    /// Only speakers changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
@@ -150,6 +152,9 @@ pub async fn list(
     if let Some(country) = &filter.country {
         query = query.filter(s::country.eq(country.clone()));
     }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(s::updated_at.ge(since));
+    }
     if let Some(q) = &filter.q {
         query = query.filter(crate::search_sql::text_or_name_matches(
             q,
@@ -157,7 +162,14 @@ pub async fn list(
             s::search_text,
         ));
     }
-    crate::listing::apply_name_listing!(query, listing, s::sort_name, s::created_at, s::id)
-        .load(conn)
-        .await
+    crate::listing::apply_name_listing!(
+        query,
+        listing,
+        s::sort_name,
+        s::created_at,
+        s::updated_at,
+        s::id
+    )
+    .load(conn)
+    .await
 }

@@ -121,6 +121,8 @@ pub struct OfferFilter {
     pub status: StatusFilter,
     pub event_id: Option<Uuid>,
     pub q: Option<SearchText>,
+    /// Only offers changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
     /// Which unlisted offers (drafts, closed, expired) the caller may see.
     pub scope: Scope,
 }
@@ -142,6 +144,7 @@ impl OfferFilter {
             && self.cooperation_type.is_none()
             && self.event_id.is_none()
             && self.q.is_none()
+            && self.updated_since.is_none()
     }
 }
 
@@ -261,6 +264,9 @@ macro_rules! offer_filters {
         if let Some(q) = &filter.q {
             query = query.filter(crate::search_sql::text_matches(q, o::search_vector));
         }
+        if let Some(since) = filter.updated_since {
+            query = query.filter(o::updated_at.ge(since));
+        }
         // Listed: published and not expired (`OfferState::is_listed` in Rust).
         let listed = || {
             o::status
@@ -286,7 +292,7 @@ macro_rules! offer_filters {
     }};
 }
 
-/// One page of offers, `limit + 1` rows, newest or oldest first.
+/// One page of offers, `limit + 1` rows, by creation or by last change, either way.
 ///
 /// Listed offers of one sector for one target country (the marketplace's main question) are
 /// read through `cooperation_offer_markets`, whose index yields them in order (through the
@@ -302,9 +308,12 @@ pub async fn list(
 ) -> QueryResult<Vec<OfferRow>> {
     use cooperation_offer_markets::dsl as m;
     use cooperation_offers::dsl as o;
-    let descending = sort == OfferSort::CreatedAtDesc;
+    let descending = sort.descending();
+    let by_creation = !sort.by_update();
     match (&filter.sector, &filter.target_country, filter.status) {
-        (Some(sector), Some(country), StatusFilter::Published) if filter.only_market() => {
+        (Some(sector), Some(country), StatusFilter::Published)
+            if by_creation && filter.only_market() =>
+        {
             let (after_at, after_id) = after.unzip();
             InMarket {
                 sector: sector.clone(),
@@ -318,7 +327,7 @@ pub async fn list(
             .load(conn)
             .await
         }
-        (Some(sector), Some(country), StatusFilter::Published) => {
+        (Some(sector), Some(country), StatusFilter::Published) if by_creation => {
             let mut query = cooperation_offers::table
                 .inner_join(cooperation_offer_markets::table.on(m::offer_id.eq(o::id)))
                 .select(OfferRow::as_select())
@@ -344,12 +353,17 @@ pub async fn list(
                 .into_boxed();
             query = offer_filters!(query, filter, today, markets: false);
             if let Some((at, id)) = after {
-                query = query.filter(keyset_after(o::created_at, o::id, at, id, descending));
+                query = if by_creation {
+                    query.filter(keyset_after(o::created_at, o::id, at, id, descending))
+                } else {
+                    query.filter(keyset_after(o::updated_at, o::id, at, id, descending))
+                };
             }
-            let query = if descending {
-                query.order((o::created_at.desc(), o::id.desc()))
-            } else {
-                query.order((o::created_at.asc(), o::id.asc()))
+            let query = match (by_creation, descending) {
+                (true, true) => query.order((o::created_at.desc(), o::id.desc())),
+                (true, false) => query.order((o::created_at.asc(), o::id.asc())),
+                (false, true) => query.order((o::updated_at.desc(), o::id.desc())),
+                (false, false) => query.order((o::updated_at.asc(), o::id.asc())),
             };
             query.limit(limit + 1).load(conn).await
         }
