@@ -3,18 +3,21 @@
 
 use crate::idempotency;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::types::*;
+use super::upsert::{UNIQUE, upsert_company};
 use crate::auth::Caller;
 use crate::http::listing::{NameKeys, name_cursor, parse_name_listing};
+use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_domain::external_id::ExternalId;
 use coop_store::companies::{self as store, CompanyFilter};
 use coop_store::db::DbPool;
 use coop_store::sectors::SectorCatalog;
@@ -52,11 +55,79 @@ pub async fn create_company(
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
     let mut conn = pool.get().await?;
-    let row =
-        idempotency::write(&mut conn, async |conn| Ok(store::insert(conn, &row).await?)).await?;
+    let row = idempotency::write(&mut conn, async |conn| {
+        store::insert(conn, &row)
+            .await
+            .map_err(ApiError::rejected(&[], UNIQUE))
+    })
+    .await?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, location(row.id)));
     Ok(Tagged::new(&Company::from(row))?.with_status(created))
+}
+
+/// Create or replace a company by its external id
+///
+/// The integrator's own reference (`external_id`, unique across the platform) names the
+/// company: if no company has it, one is created (201, with `Location`; editors and admins);
+/// otherwise that company is replaced by the body (200; also the company's own key), or left
+/// as it is when the body changes nothing (200, and no change in the feed). Send `If-Match`
+/// with an ETag to replace only that version (412 otherwise, or when nothing exists yet),
+/// `If-None-Match: *` to create only. `external_id` in the body, if any, must be the one of
+/// the path.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "putCompanyByExternalId",
+    security(("bearer" = [])),
+    params(
+        ("external_id" = ExternalId, Path, description = "The integrator's own reference for the company"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Replace only if the company exists with one of these ETags"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "`*`: create only, never replace"),
+    ),
+    request_body(content = CreateCompany, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The company was replaced, or already was as sent", body = Company,
+            headers(("ETag" = String, description = "Entity tag of the company"))),
+        (status = 201, description = "The company was created", body = Company,
+            headers(
+                ("Location" = String, description = "URL of the new company"),
+                ("ETag" = String, description = "Entity tag of the new company"),
+            )),
+        (status = 409, description = "Another request created a company with this external id at the same moment; retry", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "A precondition failed; nothing was written", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[put("/companies/by-external-id/{external_id}")]
+pub async fn put_company_by_external_id(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    body: JsonBody<CreateCompany>,
+) -> Result<HttpResponse, ApiError> {
+    let external_id = path_external_id(&req)?;
+    let preconditions = Preconditions::of(&req);
+    let mut conn = pool.get().await?;
+    let (row, outcome) = upsert::transaction(&mut conn, false, async |conn| {
+        upsert_company(
+            conn,
+            &caller,
+            &catalog,
+            &external_id,
+            body.0,
+            &preconditions,
+        )
+        .await
+    })
+    .await?;
+    let mut response = match outcome {
+        Outcome::Created => HttpResponse::Created(),
+        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
+    };
+    if outcome == Outcome::Created {
+        response.insert_header((header::LOCATION, location(row.id)));
+    }
+    Ok(Tagged::new(&Company::from(row))?.with_status(response))
 }
 
 /// Get a company
@@ -144,7 +215,9 @@ pub async fn update_company(
             let draft = patch.apply(current, &mut errors).parse(&catalog, errors)?;
             check_if_match(if_match.as_ref(), &etag)?;
             let row = draft.into_row(id, created_at, Utc::now());
-            Ok(store::update(conn, &row).await?)
+            store::update(conn, &row)
+                .await
+                .map_err(ApiError::rejected(&[], UNIQUE))
         })
         .await?;
     Ok(Tagged::new(&Company::from(row))?.with_status(HttpResponse::Ok()))
@@ -246,6 +319,7 @@ pub async fn list_companies(
         kind: params.kind,
         q: params.q,
         updated_since: params.updated_since,
+        external_id: params.external_id,
     };
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &listing).await?;

@@ -3,6 +3,7 @@
 
 pub mod handlers;
 pub mod types;
+pub mod upsert;
 
 pub use types::Company;
 
@@ -10,6 +11,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_companies)
         .service(handlers::create_company)
+        .service(handlers::put_company_by_external_id)
         .service(handlers::get_company)
         .service(handlers::update_company)
         .service(handlers::delete_company)

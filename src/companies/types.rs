@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::http::params::{self, Limit};
 use crate::http::{Cursor, Patch};
 use coop_domain::companies::CompanyKind;
+use coop_domain::external_id::{self, ExternalId};
 use coop_domain::listing::NameSort;
 use coop_domain::search::SearchText;
 use coop_domain::sectors::SectorCode;
@@ -33,6 +34,7 @@ pub const MAX_DESCRIPTION: usize = 10_000;
     "website": "https://www.ccifr.ru/",
     "description": "Franco-Russian chamber of commerce; co-organised the Moscow–Paris teleconference on digital solutions for the city and business.",
     "sectors": ["consulting", "investment"],
+    "external_id": "member-0042",
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
@@ -53,6 +55,9 @@ pub struct Company {
     /// Sector codes (see `GET /api/v1/sectors`).
     #[schema(value_type = Vec<SectorCode>)]
     pub sectors: Vec<String>,
+    /// The integrator's own reference for the company, unique across the platform.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -69,6 +74,7 @@ impl From<CompanyRow> for Company {
             website: row.website,
             description: row.description,
             sectors: row.sectors,
+            external_id: row.external_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -123,6 +129,11 @@ pub struct CreateCompany {
     #[serde(default)]
     #[schema(value_type = Vec<SectorCode>, max_items = 10)]
     pub sectors: Vec<String>,
+    /// The integrator's own reference for the company, unique across the platform (a second
+    /// company with it is a 409); `PUT /api/v1/companies/by-external-id/{external_id}`
+    /// creates or replaces the company by it.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
 }
 
 /// A JSON merge patch (RFC 7396) of a company: absent fields stay, `null` clears an optional
@@ -156,6 +167,9 @@ pub struct UpdateCompany {
     #[serde(default)]
     #[schema(value_type = Option<Vec<SectorCode>>, max_items = 10)]
     pub sectors: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Patch<String>,
 }
 
 impl UpdateCompany {
@@ -174,6 +188,7 @@ impl UpdateCompany {
                 .sectors
                 .apply_to(Some(current.sectors))
                 .unwrap_or_default(),
+            external_id: self.external_id.apply_to(current.external_id),
         }
     }
 }
@@ -210,6 +225,10 @@ impl CreateCompany {
             Lines::Many,
         );
         let sectors = catalog.parse_list(&mut errors, "sectors", self.sectors);
+        let external_id = self
+            .external_id
+            .as_deref()
+            .and_then(|id| errors.check("external_id", external_id::parse(id)));
         match (name, country) {
             (Some(name), Some(country)) if errors.is_empty() => Ok(CompanyDraft {
                 name,
@@ -220,6 +239,7 @@ impl CreateCompany {
                 website,
                 description,
                 sectors,
+                external_id,
             }),
             _ => Err(errors.finish().err().map_or_else(
                 || crate::http::ApiError::internal("validation failed without an error"),
@@ -251,6 +271,10 @@ pub struct CompanyListParams {
     #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, example = "skolkovo", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<SearchText>,
+    /// Only the company with this external id.
+    #[serde(default, deserialize_with = "params::external_id")]
+    #[param(value_type = Option<ExternalId>, inline)]
+    pub external_id: Option<String>,
     /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
     /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
     /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never

@@ -75,6 +75,7 @@ pub async fn seed(
                 website: None,
                 description: Some(description.to_string()),
                 sectors: sectors.iter().map(|s| s.to_string()).collect(),
+                external_id: None,
             }
             .parse(&catalog, Errors::default())?
             .into_row(id(&format!("company:{key}")), now, now);
@@ -228,6 +229,8 @@ pub async fn seed(
                 status: Some(OfferStatus::Published),
                 valid_until: None,
                 event_id: Some(event_id),
+                // The company's own reference, as an import would bring it.
+                external_id: Some(format!("demo-{key}")),
             }
             .parse(&catalog, Errors::default())?
             .into_row(id(&format!("offer:{key}")), now, now, None);

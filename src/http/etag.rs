@@ -23,7 +23,7 @@ impl ETag {
 
     /// Whether a condition header names this tag (`*` names any). Weak tags (`W/"..."`) are
     /// compared by their opaque part.
-    fn listed_in(&self, condition: &Condition) -> bool {
+    pub fn listed_in(&self, condition: &Condition) -> bool {
         match condition {
             Condition::Any => true,
             Condition::Tags(tags) => tags.contains(&self.0),

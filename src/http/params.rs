@@ -66,6 +66,11 @@ pub fn search_words<'de, D: Deserializer<'de>>(d: D) -> Result<SearchText, D::Er
     })
 }
 
+/// An external id (`coop_domain::external_id`).
+pub fn external_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    parsed(d, |raw| coop_domain::external_id::parse(raw).map(Some))
+}
+
 /// An RFC 3339 timestamp.
 pub fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     parsed(d, |raw| {

@@ -162,6 +162,27 @@ impl ApiError {
         }
     }
 
+    /// Like [`ApiError::dangling`], and the violation of a unique constraint named in
+    /// `uniques` is a 409 with its explanation (a taken `external_id`).
+    pub fn rejected(
+        refs: &'static [(&'static str, &'static str, &'static str)],
+        uniques: &'static [(&'static str, &'static str)],
+    ) -> impl FnOnce(diesel::result::Error) -> Self {
+        move |e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                ref info,
+            ) => {
+                let constraint = info.constraint_name().unwrap_or_default();
+                match uniques.iter().find(|(c, _)| *c == constraint) {
+                    Some((_, detail)) => Self::conflict(*detail),
+                    None => e.into(),
+                }
+            }
+            other => Self::dangling(refs)(other),
+        }
+    }
+
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::Conflict(detail.into())
     }

@@ -2,7 +2,7 @@
 
 use crate::idempotency;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 
@@ -12,11 +12,14 @@ use super::facets::{FacetCache, Lookup};
 use super::pages::{offer_missing, offer_page, parse_filter, visible_offer};
 use super::params::{OfferFacetParams, OfferListParams};
 use super::types::*;
+use super::upsert::{REFS, UNIQUE, upsert_offer};
 use crate::auth::{Caller, Scope};
+use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_domain::external_id::ExternalId;
 use coop_domain::offers::StatusFilter;
 use coop_domain::offers::{OfferStatus, today};
 use coop_store::db::DbPool;
@@ -24,15 +27,6 @@ use coop_store::offers::facets::OfferFacets;
 use coop_store::offers::{self as store, OfferFilter};
 use coop_store::sectors::SectorCatalog;
 use diesel::OptionalExtension;
-
-const REFS: &[(&str, &str, &str)] = &[
-    (
-        "cooperation_offers_company_id_fkey",
-        "company_id",
-        "company",
-    ),
-    ("cooperation_offers_event_id_fkey", "event_id", "event"),
-];
 
 /// Create a cooperation offer
 ///
@@ -73,7 +67,7 @@ pub async fn create_offer(
     let row = idempotency::write(&mut conn, async |conn| {
         store::insert(conn, &row)
             .await
-            .map_err(ApiError::dangling(REFS))
+            .map_err(ApiError::rejected(REFS, UNIQUE))
     })
     .await?;
     let mut created = HttpResponse::Created();
@@ -82,6 +76,77 @@ pub async fn create_offer(
         format!("/api/v1/cooperation-offers/{}", row.id),
     ));
     Ok(Tagged::new(&Offer::from_row(row, today()))?.with_status(created))
+}
+
+/// Create or replace a cooperation offer by its external id
+///
+/// The company's own reference (`external_id`, unique within the company) names the offer:
+/// if the company (`company_id` of the body) has no offer with it, one is created (201, with
+/// `Location`); otherwise that offer is replaced by the body (200), or left as it is when the
+/// body changes nothing (200, and no change in the feed). Send `If-Match` with an ETag to
+/// replace only that version (412 otherwise, or when nothing exists yet), `If-None-Match: *`
+/// to create only. The status follows the lifecycle as on `PATCH`; `external_id` in the
+/// body, if any, must be the one of the path.
+///
+/// Needs an editor or admin key, or the key of the offer's company.
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "putCooperationOfferByExternalId",
+    security(("bearer" = [])),
+    params(
+        ("external_id" = ExternalId, Path, description = "The company's own reference for the offer"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Replace only if the offer exists with one of these ETags"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "`*`: create only, never replace"),
+    ),
+    request_body(content = CreateOffer, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The offer was replaced, or already was as sent", body = Offer,
+            headers(("ETag" = String, description = "Entity tag of the offer"))),
+        (status = 201, description = "The offer was created", body = Offer,
+            headers(
+                ("Location" = String, description = "URL of the new offer"),
+                ("ETag" = String, description = "Entity tag of the new offer"),
+            )),
+        (status = 409, description = "Another request created an offer with this external id at the same moment; retry", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "A precondition failed; nothing was written", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[put("/cooperation-offers/by-external-id/{external_id}")]
+pub async fn put_offer_by_external_id(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    body: JsonBody<CreateOffer>,
+) -> Result<HttpResponse, ApiError> {
+    let external_id = path_external_id(&req)?;
+    let preconditions = Preconditions::of(&req);
+    let today = today();
+    let mut conn = pool.get().await?;
+    let (row, outcome) = upsert::transaction(&mut conn, false, async |conn| {
+        upsert_offer(
+            conn,
+            &caller,
+            &catalog,
+            &external_id,
+            body.0,
+            &preconditions,
+            today,
+        )
+        .await
+    })
+    .await?;
+    let mut response = match outcome {
+        Outcome::Created => HttpResponse::Created(),
+        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
+    };
+    if outcome == Outcome::Created {
+        response.insert_header((
+            header::LOCATION,
+            format!("/api/v1/cooperation-offers/{}", row.id),
+        ));
+    }
+    Ok(Tagged::new(&Offer::from_row(row, today))?.with_status(response))
 }
 
 /// Get a cooperation offer
@@ -171,7 +236,7 @@ pub async fn update_offer(
             let row = draft.into_row(id, current.created_at, Utc::now(), current.published_at);
             store::update(conn, &row)
                 .await
-                .map_err(ApiError::dangling(REFS))
+                .map_err(ApiError::rejected(REFS, UNIQUE))
         })
         .await?;
     Ok(Tagged::new(&Offer::from_row(row, today))?.with_status(HttpResponse::Ok()))

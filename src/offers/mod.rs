@@ -6,6 +6,7 @@ pub mod handlers;
 pub mod pages;
 pub mod params;
 pub mod types;
+pub mod upsert;
 
 pub use types::Offer;
 
@@ -15,6 +16,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         // Before `{id}`, which would take `facets` for an id.
         .service(handlers::offer_facets)
         .service(handlers::create_offer)
+        .service(handlers::put_offer_by_external_id)
         .service(handlers::get_offer)
         .service(handlers::update_offer)
         .service(handlers::delete_offer);

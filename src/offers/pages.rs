@@ -66,6 +66,7 @@ pub fn parse_filter(
         status: p.status.unwrap_or_default(),
         event_id: p.event_id,
         q: p.q,
+        external_id: p.external_id,
         updated_since: p.updated_since,
         scope: caller.scope(),
     })

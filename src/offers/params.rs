@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::http::Cursor;
 use crate::http::params::{self, Limit};
 use coop_domain::CountryCode;
+use coop_domain::external_id::ExternalId;
 use coop_domain::offers::{CooperationType, OfferKind, OfferSort, StatusFilter};
 use coop_domain::search::SearchText;
 use coop_domain::sectors::SectorCode;
@@ -47,6 +48,10 @@ pub struct OfferListParams {
     /// Only offers presented at this event.
     #[serde(default, deserialize_with = "params::id")]
     pub event_id: Option<Uuid>,
+    /// Only the offer with this external id (one per company; with `company_id`, at most one).
+    #[serde(default, deserialize_with = "params::external_id")]
+    #[param(value_type = Option<ExternalId>, inline)]
+    pub external_id: Option<String>,
     /// Words to find in the title, summary and description: each must match, in French,
     /// English or Russian word forms, ignoring case, accents and script (`exosquelettes`
     /// finds `Exosquelette médical`).
@@ -102,7 +107,14 @@ pub struct CompanyOfferParams(OfferListParams);
 
 impl IntoParams for CompanyOfferParams {
     fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let names = ["status", "updated_since", "sort", "limit", "cursor"];
+        let names = [
+            "status",
+            "external_id",
+            "updated_since",
+            "sort",
+            "limit",
+            "cursor",
+        ];
         params::only(OfferListParams::into_params(parameter_in), &names)
     }
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::{ApiError, Patch};
+use coop_domain::external_id::{self, ExternalId};
 use coop_domain::language::{self, LanguageCode};
 use coop_domain::offers::{CooperationType, OfferKind, OfferState, OfferStatus};
 use coop_domain::sectors::SectorCode;
@@ -36,6 +37,7 @@ pub const MAX_COUNTRIES: usize = 50;
     "published_at": "2026-11-26T06:17:12.123456Z",
     "valid_until": "2027-06-30",
     "event_id": null,
+    "external_id": "CCI-2019-4711",
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
@@ -63,6 +65,9 @@ pub struct Offer {
     pub valid_until: Option<NaiveDate>,
     /// The event where the offer was presented.
     pub event_id: Option<Uuid>,
+    /// The company's own reference for the offer, unique within the company.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -91,6 +96,7 @@ impl Offer {
             search_body: _,
             created_at,
             updated_at,
+            external_id,
         } = row;
         Offer {
             id,
@@ -107,6 +113,7 @@ impl Offer {
             published_at,
             valid_until,
             event_id,
+            external_id,
             created_at,
             updated_at,
         }
@@ -164,6 +171,11 @@ pub struct CreateOffer {
     pub valid_until: Option<NaiveDate>,
     /// An existing event where the offer was presented (422 otherwise).
     pub event_id: Option<Uuid>,
+    /// The company's own reference for the offer, unique within the company (a second offer
+    /// with it is a 409); `PUT /api/v1/cooperation-offers/by-external-id/{external_id}`
+    /// creates or replaces the offer by it.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
 }
 
 /// A JSON merge patch of an offer. `status` moves along the lifecycle (draft → published →
@@ -205,6 +217,9 @@ pub struct UpdateOffer {
     #[serde(default)]
     #[schema(value_type = Option<Uuid>)]
     pub event_id: Patch<Uuid>,
+    #[serde(default)]
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Patch<String>,
 }
 
 impl UpdateOffer {
@@ -241,6 +256,7 @@ impl UpdateOffer {
             status: Some(status),
             valid_until: self.valid_until.apply_to(c.valid_until),
             event_id: self.event_id.apply_to(c.event_id),
+            external_id: self.external_id.apply_to(c.external_id),
         }
     }
 }
@@ -285,6 +301,10 @@ impl CreateOffer {
             .language
             .as_deref()
             .and_then(|l| errors.check("language", language::parse(l)));
+        let external_id = self
+            .external_id
+            .as_deref()
+            .and_then(|id| errors.check("external_id", external_id::parse(id)));
         errors.finish()?;
         Ok(OfferDraft {
             company_id: self.company_id,
@@ -299,6 +319,7 @@ impl CreateOffer {
             status: self.status.unwrap_or(OfferStatus::Draft),
             valid_until: self.valid_until,
             event_id: self.event_id,
+            external_id,
         })
     }
 }

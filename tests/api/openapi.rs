@@ -110,6 +110,7 @@ fn every_pattern_in_the_spec_is_one_the_server_enforces() {
         coop_domain::search::TYPES_PATTERN,
         coop_domain::changes::TYPES_PATTERN,
         coopapi::idempotency::KEY_PATTERN,
+        coop_domain::external_id::PATTERN,
     ];
     for pattern in patterns {
         assert!(

@@ -9,6 +9,7 @@ pub mod companies;
 pub mod contact;
 pub mod country;
 pub mod events;
+pub mod external_id;
 pub mod interests;
 pub mod keys;
 pub mod language;

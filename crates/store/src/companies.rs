@@ -34,6 +34,8 @@ pub struct CompanyRow {
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The integrator's reference, unique across the platform.
+    pub external_id: Option<String>,
 }
 
 /// A valid company, ready to store.
@@ -47,6 +49,7 @@ pub struct CompanyDraft {
     pub website: Option<String>,
     pub description: Option<String>,
     pub sectors: Vec<String>,
+    pub external_id: Option<String>,
 }
 
 impl CompanyDraft {
@@ -78,6 +81,7 @@ impl CompanyDraft {
             search_body,
             created_at,
             updated_at,
+            external_id: self.external_id,
         }
     }
 }
@@ -91,6 +95,7 @@ pub struct CompanyFilter {
     pub q: Option<SearchText>,
     /// Only companies changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    pub external_id: Option<String>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
@@ -107,6 +112,21 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Company
         .select(CompanyRow::as_select())
         .first(conn)
         .await
+}
+
+/// The company with this external id, locked until the end of the transaction (an upsert
+/// reads, compares and writes it).
+pub async fn find_by_external_id_for_update(
+    conn: &mut AsyncPgConnection,
+    external_id: &str,
+) -> QueryResult<Option<CompanyRow>> {
+    companies::table
+        .filter(companies::external_id.eq(external_id))
+        .select(CompanyRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// Reads a company and locks it until the end of the transaction, so a read-check-write
@@ -177,6 +197,9 @@ pub async fn list(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(c::updated_at.ge(since));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(c::external_id.eq(external_id.clone()));
     }
     if let Some(q) = &filter.q {
         query = query.filter(crate::search_sql::text_or_name_matches(

@@ -53,6 +53,7 @@ diesel::table! {
         search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        external_id -> Nullable<Text>,
     }
 }
 
@@ -130,6 +131,7 @@ diesel::table! {
         search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        external_id -> Nullable<Text>,
     }
 }
 
@@ -209,6 +211,7 @@ diesel::table! {
         search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        external_id -> Nullable<Text>,
     }
 }
 
@@ -259,6 +262,7 @@ diesel::table! {
         search_vector -> TsVector,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        external_id -> Nullable<Text>,
     }
 }
 

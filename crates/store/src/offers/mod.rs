@@ -41,6 +41,8 @@ pub struct OfferRow {
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The integrator's reference, unique within the company.
+    pub external_id: Option<String>,
 }
 
 impl OfferRow {
@@ -70,6 +72,7 @@ pub struct OfferDraft {
     pub status: OfferStatus,
     pub valid_until: Option<NaiveDate>,
     pub event_id: Option<Uuid>,
+    pub external_id: Option<String>,
 }
 
 impl OfferDraft {
@@ -106,6 +109,7 @@ impl OfferDraft {
             search_body,
             created_at,
             updated_at: now,
+            external_id: self.external_id,
         }
     }
 }
@@ -121,6 +125,8 @@ pub struct OfferFilter {
     pub status: StatusFilter,
     pub event_id: Option<Uuid>,
     pub q: Option<SearchText>,
+    /// Only the offer(s) with this external id.
+    pub external_id: Option<String>,
     /// Only offers changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
     /// Which unlisted offers (drafts, closed, expired) the caller may see.
@@ -145,6 +151,7 @@ impl OfferFilter {
             && self.event_id.is_none()
             && self.q.is_none()
             && self.updated_since.is_none()
+            && self.external_id.is_none()
     }
 }
 
@@ -195,6 +202,23 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
         .for_update()
         .first(conn)
         .await
+}
+
+/// The offer of `company_id` with this external id, locked until the end of the transaction
+/// (an upsert reads, compares and writes it).
+pub async fn find_by_external_id_for_update(
+    conn: &mut AsyncPgConnection,
+    company_id: Uuid,
+    external_id: &str,
+) -> QueryResult<Option<OfferRow>> {
+    cooperation_offers::table
+        .filter(cooperation_offers::company_id.eq(company_id))
+        .filter(cooperation_offers::external_id.eq(external_id))
+        .select(OfferRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
@@ -266,6 +290,9 @@ macro_rules! offer_filters {
         }
         if let Some(since) = filter.updated_since {
             query = query.filter(o::updated_at.ge(since));
+        }
+        if let Some(external_id) = &filter.external_id {
+            query = query.filter(o::external_id.eq(external_id.clone()));
         }
         // Listed: published and not expired (`OfferState::is_listed` in Rust).
         let listed = || {
@@ -448,6 +475,7 @@ mod tests {
             search_body: String::new(),
             created_at: now,
             updated_at: now,
+            external_id: None,
         };
         let insert = diesel::insert_into(cooperation_offers::table)
             .values(&row)

@@ -1,0 +1,62 @@
+//! Creating or replacing a company by its external id: `PUT
+//! /api/v1/companies/by-external-id/{external_id}` and each line of an import.
+
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::types::{Company, CreateCompany};
+use crate::auth::Caller;
+use crate::http::upsert::{Outcome, Preconditions, same_external_id};
+use crate::http::{ApiError, Tagged};
+use coop_domain::Errors;
+use coop_store::companies::{self as store, CompanyRow};
+use coop_store::sectors::SectorCatalog;
+
+/// Unique constraints of a company.
+pub const UNIQUE: &[(&str, &str)] = &[(
+    "companies_external_id",
+    "another company has this `external_id`",
+)];
+
+/// Creates the company with `external_id` (editors and admins), or replaces it (also its
+/// own key), in the caller's transaction.
+pub async fn upsert_company(
+    conn: &mut AsyncPgConnection,
+    caller: &Caller,
+    catalog: &SectorCatalog,
+    external_id: &str,
+    mut body: CreateCompany,
+    preconditions: &Preconditions,
+) -> Result<(CompanyRow, Outcome), ApiError> {
+    let mut errors = Errors::default();
+    same_external_id(&mut errors, &body.external_id, external_id);
+    body.external_id = Some(external_id.to_string());
+    let Some(current) = store::find_by_external_id_for_update(conn, external_id).await? else {
+        caller.require_staff()?;
+        preconditions.check_absent()?;
+        let draft = body.parse(catalog, errors)?;
+        let now = Utc::now();
+        let row = store::insert(conn, &draft.into_row(Uuid::now_v7(), now, now))
+            .await
+            .map_err(ApiError::rejected(&[], UNIQUE))?;
+        return Ok((row, Outcome::Created));
+    };
+    caller.require_owner(Some(current.id))?;
+    let etag = Tagged::new(&Company::from(current.clone()))?.etag;
+    preconditions.check_present(&etag)?;
+    let draft = body.parse(catalog, errors)?;
+    let row = draft.into_row(current.id, current.created_at, Utc::now());
+    // Unchanged when the representation would be the same but for the time of the write.
+    let same = CompanyRow {
+        updated_at: current.updated_at,
+        ..row.clone()
+    };
+    if Tagged::new(&Company::from(same))?.etag == etag {
+        return Ok((current, Outcome::Unchanged));
+    }
+    let row = store::update(conn, &row)
+        .await
+        .map_err(ApiError::rejected(&[], UNIQUE))?;
+    Ok((row, Outcome::Updated))
+}
