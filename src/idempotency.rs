@@ -97,6 +97,12 @@ pub async fn write<R>(
     }
 }
 
+/// Whether a POST to `path` takes an `Idempotency-Key`: every one but the imports, which
+/// stream bodies too large to keep and are idempotent by their lines' external ids.
+pub fn takes_key(path: &str) -> bool {
+    !path.ends_with("/import")
+}
+
 fn in_progress() -> ApiError {
     ApiError::conflict(
         "a request with this Idempotency-Key is being processed; retry it in a moment",
@@ -148,7 +154,11 @@ pub async fn idempotent_posts(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let header = req.headers().get(HEADER).cloned();
+    let header = req
+        .headers()
+        .get(HEADER)
+        .cloned()
+        .filter(|_| takes_key(req.path()));
     let (Method::POST, Some(header)) = (req.method().clone(), header) else {
         return next
             .call(req)

@@ -14,6 +14,7 @@ pub mod events;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod imports;
 pub mod interests;
 pub mod logging;
 pub mod matches;

@@ -171,7 +171,11 @@ pub fn finalize(mut doc: openapi::OpenApi) -> openapi::OpenApi {
         {
             add_shared_errors(operation, is_api);
         }
-        if let (true, Some(post)) = (is_api, item.post.as_mut()) {
+        if let (true, true, Some(post)) = (
+            is_api,
+            crate::idempotency::takes_key(path),
+            item.post.as_mut(),
+        ) {
             add_idempotency_key(post);
         }
     }

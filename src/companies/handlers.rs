@@ -16,11 +16,13 @@ use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
+use crate::imports::{self, ImportLine, ImportParams};
 use coop_domain::Errors;
 use coop_domain::external_id::ExternalId;
 use coop_store::companies::{self as store, CompanyFilter};
 use coop_store::db::DbPool;
 use coop_store::sectors::SectorCatalog;
+use diesel_async::AsyncPgConnection;
 
 fn location(id: Uuid) -> String {
     format!("/api/v1/companies/{id}")
@@ -128,6 +130,53 @@ pub async fn put_company_by_external_id(
         response.insert_header((header::LOCATION, location(row.id)));
     }
     Ok(Tagged::new(&Company::from(row))?.with_status(response))
+}
+
+/// Import companies
+///
+/// Loads organisations (a chamber of commerce's members, a CRM's accounts) in bulk: the body is NDJSON (`application/x-ndjson`, one JSON object per
+/// line, as for `POST /api/v1/companies`, each with its `external_id`), up to 100,000 lines, read as it
+/// arrives. Each line creates or replaces the company by its external id, as
+/// `PUT /api/v1/companies/by-external-id/{external_id}` does, in a transaction of its own: an error on one line (its problem is in
+/// its result) never stops the others, and a line that changes nothing writes nothing. The
+/// response streams one result per line, in order, as NDJSON: `created`, `updated`,
+/// `unchanged` or `error` with the problem. `dry_run=true` checks every line the same way
+/// and writes nothing. Re-running an import is safe: it is idempotent by external id (so no
+/// `Idempotency-Key` is taken).
+///
+/// Needs a key: editors and admins create and replace; a company key may only replace its own company (other lines are 403 errors).
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "importCompanies",
+    security(("bearer" = [])),
+    params(ImportParams),
+    request_body(content = CreateCompany, content_type = "application/x-ndjson",
+        description = "One company per line, each with its `external_id`"),
+    responses(
+        (status = 200, description = "One result per line, streamed as the lines are imported", body = ImportLine, content_type = "application/x-ndjson"),
+    ),
+)]
+#[post("/companies/import")]
+pub async fn import_companies(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<ImportParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let dry_run = params.0.dry_run;
+    let writer = caller.clone();
+    let upsert =
+        async move |conn: &mut AsyncPgConnection, body: CreateCompany, external_id: String| {
+            let (row, outcome) = upsert::transaction(conn, dry_run, async |conn| {
+                let none = Preconditions::default();
+                upsert_company(conn, &writer, &catalog, &external_id, body, &none).await
+            })
+            .await?;
+            Ok((row.id, outcome))
+        };
+    imports::import(&req, &caller, &pool, payload, upsert).await
 }
 
 /// Get a company

@@ -12,6 +12,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::list_companies)
         .service(handlers::create_company)
         .service(handlers::put_company_by_external_id)
+        .service(handlers::import_companies)
         .service(handlers::get_company)
         .service(handlers::update_company)
         .service(handlers::delete_company)

@@ -193,6 +193,12 @@ impl UpdateCompany {
     }
 }
 
+impl crate::imports::ExternallyNamed for CreateCompany {
+    fn external_id(&self) -> Option<&str> {
+        self.external_id.as_deref()
+    }
+}
+
 impl CreateCompany {
     /// Parses every field, collecting all problems into `errors`.
     pub fn parse(

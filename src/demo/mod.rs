@@ -92,6 +92,7 @@ pub async fn seed(
                 links: Vec::new(),
                 email: None,
                 phone: None,
+                external_id: None,
             }
             .parse(Errors::default())?
             .into_row(id(&format!("speaker:{key}")), now, now);
@@ -109,6 +110,7 @@ pub async fn seed(
             timezone: "Europe/Moscow".into(),
             languages: vec!["ru".into(), "fr".into()],
             sectors: vec!["smart-city".into(), "it".into(), "mobility".into(), "healthcare".into(), "education".into(), "medtech".into()],
+            external_id: None,
         }
         .parse(&catalog, Errors::default())?
         .into_row(event_id, now, now);
@@ -125,6 +127,7 @@ pub async fn seed(
             timezone: "Europe/Paris".into(),
             languages: vec!["ru".into(), "fr".into()],
             sectors: vec!["healthcare".into(), "pharma".into()],
+            external_id: None,
         }
         .parse(&catalog, Errors::default())?
         .into_row(follow_up_id, now, now);

@@ -2,7 +2,7 @@
 
 use crate::idempotency;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
@@ -10,11 +10,14 @@ use uuid::Uuid;
 use super::pages::{event_page, expand_events};
 use super::params::{EventGetParams, EventListParams};
 use super::types::*;
+use super::upsert::{UNIQUE, upsert_event};
 use crate::auth::Caller;
+use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_domain::external_id::ExternalId;
 use coop_store::db::DbPool;
 use coop_store::events::{self as store, EventFilter};
 use coop_store::sectors::SectorCatalog;
@@ -48,11 +51,80 @@ pub async fn create_event(
     let now = Utc::now();
     let row = draft.into_row(Uuid::now_v7(), now, now);
     let mut conn = pool.get().await?;
-    let row =
-        idempotency::write(&mut conn, async |conn| Ok(store::insert(conn, &row).await?)).await?;
+    let row = idempotency::write(&mut conn, async |conn| {
+        store::insert(conn, &row)
+            .await
+            .map_err(ApiError::rejected(&[], UNIQUE))
+    })
+    .await?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/events/{}", row.id)));
     Ok(Tagged::new(&Event::from(row))?.with_status(created))
+}
+
+/// Create or replace an event by its external id
+///
+/// The integrator's own reference (`external_id`, unique across the platform) names the
+/// event: if none has it, one is created (201, with `Location`); otherwise that event is
+/// replaced by the body (200; its agenda must fit the new window, 422 otherwise), or left as
+/// it is when the body changes nothing (200, and no change in the feed). `If-Match` and
+/// `If-None-Match: *` as on the other upserts; `external_id` in the body, if any, must be the
+/// one of the path.
+///
+/// Needs an editor or admin key.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "putEventByExternalId",
+    security(("bearer" = [])),
+    params(
+        ("external_id" = ExternalId, Path, description = "The integrator's own reference for the event"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Replace only if the event exists with one of these ETags"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "`*`: create only, never replace"),
+    ),
+    request_body(content = CreateEvent, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The event was replaced, or already was as sent", body = Event,
+            headers(("ETag" = String, description = "Entity tag of the event"))),
+        (status = 201, description = "The event was created", body = Event,
+            headers(
+                ("Location" = String, description = "URL of the new event"),
+                ("ETag" = String, description = "Entity tag of the new event"),
+            )),
+        (status = 409, description = "Another request created an event with this external id at the same moment; retry", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "A precondition failed; nothing was written", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[put("/events/by-external-id/{external_id}")]
+pub async fn put_event_by_external_id(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    body: JsonBody<CreateEvent>,
+) -> Result<HttpResponse, ApiError> {
+    let external_id = path_external_id(&req)?;
+    let preconditions = Preconditions::of(&req);
+    let mut conn = pool.get().await?;
+    let (row, outcome) = upsert::transaction(&mut conn, false, async |conn| {
+        upsert_event(
+            conn,
+            &caller,
+            &catalog,
+            &external_id,
+            body.0,
+            &preconditions,
+        )
+        .await
+    })
+    .await?;
+    let mut response = match outcome {
+        Outcome::Created => HttpResponse::Created(),
+        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
+    };
+    if outcome == Outcome::Created {
+        response.insert_header((header::LOCATION, format!("/api/v1/events/{}", row.id)));
+    }
+    Ok(Tagged::new(&Event::from(row))?.with_status(response))
 }
 
 /// Get an event
@@ -145,7 +217,9 @@ pub async fn update_event(
                 ));
             }
             check_if_match(if_match.as_ref(), &etag)?;
-            Ok(store::update(conn, &draft.into_row(id, created_at, Utc::now())).await?)
+            store::update(conn, &draft.into_row(id, created_at, Utc::now()))
+                .await
+                .map_err(ApiError::rejected(&[], UNIQUE))
         })
         .await?;
     Ok(Tagged::new(&EventView::plain(row))?.with_status(HttpResponse::Ok()))

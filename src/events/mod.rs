@@ -7,6 +7,7 @@ pub mod pages;
 pub mod params;
 pub mod parts;
 pub mod types;
+pub mod upsert;
 
 pub use types::Event;
 
@@ -15,6 +16,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_events)
         .service(handlers::create_event)
+        .service(handlers::put_event_by_external_id)
         // Before `/events/{id}`, which would take `calendar.ics` for an id.
         .service(calendar::get_events_calendar)
         .service(handlers::get_event)

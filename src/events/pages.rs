@@ -75,6 +75,7 @@ pub fn parse_filter(
             .transpose()?,
         q: p.q,
         updated_since: p.updated_since,
+        external_id: p.external_id,
         include_drafts: caller.is_staff(),
         ..scope
     })

@@ -10,6 +10,7 @@ use crate::http::Cursor;
 use crate::http::params::{self, Limit};
 use coop_domain::CountryCode;
 use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
+use coop_domain::external_id::ExternalId;
 use coop_domain::search::SearchText;
 use coop_domain::sectors::SectorCode;
 
@@ -109,6 +110,10 @@ pub struct EventListParams {
     #[serde(default)]
     #[param(value_type = Option<String>, pattern = r"^((venues|sessions|speakers|participants)(,(venues|sessions|speakers|participants))*)?$")]
     pub expand: Expand,
+    /// Only the event with this external id.
+    #[serde(default, deserialize_with = "params::external_id")]
+    #[param(value_type = Option<ExternalId>, inline)]
+    pub external_id: Option<String>,
     /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
     /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
     /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never
@@ -146,6 +151,7 @@ impl IntoParams for EventCalendarParams {
             "city",
             "sector",
             "q",
+            "external_id",
             "updated_since",
         ];
         params::only(EventListParams::into_params(parameter_in), &filters)

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::http::{ApiError, Patch};
 use coop_domain::Errors;
 use coop_domain::events::{EventFormat, EventKind, EventStatus};
+use coop_domain::external_id::{self, ExternalId};
 use coop_domain::language::{self, LanguageCode};
 use coop_domain::sectors::SectorCode;
 use coop_domain::text::{self, Lines};
@@ -38,6 +39,7 @@ pub const MAX_LANGUAGES: usize = 10;
     "timezone": "Europe/Moscow",
     "languages": ["ru", "fr"],
     "sectors": ["smart-city", "it", "healthcare"],
+    "external_id": "cci-2019-11-14",
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
@@ -57,6 +59,9 @@ pub struct Event {
     pub languages: Vec<String>,
     #[schema(value_type = Vec<SectorCode>)]
     pub sectors: Vec<String>,
+    /// The integrator's own reference for the event, unique across the platform.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -94,6 +99,7 @@ impl From<EventRow> for Event {
             timezone: r.timezone,
             languages: r.languages,
             sectors: r.sectors,
+            external_id: r.external_id,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -141,6 +147,11 @@ pub struct CreateEvent {
     #[serde(default)]
     #[schema(value_type = Vec<SectorCode>, max_items = 10)]
     pub sectors: Vec<String>,
+    /// The integrator's own reference for the event, unique across the platform (a second
+    /// event with it is a 409); `PUT /api/v1/events/by-external-id/{external_id}` creates or
+    /// replaces the event by it.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
 }
 
 /// A JSON merge patch of an event; `title`, `kind`, `format`, `status`, `starts_at`, `ends_at`
@@ -179,6 +190,9 @@ pub struct UpdateEvent {
     #[serde(default)]
     #[schema(value_type = Option<Vec<SectorCode>>, max_items = 10)]
     pub sectors: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Patch<String>,
 }
 
 impl UpdateEvent {
@@ -197,6 +211,7 @@ impl UpdateEvent {
                 .apply_to(Some(c.languages))
                 .unwrap_or_default(),
             sectors: self.sectors.apply_to(Some(c.sectors)).unwrap_or_default(),
+            external_id: self.external_id.apply_to(c.external_id),
         }
     }
 }
@@ -232,6 +247,12 @@ pub fn parse_languages(errors: &mut Errors, field: &str, raw: Vec<String>) -> Ve
     languages
 }
 
+impl crate::imports::ExternallyNamed for CreateEvent {
+    fn external_id(&self) -> Option<&str> {
+        self.external_id.as_deref()
+    }
+}
+
 impl CreateEvent {
     pub fn parse(
         self,
@@ -250,6 +271,10 @@ impl CreateEvent {
         let timezone = errors.check("timezone", timezone::parse(&self.timezone));
         let languages = parse_languages(&mut errors, "languages", self.languages);
         let sectors = catalog.parse_list(&mut errors, "sectors", self.sectors);
+        let external_id = self
+            .external_id
+            .as_deref()
+            .and_then(|id| errors.check("external_id", external_id::parse(id)));
         errors.finish()?;
         Ok(EventDraft(CreateEvent {
             title: title.unwrap_or_default(),
@@ -257,6 +282,7 @@ impl CreateEvent {
             timezone: timezone.unwrap_or_default(),
             languages,
             sectors,
+            external_id,
             ..self
         }))
     }
@@ -292,6 +318,7 @@ impl EventDraft {
             search_body,
             created_at,
             updated_at,
+            external_id: e.external_id,
         }
     }
 }

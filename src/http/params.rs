@@ -66,6 +66,15 @@ pub fn search_words<'de, D: Deserializer<'de>>(d: D) -> Result<SearchText, D::Er
     })
 }
 
+/// `true` or `false`.
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    parsed(d, |raw| match raw {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("must be `true` or `false`"),
+    })
+}
+
 /// An external id (`coop_domain::external_id`).
 pub fn external_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     parsed(d, |raw| coop_domain::external_id::parse(raw).map(Some))

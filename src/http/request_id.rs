@@ -21,6 +21,15 @@ pub fn current() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
+/// Runs `work` (a task a request spawned, such as an import) under the request's id, so
+/// its log lines and problems carry it.
+pub async fn within<F: std::future::Future>(id: Option<String>, work: F) -> F::Output {
+    match id {
+        Some(id) => REQUEST_ID.scope(id, work).await,
+        None => work.await,
+    }
+}
+
 /// A client's id is kept when it is 1 to 128 letters, digits or `-_.:`; anything else (which
 /// could forge log lines or headers) is replaced.
 fn well_formed(id: &str) -> bool {

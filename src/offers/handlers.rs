@@ -18,6 +18,7 @@ use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
+use crate::imports::{self, ImportLine, ImportParams};
 use coop_domain::Errors;
 use coop_domain::external_id::ExternalId;
 use coop_domain::offers::StatusFilter;
@@ -27,6 +28,7 @@ use coop_store::offers::facets::OfferFacets;
 use coop_store::offers::{self as store, OfferFilter};
 use coop_store::sectors::SectorCatalog;
 use diesel::OptionalExtension;
+use diesel_async::AsyncPgConnection;
 
 /// Create a cooperation offer
 ///
@@ -147,6 +149,54 @@ pub async fn put_offer_by_external_id(
         ));
     }
     Ok(Tagged::new(&Offer::from_row(row, today))?.with_status(response))
+}
+
+/// Import cooperation offers
+///
+/// Loads a company's offers (a chamber of commerce's marketplace, a CRM's export) in bulk: the body is NDJSON (`application/x-ndjson`, one JSON object per
+/// line, as for `POST /api/v1/cooperation-offers`, each with its `external_id`), up to 100,000 lines, read as it
+/// arrives. Each line creates or replaces the offer of the line's `company_id` by its external id, as
+/// `PUT /api/v1/cooperation-offers/by-external-id/{external_id}` does, in a transaction of its own: an error on one line (its problem is in
+/// its result) never stops the others, and a line that changes nothing writes nothing. The
+/// response streams one result per line, in order, as NDJSON: `created`, `updated`,
+/// `unchanged` or `error` with the problem. `dry_run=true` checks every line the same way
+/// and writes nothing. Re-running an import is safe: it is idempotent by external id (so no
+/// `Idempotency-Key` is taken).
+///
+/// Needs a key: editors and admins may import offers of any company, a company key only its own (the lines of another company are 403 errors).
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "importCooperationOffers",
+    security(("bearer" = [])),
+    params(ImportParams),
+    request_body(content = CreateOffer, content_type = "application/x-ndjson",
+        description = "One offer per line, each with its `external_id`"),
+    responses(
+        (status = 200, description = "One result per line, streamed as the lines are imported", body = ImportLine, content_type = "application/x-ndjson"),
+    ),
+)]
+#[post("/cooperation-offers/import")]
+pub async fn import_offers(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<ImportParams>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let dry_run = params.0.dry_run;
+    let writer = caller.clone();
+    let today = today();
+    let upsert =
+        async move |conn: &mut AsyncPgConnection, body: CreateOffer, external_id: String| {
+            let (row, outcome) = upsert::transaction(conn, dry_run, async |conn| {
+                let none = Preconditions::default();
+                upsert_offer(conn, &writer, &catalog, &external_id, body, &none, today).await
+            })
+            .await?;
+            Ok((row.id, outcome))
+        };
+    imports::import(&req, &caller, &pool, payload, upsert).await
 }
 
 /// Get a cooperation offer

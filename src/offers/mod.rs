@@ -17,6 +17,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::offer_facets)
         .service(handlers::create_offer)
         .service(handlers::put_offer_by_external_id)
+        .service(handlers::import_offers)
         .service(handlers::get_offer)
         .service(handlers::update_offer)
         .service(handlers::delete_offer);

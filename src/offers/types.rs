@@ -261,6 +261,12 @@ impl UpdateOffer {
     }
 }
 
+impl crate::imports::ExternallyNamed for CreateOffer {
+    fn external_id(&self) -> Option<&str> {
+        self.external_id.as_deref()
+    }
+}
+
 impl CreateOffer {
     pub fn parse(
         self,

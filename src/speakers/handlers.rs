@@ -2,22 +2,23 @@
 
 use crate::idempotency;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::pages::speaker_page;
 use super::types::*;
+use super::upsert::{REFS, UNIQUE, upsert_speaker};
 use crate::auth::{Caller, Scope};
+use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
 use coop_domain::Errors;
+use coop_domain::external_id::ExternalId;
 use coop_store::db::DbPool;
 use coop_store::speakers::{self as store};
-
-const REFS: &[(&str, &str, &str)] = &[("speakers_company_id_fkey", "company_id", "company")];
 
 /// Create a speaker
 ///
@@ -57,12 +58,68 @@ pub async fn create_speaker(
     let row = idempotency::write(&mut conn, async |conn| {
         store::insert(conn, &row)
             .await
-            .map_err(ApiError::dangling(REFS))
+            .map_err(ApiError::rejected(REFS, UNIQUE))
     })
     .await?;
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
     Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(created))
+}
+
+/// Create or replace a speaker by its external id
+///
+/// The integrator's own reference (`external_id`) names the speaker within its company
+/// (`company_id` of the body; a company key's own when it names none; or among speakers
+/// without a company): if none has it, one is created (201, with `Location`); otherwise
+/// that speaker is replaced by the body (200), or left as it is when the body changes
+/// nothing (200, and no change in the feed). `If-Match` and `If-None-Match: *` as on the
+/// other upserts; `external_id` in the body, if any, must be the one of the path.
+///
+/// Needs an editor or admin key, or the key of the speaker's company.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "putSpeakerByExternalId",
+    security(("bearer" = [])),
+    params(
+        ("external_id" = ExternalId, Path, description = "The integrator's own reference for the speaker"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "Replace only if the speaker exists with one of these ETags"),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "`*`: create only, never replace"),
+    ),
+    request_body(content = CreateSpeaker, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The speaker was replaced, or already was as sent", body = Speaker,
+            headers(("ETag" = String, description = "Entity tag of the speaker"))),
+        (status = 201, description = "The speaker was created", body = Speaker,
+            headers(
+                ("Location" = String, description = "URL of the new speaker"),
+                ("ETag" = String, description = "Entity tag of the new speaker"),
+            )),
+        (status = 409, description = "Another request created a speaker with this external id at the same moment; retry", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "A precondition failed; nothing was written", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[put("/speakers/by-external-id/{external_id}")]
+pub async fn put_speaker_by_external_id(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    body: JsonBody<CreateSpeaker>,
+) -> Result<HttpResponse, ApiError> {
+    let external_id = path_external_id(&req)?;
+    let preconditions = Preconditions::of(&req);
+    let mut conn = pool.get().await?;
+    let (row, outcome) = upsert::transaction(&mut conn, false, async |conn| {
+        upsert_speaker(conn, &caller, &external_id, body.0, &preconditions).await
+    })
+    .await?;
+    let mut response = match outcome {
+        Outcome::Created => HttpResponse::Created(),
+        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
+    };
+    if outcome == Outcome::Created {
+        response.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
+    }
+    Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(response))
 }
 
 /// Get a speaker
@@ -149,7 +206,7 @@ pub async fn update_speaker(
             let row = draft.into_row(id, created_at, Utc::now());
             store::update(conn, &row)
                 .await
-                .map_err(ApiError::dangling(REFS))
+                .map_err(ApiError::rejected(REFS, UNIQUE))
         })
         .await?;
     Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(HttpResponse::Ok()))

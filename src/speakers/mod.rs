@@ -4,6 +4,7 @@
 pub mod handlers;
 pub mod pages;
 pub mod types;
+pub mod upsert;
 
 pub use types::Speaker;
 
@@ -11,6 +12,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_speakers)
         .service(handlers::create_speaker)
+        .service(handlers::put_speaker_by_external_id)
         .service(handlers::get_speaker)
         .service(handlers::update_speaker)
         .service(handlers::delete_speaker)

@@ -22,6 +22,7 @@ pub async fn speaker_page(
         country: params.country,
         q: params.q,
         updated_since: params.updated_since,
+        external_id: params.external_id,
     };
     let rows = store::list(conn, &filter, &listing).await?;
     let page = Page::from_rows(

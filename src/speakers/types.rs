@@ -10,6 +10,7 @@ use coop_store::speakers::{SpeakerDraft, SpeakerRow};
 use crate::auth::Caller;
 use crate::http::params::{self, Limit};
 use crate::http::{ApiError, Cursor, Patch};
+use coop_domain::external_id::{self, ExternalId};
 use coop_domain::listing::NameSort;
 use coop_domain::search::SearchText;
 use coop_domain::text::{self, Lines};
@@ -32,6 +33,7 @@ pub const MAX_LINKS: usize = 10;
     "country": "RU",
     "bio": null,
     "links": [],
+    "external_id": "speaker-17",
     "created_at": "2026-11-26T06:17:12.123456Z",
     "updated_at": "2026-11-26T06:17:12.123456Z"
 }))]
@@ -53,6 +55,9 @@ pub struct Speaker {
     /// Private contact details; absent unless the caller may see them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<SpeakerContact>,
+    /// The integrator's own reference for the speaker, unique within the company.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -84,6 +89,7 @@ impl Speaker {
             bio: row.bio,
             links: row.links,
             contact,
+            external_id: row.external_id,
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -137,6 +143,11 @@ pub struct CreateSpeaker {
     /// Private, like `email`.
     #[schema(pattern = r"^\+?[0-9][0-9 ().-]{2,31}$")]
     pub phone: Option<String>,
+    /// The integrator's own reference for the speaker, unique within the company (or among
+    /// speakers without one; a second speaker with it is a 409);
+    /// `PUT /api/v1/speakers/by-external-id/{external_id}` creates or replaces by it.
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Option<String>,
 }
 
 /// An absolute http(s) URL.
@@ -179,6 +190,9 @@ pub struct UpdateSpeaker {
     #[serde(default)]
     #[schema(value_type = Option<String>, pattern = r"^\+?[0-9][0-9 ().-]{2,31}$")]
     pub phone: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<ExternalId>)]
+    pub external_id: Patch<String>,
 }
 
 impl UpdateSpeaker {
@@ -199,7 +213,14 @@ impl UpdateSpeaker {
                 .unwrap_or_default(),
             email: self.email.apply_to(current.email),
             phone: self.phone.apply_to(current.phone),
+            external_id: self.external_id.apply_to(current.external_id),
         }
+    }
+}
+
+impl crate::imports::ExternallyNamed for CreateSpeaker {
+    fn external_id(&self) -> Option<&str> {
+        self.external_id.as_deref()
     }
 }
 
@@ -244,6 +265,10 @@ impl CreateSpeaker {
         }
         let email = contact::email(&mut errors, "email", self.email.as_deref());
         let phone = contact::phone(&mut errors, "phone", self.phone.as_deref());
+        let external_id = self
+            .external_id
+            .as_deref()
+            .and_then(|id| errors.check("external_id", external_id::parse(id)));
         errors.finish()?;
         Ok(SpeakerDraft {
             full_name: full_name.unwrap_or_default(),
@@ -255,6 +280,7 @@ impl CreateSpeaker {
             links,
             email,
             phone,
+            external_id,
         })
     }
 }
@@ -276,6 +302,10 @@ pub struct SpeakerListParams {
     #[serde(default, deserialize_with = "params::search_text")]
     #[param(value_type = Option<String>, example = "dridze", max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub q: Option<SearchText>,
+    /// Only the speaker(s) with this external id (one per company).
+    #[serde(default, deserialize_with = "params::external_id")]
+    #[param(value_type = Option<ExternalId>, inline)]
+    pub external_id: Option<String>,
     /// Only those changed at or after this time (RFC 3339): with `sort=updated_at`, what a
     /// nightly sync reads. `updated_at` is when a write began, not when it committed: start
     /// from a few seconds before the last run, or follow `GET /api/v1/changes`, which never

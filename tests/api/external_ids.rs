@@ -260,3 +260,67 @@ async fn a_company_is_upserted_by_its_external_id_by_staff_and_replaced_by_its_o
         .unwrap();
     assert_eq!(id(&page["items"][0]), id(&company));
 }
+
+#[tokio::test]
+async fn speakers_are_upserted_per_company_and_events_across_the_platform() {
+    let app = spawn_app().await;
+    let admin = app.create_key("admin", None).await;
+    let cci = app
+        .create_company("CCI France Russie", "chamber_of_commerce", "RU")
+        .await;
+    let cci_key = app.create_key("company", Some(&cci)).await;
+    let path = "/api/v1/speakers/by-external-id/s-1";
+    // A company key's speaker belongs to its company; the same reference without a company
+    // (an editor's) is another speaker.
+    let own = put(
+        &app,
+        &cci_key,
+        path,
+        &json!({"full_name": "Lidia Soutormina"}),
+    )
+    .await;
+    assert_eq!(own.status(), 201);
+    let own: Value = own.json().await.unwrap();
+    assert_eq!(own["company_id"], cci.as_str());
+    let free = put(&app, &admin, path, &json!({"full_name": "Arnaud Trousset"})).await;
+    assert_eq!(free.status(), 201);
+    let again = put(&app, &admin, path, &json!({"full_name": "Arnaud Trousset"})).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(app.count("speakers").await, 2);
+    let page: Value = app
+        .get(&format!(
+            "/api/v1/speakers?external_id=s-1&company_id={cci}"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(id(&page["items"][0]), id(&own));
+
+    let event = json!({"title": "Moscou", "kind": "teleconference", "format": "hybrid", "status": "scheduled",
+                       "starts_at": "2019-11-14T10:00:00Z", "ends_at": "2019-11-14T14:00:00Z", "timezone": "Europe/Moscow"});
+    let path = "/api/v1/events/by-external-id/cci-2019-11-14";
+    assert_problem(put(&app, &cci_key, path, &event).await, 403).await;
+    let created = put(&app, &admin, path, &event).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let mut moved = event.clone();
+    moved["status"] = json!("completed");
+    let replaced = put(&app, &admin, path, &moved).await;
+    assert_eq!(replaced.status(), 200);
+    let replaced: Value = replaced.json().await.unwrap();
+    assert_eq!(id(&replaced), id(&created));
+    assert_eq!(replaced["status"], "completed");
+    let page: Value = app
+        .get("/api/v1/events?external_id=cci-2019-11-14")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(id(&page["items"][0]), id(&created));
+    let mut duplicate = event.clone();
+    duplicate["external_id"] = json!("cci-2019-11-14");
+    assert_problem(app.post_json("/api/v1/events", &duplicate).await, 409).await;
+    assert_eq!(app.count("events").await, 1);
+}

@@ -12,6 +12,7 @@ mod facets;
 mod health;
 mod helpers;
 mod idempotency;
+mod imports;
 mod interests;
 mod keys;
 mod limits;

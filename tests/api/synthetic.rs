@@ -104,7 +104,7 @@ async fn a_generated_dataset_is_complete_consistent_and_served_by_the_api() {
     assert_eq!(
         app.count("pg_indexes WHERE tablename = 'cooperation_offers'")
             .await,
-        12
+        14
     );
     assert_eq!(
         app.count("pg_indexes WHERE tablename = 'cooperation_offer_sectors'")

@@ -35,6 +35,8 @@ pub struct EventRow {
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The integrator's reference, unique across the platform.
+    pub external_id: Option<String>,
 }
 
 impl EventRow {
@@ -61,8 +63,24 @@ pub struct EventFilter {
     pub q: Option<SearchText>,
     /// Only events changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    pub external_id: Option<String>,
     /// Whether drafts may be listed (editors and admins).
     pub include_drafts: bool,
+}
+
+/// The event with this external id, locked until the end of the transaction (an upsert
+/// reads, compares and writes it).
+pub async fn find_by_external_id_for_update(
+    conn: &mut AsyncPgConnection,
+    external_id: &str,
+) -> QueryResult<Option<EventRow>> {
+    events::table
+        .filter(events::external_id.eq(external_id))
+        .select(EventRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
@@ -214,6 +232,9 @@ pub async fn list(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(e::updated_at.ge(since));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(e::external_id.eq(external_id.clone()));
     }
     let descending = sort.descending();
     if let Some((at, id)) = after {

@@ -34,6 +34,8 @@ pub struct SpeakerRow {
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The integrator's reference, unique within the company (or among speakers without one).
+    pub external_id: Option<String>,
 }
 
 /// A valid speaker, ready to store.
@@ -48,6 +50,7 @@ pub struct SpeakerDraft {
     pub links: Vec<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub external_id: Option<String>,
 }
 
 impl SpeakerDraft {
@@ -79,6 +82,7 @@ impl SpeakerDraft {
             search_body,
             created_at,
             updated_at,
+            external_id: self.external_id,
         }
     }
 }
@@ -90,6 +94,24 @@ pub struct SpeakerFilter {
     pub q: Option<SearchText>,
     /// Only speakers changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    pub external_id: Option<String>,
+}
+
+/// The speaker of `company_id` (or without a company) with this external id, locked until
+/// the end of the transaction (an upsert reads, compares and writes it).
+pub async fn find_by_external_id_for_update(
+    conn: &mut AsyncPgConnection,
+    company_id: Option<Uuid>,
+    external_id: &str,
+) -> QueryResult<Option<SpeakerRow>> {
+    speakers::table
+        .filter(speakers::company_id.is_not_distinct_from(company_id))
+        .filter(speakers::external_id.eq(external_id))
+        .select(SpeakerRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
@@ -154,6 +176,9 @@ pub async fn list(
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(s::updated_at.ge(since));
+    }
+    if let Some(external_id) = &filter.external_id {
+        query = query.filter(s::external_id.eq(external_id.clone()));
     }
     if let Some(q) = &filter.q {
         query = query.filter(crate::search_sql::text_or_name_matches(
