@@ -11,6 +11,7 @@ pub mod companies;
 pub mod config;
 pub mod demo;
 pub mod events;
+pub mod exports;
 pub mod health;
 pub mod http;
 pub mod idempotency;

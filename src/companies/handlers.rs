@@ -11,7 +11,9 @@ use uuid::Uuid;
 use super::types::*;
 use super::upsert::{UNIQUE, upsert_company};
 use crate::auth::Caller;
-use crate::http::listing::{NameKeys, name_cursor, parse_name_listing};
+use crate::exports;
+use crate::http::listing::{NameKeys, name_cursor, parse_name_listing, position_after};
+use crate::http::params::Limit;
 use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
@@ -177,6 +179,80 @@ pub async fn import_companies(
             Ok((row.id, outcome))
         };
     imports::import(&req, &caller, &pool, payload, upsert).await
+}
+
+/// Export companies
+///
+/// Every company the filters of `GET /api/v1/companies` select, as the list shows it, in one
+/// streamed response: NDJSON (one object per line) or CSV (`format=csv` or `Accept:
+/// text/csv`; a header row of the fields, lists joined with `;`, objects as JSON, text a
+/// spreadsheet would run as a formula prefixed with `'`). In the list's order (`sort`), read
+/// a page at a time, so exports of any size take constant memory on both sides; not paged.
+#[utoipa::path(
+    tag = "companies",
+    operation_id = "exportCompanies",
+    params(CompanyExportParams),
+    responses(
+        (status = 200, description = "Every company selected, one per line", content(
+            (Company = "application/x-ndjson"),
+            (String = "text/csv"),
+        ), headers(("Content-Disposition" = String, description = "`attachment; filename=\"companies.ndjson\"` (or `.csv`)"))),
+    ),
+)]
+#[get("/companies/export")]
+pub async fn export_companies(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<CompanyExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = exports::format(&req)?;
+    let params = params.0.0;
+    let mut listing = parse_name_listing(Limit::of(exports::PAGE), params.sort, None)?;
+    let filter = company_filter(&catalog, params)?;
+    let conn = pool.get().await?;
+    let next_page = async move |conn: &mut AsyncPgConnection| {
+        let mut rows = store::list(conn, &filter, &listing).await?;
+        rows.truncate(listing.limit as usize);
+        if let Some(row) = rows.last() {
+            listing.after = position_after(
+                listing.sort,
+                NameKeys {
+                    sort_name: &row.sort_name,
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                    id: row.id,
+                },
+            );
+        }
+        Ok(rows.into_iter().map(Company::from).collect())
+    };
+    let columns = exports::columns::<Company>();
+    Ok(exports::export(
+        conn,
+        format,
+        columns,
+        "companies",
+        next_page,
+    ))
+}
+
+/// The filters of a company list request, parsed.
+fn company_filter(
+    catalog: &SectorCatalog,
+    params: CompanyListParams,
+) -> Result<CompanyFilter, ApiError> {
+    Ok(CompanyFilter {
+        sector: params
+            .sector
+            .map(|code| catalog.parse_param("sector", &code))
+            .transpose()?,
+        country: params.country,
+        kind: params.kind,
+        q: params.q,
+        updated_since: params.updated_since,
+        external_id: params.external_id,
+    })
 }
 
 /// Get a company
@@ -357,19 +433,9 @@ pub async fn list_companies(
     catalog: web::Data<SectorCatalog>,
     params: Query<CompanyListParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = params.0;
-    let listing = parse_name_listing(params.limit, params.sort, params.cursor)?;
-    let filter = CompanyFilter {
-        sector: params
-            .sector
-            .map(|code| catalog.parse_param("sector", &code))
-            .transpose()?,
-        country: params.country,
-        kind: params.kind,
-        q: params.q,
-        updated_since: params.updated_since,
-        external_id: params.external_id,
-    };
+    let mut params = params.0;
+    let listing = parse_name_listing(params.limit, params.sort, params.cursor.take())?;
+    let filter = company_filter(&catalog, params)?;
     let mut conn = pool.get().await?;
     let rows = store::list(&mut conn, &filter, &listing).await?;
     let page = Page::from_rows(

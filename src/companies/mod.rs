@@ -10,6 +10,7 @@ pub use types::Company;
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_companies)
+        .service(handlers::export_companies)
         .service(handlers::create_company)
         .service(handlers::put_company_by_external_id)
         .service(handlers::import_companies)

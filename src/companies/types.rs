@@ -301,3 +301,19 @@ pub struct CompanyListParams {
     #[param(value_type = Option<String>)]
     pub cursor: Option<Cursor>,
 }
+
+/// Query parameters of `GET /api/v1/companies/export`: the list's filters and sort, and the format.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct CompanyExportParams(pub CompanyListParams);
+
+impl IntoParams for CompanyExportParams {
+    fn into_params(
+        parameter_in: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut all = CompanyListParams::into_params(parameter_in);
+        all.retain(|p| p.name != "limit" && p.name != "cursor");
+        all.push(crate::exports::format_param());
+        all
+    }
+}

@@ -7,11 +7,12 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::pages::{event_page, expand_events};
-use super::params::{EventGetParams, EventListParams};
+use super::pages::{event_page, expand_events, parse_filter};
+use super::params::{EventExportParams, EventGetParams, EventListParams};
 use super::types::*;
 use super::upsert::{UNIQUE, upsert_event};
 use crate::auth::Caller;
+use crate::exports;
 use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
@@ -21,6 +22,7 @@ use coop_domain::external_id::ExternalId;
 use coop_store::db::DbPool;
 use coop_store::events::{self as store, EventFilter};
 use coop_store::sectors::SectorCatalog;
+use diesel_async::AsyncPgConnection;
 
 /// Create an event
 ///
@@ -125,6 +127,48 @@ pub async fn put_event_by_external_id(
         response.insert_header((header::LOCATION, format!("/api/v1/events/{}", row.id)));
     }
     Ok(Tagged::new(&Event::from(row))?.with_status(response))
+}
+
+/// Export events
+///
+/// Every event the filters of `GET /api/v1/events` select, as the list shows it (without `expand`), in one
+/// streamed response: NDJSON (one object per line) or CSV (`format=csv` or `Accept:
+/// text/csv`; a header row of the fields, lists joined with `;`, objects as JSON, text a
+/// spreadsheet would run as a formula prefixed with `'`). In the list's order (`sort`), read
+/// a page at a time, so exports of any size take constant memory on both sides; not paged.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "exportEvents",
+    params(EventExportParams),
+    responses(
+        (status = 200, description = "Every event selected, one per line", content(
+            (Event = "application/x-ndjson"),
+            (String = "text/csv"),
+        ), headers(("Content-Disposition" = String, description = "`attachment; filename=\"events.ndjson\"` (or `.csv`)"))),
+    ),
+)]
+#[get("/events/export")]
+pub async fn export_events(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<EventExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = exports::format(&req)?;
+    let params = params.0.0;
+    let sort = params.sort.unwrap_or_default();
+    let filter = parse_filter(&caller, &catalog, params, EventFilter::default())?;
+    let conn = pool.get().await?;
+    let mut after = None;
+    let next_page = async move |conn: &mut AsyncPgConnection| {
+        let mut rows = store::list(conn, &filter, sort, after, exports::PAGE).await?;
+        rows.truncate(exports::PAGE as usize);
+        after = rows.last().map(|row| (store::sort_key(sort, row), row.id));
+        Ok(rows.into_iter().map(Event::from).collect())
+    };
+    let columns = exports::columns::<Event>();
+    Ok(exports::export(conn, format, columns, "events", next_page))
 }
 
 /// Get an event

@@ -19,6 +19,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::put_event_by_external_id)
         // Before `/events/{id}`, which would take `calendar.ics` for an id.
         .service(calendar::get_events_calendar)
+        .service(handlers::export_events)
         .service(handlers::get_event)
         .service(calendar::get_event_calendar)
         .service(calendar::get_speaker_calendar)

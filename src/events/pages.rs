@@ -37,14 +37,8 @@ pub async fn event_page(
     let mut rows = store::list(conn, &filter, sort, after, limit).await?;
     let next = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
-        rows.last().map(|r| {
-            let key = if sort.by_update() {
-                r.updated_at
-            } else {
-                r.starts_at
-            };
-            Cursor::at_time(sort_name, key, r.id)
-        })
+        rows.last()
+            .map(|r| Cursor::at_time(sort_name, store::sort_key(sort, r), r.id))
     });
     let items = expand_events(conn, rows, expand).await?;
     let page = Page {

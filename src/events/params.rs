@@ -157,3 +157,19 @@ impl IntoParams for EventCalendarParams {
         params::only(EventListParams::into_params(parameter_in), &filters)
     }
 }
+
+/// Query parameters of `GET /api/v1/events/export`: the list's filters and sort, and the format.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct EventExportParams(pub EventListParams);
+
+impl IntoParams for EventExportParams {
+    fn into_params(
+        parameter_in: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut all = EventListParams::into_params(parameter_in);
+        all.retain(|p| !["limit", "cursor", "expand"].contains(&p.name.as_str()));
+        all.push(crate::exports::format_param());
+        all
+    }
+}

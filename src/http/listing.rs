@@ -39,6 +39,15 @@ pub struct NameKeys<'a> {
     pub id: Uuid,
 }
 
+/// The position after a row with these keys, in a list sorted by `sort`.
+pub fn position_after(sort: NameSort, row: NameKeys<'_>) -> Position {
+    match sort {
+        NameSort::Name | NameSort::NameDesc => Position::Name(row.sort_name.to_string(), row.id),
+        NameSort::CreatedAt | NameSort::CreatedAtDesc => Position::Time(row.created_at, row.id),
+        NameSort::UpdatedAt | NameSort::UpdatedAtDesc => Position::Time(row.updated_at, row.id),
+    }
+}
+
 /// The cursor pointing after a row with these keys.
 pub fn name_cursor(listing: &NameListing, row: NameKeys<'_>) -> Cursor {
     let name: &'static str = listing.sort.into();

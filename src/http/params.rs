@@ -114,6 +114,11 @@ impl Limit {
     pub fn get(self) -> i64 {
         self.0
     }
+
+    /// A page size the server chooses (an export's pages), not bound by [`MAX_LIMIT`].
+    pub fn of(size: i64) -> Self {
+        Limit(size)
+    }
 }
 
 impl Default for Limit {

@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::facets::{FacetCache, Lookup};
 use super::pages::{offer_missing, offer_page, parse_filter, visible_offer};
-use super::params::{OfferFacetParams, OfferListParams};
+use super::params::{OfferExportParams, OfferFacetParams, OfferListParams};
 use super::types::*;
 use super::upsert::{REFS, UNIQUE, upsert_offer};
 use crate::auth::{Caller, Scope};
+use crate::exports;
 use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
@@ -25,7 +26,7 @@ use coop_domain::offers::StatusFilter;
 use coop_domain::offers::{OfferStatus, today};
 use coop_store::db::DbPool;
 use coop_store::offers::facets::OfferFacets;
-use coop_store::offers::{self as store, OfferFilter};
+use coop_store::offers::{self as store, OfferFilter, SortKey};
 use coop_store::sectors::SectorCatalog;
 use diesel::OptionalExtension;
 use diesel_async::AsyncPgConnection;
@@ -197,6 +198,58 @@ pub async fn import_offers(
             Ok((row.id, outcome))
         };
     imports::import(&req, &caller, &pool, payload, upsert).await
+}
+
+/// Export cooperation offers
+///
+/// Every offer the filters of `GET /api/v1/cooperation-offers` select, as the list shows it, in one
+/// streamed response: NDJSON (one object per line) or CSV (`format=csv` or `Accept:
+/// text/csv`; a header row of the fields, lists joined with `;`, objects as JSON, text a
+/// spreadsheet would run as a formula prefixed with `'`). In the list's order (`sort`), read
+/// a page at a time, so exports of any size take constant memory on both sides; not paged.
+#[utoipa::path(
+    tag = "cooperation-offers",
+    operation_id = "exportCooperationOffers",
+    params(OfferExportParams),
+    responses(
+        (status = 200, description = "Every offer selected, one per line", content(
+            (Offer = "application/x-ndjson"),
+            (String = "text/csv"),
+        ), headers(("Content-Disposition" = String, description = "`attachment; filename=\"cooperation-offers.ndjson\"` (or `.csv`)"))),
+    ),
+)]
+#[get("/cooperation-offers/export")]
+pub async fn export_offers(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    catalog: web::Data<SectorCatalog>,
+    params: Query<OfferExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = exports::format(&req)?;
+    let params = params.0.0;
+    let sort = params.sort.unwrap_or_default();
+    let filter = parse_filter(&caller, &catalog, params)?;
+    let conn = pool.get().await?;
+    let today = today();
+    let mut after = None;
+    let next_page = async move |conn: &mut AsyncPgConnection| {
+        let mut rows = store::list(conn, &filter, sort, after, exports::PAGE, today).await?;
+        rows.truncate(exports::PAGE as usize);
+        after = rows.last().map(|row| (sort.key_of(row), row.id));
+        Ok(rows
+            .into_iter()
+            .map(|row| Offer::from_row(row, today))
+            .collect())
+    };
+    let columns = exports::columns::<Offer>();
+    Ok(exports::export(
+        conn,
+        format,
+        columns,
+        "cooperation-offers",
+        next_page,
+    ))
 }
 
 /// Get a cooperation offer

@@ -15,6 +15,7 @@ pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::list_offers)
         // Before `{id}`, which would take `facets` for an id.
         .service(handlers::offer_facets)
+        .service(handlers::export_offers)
         .service(handlers::create_offer)
         .service(handlers::put_offer_by_external_id)
         .service(handlers::import_offers)

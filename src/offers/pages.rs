@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, Page};
 use coop_domain::offers::{OfferSort, today};
-use coop_store::offers::{self as store, OfferFilter, OfferRow};
+use coop_store::offers::{self as store, OfferFilter, OfferRow, SortKey};
 use coop_store::sectors::SectorCatalog;
 
 /// One page of offers for a list request.
@@ -33,14 +33,7 @@ pub async fn offer_page(
     let page = Page::from_rows(
         rows,
         limit,
-        |row| {
-            let key = if sort.by_update() {
-                row.updated_at
-            } else {
-                row.created_at
-            };
-            Cursor::at_time(sort_name, key, row.id)
-        },
+        |row| Cursor::at_time(sort_name, sort.key_of(row), row.id),
         |row| Offer::from_row(row, today),
     );
     Ok(page.respond(req))

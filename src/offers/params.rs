@@ -127,3 +127,18 @@ impl CompanyOfferParams {
         }
     }
 }
+
+/// Query parameters of `GET /api/v1/cooperation-offers/export`: the list's filters and sort,
+/// and the format.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct OfferExportParams(pub OfferListParams);
+
+impl IntoParams for OfferExportParams {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut all = OfferListParams::into_params(parameter_in);
+        all.retain(|p| p.name != "limit" && p.name != "cursor");
+        all.push(crate::exports::format_param());
+        all
+    }
+}

@@ -7,10 +7,13 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::pages::speaker_page;
+use super::pages::{speaker_filter, speaker_page};
 use super::types::*;
 use super::upsert::{REFS, UNIQUE, upsert_speaker};
 use crate::auth::{Caller, Scope};
+use crate::exports;
+use crate::http::listing::{NameKeys, parse_name_listing, position_after};
+use crate::http::params::Limit;
 use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
@@ -19,6 +22,7 @@ use coop_domain::Errors;
 use coop_domain::external_id::ExternalId;
 use coop_store::db::DbPool;
 use coop_store::speakers::{self as store};
+use diesel_async::AsyncPgConnection;
 
 /// Create a speaker
 ///
@@ -261,6 +265,62 @@ pub async fn delete_speaker(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Export speakers
+///
+/// Every speaker the filters of `GET /api/v1/speakers` select, as the list shows them
+/// (contact details only where the caller may see them), in one streamed response: NDJSON
+/// (one object per line) or CSV (`format=csv` or `Accept: text/csv`; a header row of the
+/// fields, lists joined with `;`, objects as JSON, text a spreadsheet would run as a formula
+/// prefixed with `'`). In the list's order (`sort`), read a page at a time, so exports of
+/// any size take constant memory on both sides; not paged.
+#[utoipa::path(
+    tag = "speakers",
+    operation_id = "exportSpeakers",
+    params(SpeakerExportParams),
+    responses(
+        (status = 200, description = "Every speaker selected, one per line", content(
+            (Speaker = "application/x-ndjson"),
+            (String = "text/csv"),
+        ), headers(("Content-Disposition" = String, description = "`attachment; filename=\"speakers.ndjson\"` (or `.csv`)"))),
+    ),
+)]
+#[get("/speakers/export")]
+pub async fn export_speakers(
+    req: HttpRequest,
+    caller: Caller,
+    pool: web::Data<DbPool>,
+    params: Query<SpeakerExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = exports::format(&req)?;
+    let params = params.0.0;
+    let mut listing = parse_name_listing(Limit::of(exports::PAGE), params.sort, None)?;
+    let filter = speaker_filter(params);
+    let conn = pool.get().await?;
+    let next_page = async move |conn: &mut AsyncPgConnection| {
+        let mut rows = store::list(conn, &filter, &listing).await?;
+        rows.truncate(listing.limit as usize);
+        if let Some(row) = rows.last() {
+            listing.after = position_after(
+                listing.sort,
+                NameKeys {
+                    sort_name: &row.sort_name,
+                    created_at: row.created_at,
+                    updated_at: row.updated_at,
+                    id: row.id,
+                },
+            );
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| Speaker::from_row(row, &caller))
+            .collect())
+    };
+    let columns = exports::columns::<Speaker>();
+    Ok(exports::export(
+        conn, format, columns, "speakers", next_page,
+    ))
 }
 
 /// List speakers

@@ -11,6 +11,7 @@ pub use types::Speaker;
 pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(handlers::list_speakers)
+        .service(handlers::export_speakers)
         .service(handlers::create_speaker)
         .service(handlers::put_speaker_by_external_id)
         .service(handlers::get_speaker)

@@ -14,16 +14,10 @@ pub async fn speaker_page(
     req: &HttpRequest,
     caller: &Caller,
     conn: &mut diesel_async::AsyncPgConnection,
-    params: SpeakerListParams,
+    mut params: SpeakerListParams,
 ) -> Result<HttpResponse, ApiError> {
-    let listing = parse_name_listing(params.limit, params.sort, params.cursor)?;
-    let filter = SpeakerFilter {
-        company_id: params.company_id,
-        country: params.country,
-        q: params.q,
-        updated_since: params.updated_since,
-        external_id: params.external_id,
-    };
+    let listing = parse_name_listing(params.limit, params.sort, params.cursor.take())?;
+    let filter = speaker_filter(params);
     let rows = store::list(conn, &filter, &listing).await?;
     let page = Page::from_rows(
         rows,
@@ -42,4 +36,15 @@ pub async fn speaker_page(
         |row| Speaker::from_row(row, caller),
     );
     Ok(page.respond(req))
+}
+
+/// The filters of a speaker list request.
+pub fn speaker_filter(params: SpeakerListParams) -> SpeakerFilter {
+    SpeakerFilter {
+        company_id: params.company_id,
+        country: params.country,
+        q: params.q,
+        updated_since: params.updated_since,
+        external_id: params.external_id,
+    }
 }

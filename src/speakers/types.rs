@@ -367,3 +367,19 @@ impl CompanySpeakerParams {
         }
     }
 }
+
+/// Query parameters of `GET /api/v1/speakers/export`: the list's filters and sort, and the format.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct SpeakerExportParams(pub SpeakerListParams);
+
+impl IntoParams for SpeakerExportParams {
+    fn into_params(
+        parameter_in: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        let mut all = SpeakerListParams::into_params(parameter_in);
+        all.retain(|p| p.name != "limit" && p.name != "cursor");
+        all.push(crate::exports::format_param());
+        all
+    }
+}

@@ -7,6 +7,7 @@ mod companies;
 mod company_lists;
 mod demo;
 mod events;
+mod exports;
 mod external_ids;
 mod facets;
 mod health;

@@ -39,6 +39,15 @@ pub struct EventRow {
     pub external_id: Option<String>,
 }
 
+/// The sort key of a row in a list sorted by `sort` (the keyset position with its id).
+pub fn sort_key(sort: EventSort, row: &EventRow) -> DateTime<Utc> {
+    if sort.by_update() {
+        row.updated_at
+    } else {
+        row.starts_at
+    }
+}
+
 impl EventRow {
     /// Drafts are for editors and admins; everyone else sees only announced events.
     pub fn is_visible_to(&self, caller: &Caller) -> bool {

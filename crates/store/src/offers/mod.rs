@@ -45,6 +45,21 @@ pub struct OfferRow {
     pub external_id: Option<String>,
 }
 
+/// The sort key of a row in a list sorted by `sort` (the keyset position with its id).
+pub trait SortKey {
+    fn key_of(self, row: &OfferRow) -> DateTime<Utc>;
+}
+
+impl SortKey for OfferSort {
+    fn key_of(self, row: &OfferRow) -> DateTime<Utc> {
+        if self.by_update() {
+            row.updated_at
+        } else {
+            row.created_at
+        }
+    }
+}
+
 impl OfferRow {
     /// Listed offers (published, unexpired) are public; the rest only for the company's key,
     /// editors and admins.
