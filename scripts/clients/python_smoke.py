@@ -3,8 +3,9 @@ from openapi/openapi.json with its default settings (scripts/client-test runs it
 
     python_smoke.py BASE_URL ADMIN_KEY
 
-reads the demo event with everything expanded, creates a company and an offer with a key,
-patches the offer, searches, reads matches, and gets a 404 and a 422 as typed problems.
+reads the demo event with everything expanded (and its headers with HEAD), creates a company
+and an offer with a key, patches the offer, upserts an offer by its external id twice,
+searches, reads matches, and gets a 404 and a 422 as typed problems.
 """
 import sys
 from uuid import UUID
@@ -12,8 +13,9 @@ from uuid import UUID
 from cooperation_platform_api_client import AuthenticatedClient, Client
 from cooperation_platform_api_client.api.companies import create_company, get_company
 from cooperation_platform_api_client.api.cooperation_offers import (
-    create_cooperation_offer, list_offer_matches, update_cooperation_offer)
-from cooperation_platform_api_client.api.events import get_event, list_events
+    create_cooperation_offer, list_offer_matches, put_cooperation_offer_by_external_id,
+    update_cooperation_offer)
+from cooperation_platform_api_client.api.events import get_event, head_event, list_events
 from cooperation_platform_api_client.api.search import search
 from cooperation_platform_api_client.models import CreateCompany, CreateOffer, Problem, UpdateOffer
 
@@ -26,6 +28,8 @@ assert events.items, "the demo has events"
 event = get_event.sync(client=anonymous, id=events.items[0].id,
                        expand="venues,sessions,speakers,participants")
 assert event.venues and event.sessions, event
+head = head_event.sync_detailed(client=anonymous, id=events.items[0].id)
+assert head.status_code == 200 and head.headers.get("etag") and not head.content, head
 
 company = create_company.sync(client=admin, body=CreateCompany.from_dict(
     {"name": "Generated Client Co", "kind": "startup", "country": "FR"}))
@@ -37,6 +41,16 @@ patched = update_cooperation_offer.sync(client=admin, id=offer.id, body=UpdateOf
     {"title": "Patched by the generated client"}))
 assert patched.title == "Patched by the generated client", patched
 
+upsert = {"company_id": str(company.id), "kind": "business_offer", "cooperation_types": ["licensing"],
+          "title": "Kept in sync by its external id", "sectors": ["it"], "target_countries": ["FR"],
+          "status": "published"}
+first = put_cooperation_offer_by_external_id.sync_detailed(
+    client=admin, external_id="crm-4711", body=CreateOffer.from_dict(upsert))
+again = put_cooperation_offer_by_external_id.sync_detailed(
+    client=admin, external_id="crm-4711", body=CreateOffer.from_dict(upsert))
+assert first.status_code == 201 and again.status_code == 200, (first, again)
+assert first.parsed.id == again.parsed.id and again.parsed.external_id == "crm-4711", again
+
 hits = search.sync(client=anonymous, q="Moscou")
 assert hits.items, "the demo is found"
 matches = list_offer_matches.sync(client=anonymous, id=offer.id)
@@ -47,4 +61,5 @@ assert isinstance(missing, Problem) and missing.status == 404, missing
 invalid = create_company.sync(client=admin, body=CreateCompany.from_dict(
     {"name": "", "kind": "startup", "country": "FR"}))
 assert isinstance(invalid, Problem) and invalid.status == 422, invalid
-print("python client: events, expand, create, patch, search, matches, 404 and 422 as problems: ok")
+print("python client: events, expand, HEAD, create, patch, upsert by external id, search, matches, "
+      "404 and 422 as problems: ok")
