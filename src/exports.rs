@@ -28,19 +28,17 @@ pub enum Format {
     Csv,
 }
 
-/// The format `format=` asks for, or else `Accept` (`text/csv`), or else NDJSON.
+/// The format `output=` asks for, or else `Accept` (`text/csv`), or else NDJSON. (Not
+/// `format=`: the event list already filters by an event's `format`.)
 pub fn format(req: &HttpRequest) -> Result<Format, ApiError> {
     let asked = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .ok()
-        .and_then(|q| q.0.into_iter().find(|(k, _)| k == "format").map(|(_, v)| v));
+        .and_then(|q| q.0.into_iter().find(|(k, _)| k == OUTPUT).map(|(_, v)| v));
     match asked.as_deref() {
         Some("ndjson") => return Ok(Format::Ndjson),
         Some("csv") => return Ok(Format::Csv),
         Some(_) => {
-            return Err(ApiError::bad_parameter(
-                "format",
-                "must be `ndjson` or `csv`",
-            ));
+            return Err(ApiError::bad_parameter(OUTPUT, "must be `ndjson` or `csv`"));
         }
         None => {}
     }
@@ -55,10 +53,13 @@ pub fn format(req: &HttpRequest) -> Result<Format, ApiError> {
     Ok(if csv { Format::Csv } else { Format::Ndjson })
 }
 
-/// The `format` query parameter, for an export's `IntoParams`.
+/// The query parameter that chooses the format.
+const OUTPUT: &str = "output";
+
+/// The `output` query parameter, for an export's `IntoParams`.
 pub fn format_param() -> Parameter {
     ParameterBuilder::new()
-        .name("format")
+        .name(OUTPUT)
         .parameter_in(ParameterIn::Query)
         .required(Required::False)
         .description(Some(

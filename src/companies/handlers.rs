@@ -45,6 +45,7 @@ fn location(id: Uuid) -> String {
                 ("Location" = String, description = "URL of the new company"),
                 ("ETag" = String, description = "Entity tag of the new company"),
             )),
+        (status = 409, description = "The `external_id` is taken: another company has it", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/companies")]
@@ -184,7 +185,7 @@ pub async fn import_companies(
 /// Export companies
 ///
 /// Every company the filters of `GET /api/v1/companies` select, as the list shows it, in one
-/// streamed response: NDJSON (one object per line) or CSV (`format=csv` or `Accept:
+/// streamed response: NDJSON (one object per line) or CSV (`output=csv` or `Accept:
 /// text/csv`; a header row of the fields, lists joined with `;`, objects as JSON, text a
 /// spreadsheet would run as a formula prefixed with `'`). In the list's order (`sort`), read
 /// a page at a time, so exports of any size take constant memory on both sides; not paged.
@@ -310,6 +311,7 @@ pub async fn get_company(
         (status = 200, description = "The updated company", body = Company,
             headers(("ETag" = String, description = "Entity tag of the updated company"))),
         (status = 404, description = "No company has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new `external_id` is taken: another company has it; nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The company changed since the client read it (stale If-Match); nothing was changed", body = Problem, content_type = "application/problem+json"),
     ),
 )]

@@ -34,8 +34,9 @@ pub async fn upsert_company(
     body.external_id = Some(external_id.to_string());
     let Some(current) = store::find_by_external_id_for_update(conn, external_id).await? else {
         caller.require_staff()?;
-        preconditions.check_absent()?;
+        // Invalid content is reported as such (422) whatever the preconditions say.
         let draft = body.parse(catalog, errors)?;
+        preconditions.check_absent()?;
         let now = Utc::now();
         let row = store::insert(conn, &draft.into_row(Uuid::now_v7(), now, now))
             .await
@@ -43,9 +44,9 @@ pub async fn upsert_company(
         return Ok((row, Outcome::Created));
     };
     caller.require_owner(Some(current.id))?;
+    let draft = body.parse(catalog, errors)?;
     let etag = Tagged::new(&Company::from(current.clone()))?.etag;
     preconditions.check_present(&etag)?;
-    let draft = body.parse(catalog, errors)?;
     let row = draft.into_row(current.id, current.created_at, Utc::now());
     // Unchanged when the representation would be the same but for the time of the write.
     let same = CompanyRow {

@@ -39,6 +39,7 @@ use diesel_async::AsyncPgConnection;
                 ("Location" = String, description = "URL of the new event"),
                 ("ETag" = String, description = "Entity tag of the new event"),
             )),
+        (status = 409, description = "The `external_id` is taken: another event has it", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/events")]
@@ -132,7 +133,7 @@ pub async fn put_event_by_external_id(
 /// Export events
 ///
 /// Every event the filters of `GET /api/v1/events` select, as the list shows it (without `expand`), in one
-/// streamed response: NDJSON (one object per line) or CSV (`format=csv` or `Accept:
+/// streamed response: NDJSON (one object per line) or CSV (`output=csv` or `Accept:
 /// text/csv`; a header row of the fields, lists joined with `;`, objects as JSON, text a
 /// spreadsheet would run as a formula prefixed with `'`). In the list's order (`sort`), read
 /// a page at a time, so exports of any size take constant memory on both sides; not paged.
@@ -228,6 +229,7 @@ pub async fn get_event(
         (status = 200, description = "The updated event", body = Event,
             headers(("ETag" = String, description = "Entity tag of the updated event"))),
         (status = 404, description = "No event has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new `external_id` is taken: another event has it; nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The event changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
     ),
 )]

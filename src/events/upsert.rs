@@ -32,17 +32,18 @@ pub async fn upsert_event(
     same_external_id(&mut errors, &body.external_id, external_id);
     body.external_id = Some(external_id.to_string());
     let Some(current) = store::find_by_external_id_for_update(conn, external_id).await? else {
-        preconditions.check_absent()?;
+        // Invalid content is reported as such (422) whatever the preconditions say.
         let draft = body.parse(catalog, errors)?;
+        preconditions.check_absent()?;
         let now = Utc::now();
         let row = store::insert(conn, &draft.into_row(Uuid::now_v7(), now, now))
             .await
             .map_err(ApiError::rejected(&[], UNIQUE))?;
         return Ok((row, Outcome::Created));
     };
+    let draft = body.parse(catalog, errors)?;
     let etag = Tagged::new(&EventView::plain(current.clone()))?.etag;
     preconditions.check_present(&etag)?;
-    let draft = body.parse(catalog, errors)?;
     let (starts_at, ends_at) = draft.window();
     let outside = store::sessions_outside(conn, current.id, starts_at, ends_at).await?;
     if outside > 0 {

@@ -49,6 +49,7 @@ use diesel_async::AsyncPgConnection;
                 ("Location" = String, description = "URL of the new offer"),
                 ("ETag" = String, description = "Entity tag of the new offer"),
             )),
+        (status = 409, description = "The `external_id` is taken: another offer of the company has it", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/cooperation-offers")]
@@ -203,7 +204,7 @@ pub async fn import_offers(
 /// Export cooperation offers
 ///
 /// Every offer the filters of `GET /api/v1/cooperation-offers` select, as the list shows it, in one
-/// streamed response: NDJSON (one object per line) or CSV (`format=csv` or `Accept:
+/// streamed response: NDJSON (one object per line) or CSV (`output=csv` or `Accept:
 /// text/csv`; a header row of the fields, lists joined with `;`, objects as JSON, text a
 /// spreadsheet would run as a formula prefixed with `'`). In the list's order (`sort`), read
 /// a page at a time, so exports of any size take constant memory on both sides; not paged.
@@ -307,6 +308,7 @@ pub async fn get_offer(
         (status = 200, description = "The updated offer", body = Offer,
             headers(("ETag" = String, description = "Entity tag of the updated offer"))),
         (status = 404, description = "No offer has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new `external_id` is taken: another offer of the company has it; nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The offer changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
     ),
 )]

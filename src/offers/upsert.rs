@@ -46,12 +46,13 @@ pub async fn upsert_offer(
     same_external_id(&mut errors, &body.external_id, external_id);
     body.external_id = Some(external_id.to_string());
     let current = store::find_by_external_id_for_update(conn, body.company_id, external_id).await?;
+    // Invalid content is reported as such (422) whatever the preconditions say.
     let Some(current) = current else {
-        preconditions.check_absent()?;
         if body.status == Some(OfferStatus::Closed) {
             errors.add("status", "a new offer is draft or published");
         }
         let draft = body.parse(catalog, errors)?;
+        preconditions.check_absent()?;
         let now = Utc::now();
         let row = draft.into_row(Uuid::now_v7(), now, now, None);
         let row = store::insert(conn, &row)
@@ -59,8 +60,6 @@ pub async fn upsert_offer(
             .map_err(ApiError::rejected(REFS, UNIQUE))?;
         return Ok((row, Outcome::Created));
     };
-    let etag = Tagged::new(&Offer::from_row(current.clone(), today))?.etag;
-    preconditions.check_present(&etag)?;
     let status = body.status.unwrap_or(OfferStatus::Draft);
     if !current.status.can_move_to(status) {
         let from: &'static str = current.status.into();
@@ -71,6 +70,8 @@ pub async fn upsert_offer(
         );
     }
     let draft = body.parse(catalog, errors)?;
+    let etag = Tagged::new(&Offer::from_row(current.clone(), today))?.etag;
+    preconditions.check_present(&etag)?;
     let row = draft.into_row(
         current.id,
         current.created_at,

@@ -42,6 +42,7 @@ use diesel_async::AsyncPgConnection;
                 ("Location" = String, description = "URL of the new speaker"),
                 ("ETag" = String, description = "Entity tag of the new speaker"),
             )),
+        (status = 409, description = "The `external_id` is taken: another speaker of the company has it", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/speakers")]
@@ -180,6 +181,7 @@ pub async fn get_speaker(
         (status = 200, description = "The updated speaker", body = Speaker,
             headers(("ETag" = String, description = "Entity tag of the updated speaker"))),
         (status = 404, description = "No speaker has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new `external_id` is taken: another speaker of the company has it; nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The speaker changed since the client read it; nothing was changed", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -271,7 +273,7 @@ pub async fn delete_speaker(
 ///
 /// Every speaker the filters of `GET /api/v1/speakers` select, as the list shows them
 /// (contact details only where the caller may see them), in one streamed response: NDJSON
-/// (one object per line) or CSV (`format=csv` or `Accept: text/csv`; a header row of the
+/// (one object per line) or CSV (`output=csv` or `Accept: text/csv`; a header row of the
 /// fields, lists joined with `;`, objects as JSON, text a spreadsheet would run as a formula
 /// prefixed with `'`). In the list's order (`sort`), read a page at a time, so exports of
 /// any size take constant memory on both sides; not paged.

@@ -39,17 +39,18 @@ pub async fn upsert_speaker(
     body.external_id = Some(external_id.to_string());
     let current = store::find_by_external_id_for_update(conn, body.company_id, external_id).await?;
     let Some(current) = current else {
-        preconditions.check_absent()?;
+        // Invalid content is reported as such (422) whatever the preconditions say.
         let draft = body.parse(errors)?;
+        preconditions.check_absent()?;
         let now = Utc::now();
         let row = store::insert(conn, &draft.into_row(Uuid::now_v7(), now, now))
             .await
             .map_err(ApiError::rejected(REFS, UNIQUE))?;
         return Ok((row, Outcome::Created));
     };
+    let draft = body.parse(errors)?;
     let etag = Tagged::new(&Speaker::from_row(current.clone(), caller))?.etag;
     preconditions.check_present(&etag)?;
-    let draft = body.parse(errors)?;
     let row = draft.into_row(current.id, current.created_at, Utc::now());
     // Unchanged when the representation would be the same but for the time of the write.
     let same = SpeakerRow {

@@ -106,7 +106,7 @@ async fn an_export_shows_what_the_list_shows_to_that_caller() {
     )
     .await;
     create(&app, "/api/v1/cooperation-offers", offer("Draft", "draft")).await;
-    let path = "/api/v1/cooperation-offers/export?status=any&format=ndjson";
+    let path = "/api/v1/cooperation-offers/export?status=any&output=ndjson";
     let (_, public) = export(&app, None, path, "*/*").await;
     let titles = |text: &str| -> Vec<String> {
         ndjson(text)
@@ -128,7 +128,7 @@ async fn an_export_shows_what_the_list_shows_to_that_caller() {
         json!({"full_name": "Lidia Soutormina", "company_id": exoatlet, "email": "lidia@example.org"}),
     )
     .await;
-    let path = "/api/v1/speakers/export?format=csv";
+    let path = "/api/v1/speakers/export?output=csv";
     let (_, public) = export(&app, None, path, "*/*").await;
     assert!(
         !public.contains("lidia@example.org"),
@@ -144,7 +144,7 @@ async fn an_export_shows_what_the_list_shows_to_that_caller() {
 async fn an_export_refuses_paging_and_unknown_formats() {
     let app = spawn_app().await;
     for (query, field) in [
-        ("?format=xml", "format"),
+        ("?output=xml", "output"),
         ("?limit=10", "limit"),
         ("?cursor=abc", "cursor"),
     ] {
