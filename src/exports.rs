@@ -42,15 +42,23 @@ pub fn format(req: &HttpRequest) -> Result<Format, ApiError> {
         }
         None => {}
     }
+    Ok(if accepts_csv(req) {
+        Format::Csv
+    } else {
+        Format::Ndjson
+    })
+}
+
+/// Whether `Accept` names `text/csv`.
+pub fn accepts_csv(req: &HttpRequest) -> bool {
     let accept = req
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let csv = accept
+    accept
         .split(',')
-        .any(|range| range.split(';').next().unwrap_or_default().trim() == "text/csv");
-    Ok(if csv { Format::Csv } else { Format::Ndjson })
+        .any(|range| range.split(';').next().unwrap_or_default().trim() == "text/csv")
 }
 
 /// The query parameter that chooses the format.
@@ -171,7 +179,7 @@ fn render<T: Serialize>(
 }
 
 /// One CSV record: the header when `item` is `None`.
-fn csv_row(columns: &[String], item: Option<&Value>) -> Vec<u8> {
+pub fn csv_row(columns: &[String], item: Option<&Value>) -> Vec<u8> {
     let cells: Vec<String> = match item {
         None => columns.to_vec(),
         Some(item) => columns.iter().map(|c| cell(item.get(c))).collect(),

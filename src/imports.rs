@@ -4,9 +4,12 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+use diesel_async::{AsyncConnection, TransactionManager};
 use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -17,6 +20,8 @@ use crate::http::params;
 use crate::http::upsert::Outcome;
 use crate::http::{ApiError, Problem, request_id};
 use coop_store::db::{Connection, DbPool};
+
+type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
 use diesel_async::AsyncPgConnection;
 
 /// The media type of import bodies and of their results.
@@ -78,6 +83,25 @@ pub struct ImportLine {
     pub problem: Option<Problem>,
 }
 
+/// An import body in the spec: NDJSON bytes. Declared as `application/octet-stream`, which
+/// every client generator sends as it is (openapi-python-client refuses other media types
+/// with its default settings); the server takes `application/x-ndjson` and
+/// `application/jsonl` as well.
+pub struct NdjsonLines;
+
+impl utoipa::PartialSchema for NdjsonLines {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("NDJSON: one JSON object per line"))
+            .into()
+    }
+}
+
+impl ToSchema for NdjsonLines {}
+
 /// A resource body that names itself by an external id.
 pub trait ExternallyNamed {
     fn external_id(&self) -> Option<&str>;
@@ -102,7 +126,12 @@ where
     }
     check_media_type(req)?;
     let conn = pool.get().await?;
-    let (results, stream) = mpsc::unbounded_channel::<web::Bytes>();
+    let csv = crate::exports::accepts_csv(req);
+    let (sender, stream) = mpsc::unbounded_channel::<web::Bytes>();
+    let results = Results { sender, csv };
+    if csv {
+        results.header();
+    }
     let id = request_id::current();
     // The request's payload is read by the task while the response streams: results flow as
     // lines are written. Results are small and the channel is unbounded, so a client that
@@ -114,8 +143,9 @@ where
             .await
             .map(|line| (Ok::<_, actix_web::Error>(line), stream))
     });
+    let content_type = if csv { crate::exports::CSV } else { NDJSON };
     Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, NDJSON))
+        .insert_header((header::CONTENT_TYPE, content_type))
         .streaming(body))
 }
 
@@ -127,7 +157,7 @@ fn check_media_type(req: &HttpRequest) -> Result<(), ApiError> {
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase());
     match essence.as_deref() {
-        Some(NDJSON) | Some("application/jsonl") => Ok(()),
+        Some(NDJSON | "application/jsonl" | "application/octet-stream") => Ok(()),
         other => Err(ApiError::UnsupportedMediaType(format!(
             "{}; send one JSON object per line as {NDJSON}",
             match other {
@@ -138,24 +168,82 @@ fn check_media_type(req: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
-/// Reads the lines and imports each, sending its result; stops when the client is gone.
-async fn run<B, U>(
-    mut conn: Connection,
-    mut payload: web::Payload,
-    upsert: U,
-    results: mpsc::UnboundedSender<web::Bytes>,
-) where
+/// Lines written in one transaction at most, each under a savepoint of its own: one commit
+/// for many lines instead of one each (the commit is most of a line's cost).
+const BATCH_LINES: usize = 250;
+/// The longest a batch stays open, so that results keep flowing while lines arrive slowly.
+const BATCH_TIME: Duration = Duration::from_millis(200);
+
+/// The results of the lines written in the open transaction: sent once it commits, so that
+/// `created` is never said of a line that a failed commit lost.
+struct Batch {
+    results: Vec<ImportLine>,
+    /// When the transaction began, if one is open.
+    began: Option<Instant>,
+}
+
+impl Batch {
+    async fn begin(&mut self, conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
+        if self.began.is_none() {
+            Manager::begin_transaction(conn).await?;
+            self.began = Some(Instant::now());
+        }
+        Ok(())
+    }
+
+    fn full(&self) -> bool {
+        self.results.len() >= BATCH_LINES || self.began.is_some_and(|t| t.elapsed() > BATCH_TIME)
+    }
+
+    /// Commits the open transaction and sends its results; `false` when the client is gone.
+    async fn flush(&mut self, conn: &mut AsyncPgConnection, results: &Results) -> bool {
+        if self.began.take().is_some()
+            && let Err(e) = Manager::commit_transaction(conn).await
+        {
+            log::warn!("an import batch could not be committed: {e}");
+            let _ = Manager::rollback_transaction(conn).await;
+            let error = ApiError::Unavailable(e.to_string());
+            for line in &mut self.results {
+                if line.result != LineResult::Error {
+                    *line = failed(line.line, line.external_id.take(), &error);
+                }
+            }
+        }
+        self.results.drain(..).all(|line| results.send(line))
+    }
+}
+
+/// Reads the lines and imports each, sending the results batch by batch; stops when the
+/// client is gone.
+async fn run<B, U>(mut conn: Connection, mut payload: web::Payload, upsert: U, results: Results)
+where
     B: DeserializeOwned + ExternallyNamed,
     U: AsyncFn(&mut AsyncPgConnection, B, String) -> Result<(Uuid, Outcome), ApiError>,
 {
     let mut lines = Lines::default();
     let mut imported = 0u64;
+    let mut batch = Batch {
+        results: Vec::new(),
+        began: None,
+    };
     loop {
-        let chunk = match payload.next().await {
+        // While the client has sent nothing more, the open batch is committed and its results
+        // sent: a slow sender never leaves rows locked or results held back.
+        let next = match payload.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                if !batch.flush(&mut conn, &results).await {
+                    return;
+                }
+                payload.next().await
+            }
+        };
+        let chunk = match next {
             Some(Ok(chunk)) => Some(chunk),
             Some(Err(e)) => {
                 let error = ApiError::bad_request(format!("could not read the body: {e}"));
-                send(&results, failed(lines.number + 1, None, &error));
+                batch.results.push(failed(lines.number + 1, None, &error));
+                batch.flush(&mut conn, &results).await;
                 return;
             }
             None => None,
@@ -181,17 +269,24 @@ async fn run<B, U>(
                         let error = ApiError::PayloadTooLarge(format!(
                             "an import holds at most {MAX_LINES} lines; this line and those after it were not read"
                         ));
-                        send(&results, failed(number, None, &error));
+                        batch.results.push(failed(number, None, &error));
+                        batch.flush(&mut conn, &results).await;
                         return;
                     }
-                    import_line(&mut conn, &upsert, number, &text).await
+                    match batch.begin(&mut conn).await {
+                        // The line's own transaction is a savepoint in the batch's.
+                        Ok(()) => import_line(&mut conn, &upsert, number, &text).await,
+                        Err(e) => failed(number, None, &e),
+                    }
                 }
             };
-            if !send(&results, result) {
+            batch.results.push(result);
+            if batch.full() && !batch.flush(&mut conn, &results).await {
                 return;
             }
         }
         if done {
+            batch.flush(&mut conn, &results).await;
             return;
         }
     }
@@ -251,11 +346,55 @@ fn failed(line: u64, external_id: Option<String>, error: &ApiError) -> ImportLin
     }
 }
 
-/// Sends a result line; `false` when the client has gone.
-fn send(results: &mpsc::UnboundedSender<web::Bytes>, line: ImportLine) -> bool {
-    let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
-    bytes.push(b'\n');
-    results.send(web::Bytes::from(bytes)).is_ok()
+/// Where results go: the response body, as NDJSON or (`Accept: text/csv`) CSV.
+struct Results {
+    sender: mpsc::UnboundedSender<web::Bytes>,
+    csv: bool,
+}
+
+/// The columns of CSV results: a line's result with its problem's status and detail.
+const CSV_COLUMNS: [&str; 6] = ["line", "external_id", "result", "id", "status", "detail"];
+
+impl Results {
+    fn header(&self) {
+        let columns = CSV_COLUMNS.map(String::from);
+        let _ = self
+            .sender
+            .send(web::Bytes::from(crate::exports::csv_row(&columns, None)));
+    }
+
+    /// Sends a result; `false` when the client has gone.
+    fn send(&self, line: ImportLine) -> bool {
+        let bytes = if self.csv {
+            let problem = line.problem.as_ref();
+            let detail = problem.map(|p| {
+                let fields: Vec<String> = p
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                if fields.is_empty() {
+                    p.detail.clone()
+                } else {
+                    fields.join("; ")
+                }
+            });
+            let record = serde_json::json!({
+                "line": line.line,
+                "external_id": line.external_id,
+                "result": line.result,
+                "id": line.id,
+                "status": problem.map(|p| p.status),
+                "detail": detail,
+            });
+            crate::exports::csv_row(&CSV_COLUMNS.map(String::from), Some(&record))
+        } else {
+            let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+            bytes.push(b'\n');
+            bytes
+        };
+        self.sender.send(web::Bytes::from(bytes)).is_ok()
+    }
 }
 
 /// A line of the body.

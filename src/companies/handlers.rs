@@ -18,7 +18,7 @@ use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
-use crate::imports::{self, ImportLine, ImportParams};
+use crate::imports::{self, ImportLine, ImportParams, NdjsonLines};
 use coop_domain::Errors;
 use coop_domain::external_id::ExternalId;
 use coop_store::companies::{self as store, CompanyFilter};
@@ -142,8 +142,8 @@ pub async fn put_company_by_external_id(
 /// arrives. Each line creates or replaces the company by its external id, as
 /// `PUT /api/v1/companies/by-external-id/{external_id}` does, in a transaction of its own: an error on one line (its problem is in
 /// its result) never stops the others, and a line that changes nothing writes nothing. The
-/// response streams one result per line, in order, as NDJSON: `created`, `updated`,
-/// `unchanged` or `error` with the problem. `dry_run=true` checks every line the same way
+/// response streams one result per line, in order, as NDJSON (or CSV with `Accept:
+/// text/csv`): `created`, `updated`, `unchanged` or `error` with the problem. `dry_run=true` checks every line the same way
 /// and writes nothing. Re-running an import is safe: it is idempotent by external id (so no
 /// `Idempotency-Key` is taken).
 ///
@@ -153,10 +153,13 @@ pub async fn put_company_by_external_id(
     operation_id = "importCompanies",
     security(("bearer" = [])),
     params(ImportParams),
-    request_body(content = CreateCompany, content_type = "application/x-ndjson",
-        description = "One company per line, each with its `external_id`"),
+    request_body(content = NdjsonLines, content_type = "application/octet-stream",
+        description = "NDJSON: one company per line, each a `CreateCompany` with its `external_id`. Send it as `application/x-ndjson` (or `application/octet-stream`, which generated clients send)"),
     responses(
-        (status = 200, description = "One result per line, streamed as the lines are imported", body = ImportLine, content_type = "application/x-ndjson"),
+        (status = 200, description = "One result per line, streamed as the lines are imported: NDJSON, or CSV with `Accept: text/csv` (columns line, external_id, result, id, status, detail)", content(
+            (ImportLine = "application/x-ndjson"),
+            (String = "text/csv"),
+        )),
     ),
 )]
 #[post("/companies/import")]

@@ -19,7 +19,7 @@ use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
-use crate::imports::{self, ImportLine, ImportParams};
+use crate::imports::{self, ImportLine, ImportParams, NdjsonLines};
 use coop_domain::Errors;
 use coop_domain::external_id::ExternalId;
 use coop_domain::offers::StatusFilter;
@@ -160,8 +160,8 @@ pub async fn put_offer_by_external_id(
 /// arrives. Each line creates or replaces the offer of the line's `company_id` by its external id, as
 /// `PUT /api/v1/cooperation-offers/by-external-id/{external_id}` does, in a transaction of its own: an error on one line (its problem is in
 /// its result) never stops the others, and a line that changes nothing writes nothing. The
-/// response streams one result per line, in order, as NDJSON: `created`, `updated`,
-/// `unchanged` or `error` with the problem. `dry_run=true` checks every line the same way
+/// response streams one result per line, in order, as NDJSON (or CSV with `Accept:
+/// text/csv`): `created`, `updated`, `unchanged` or `error` with the problem. `dry_run=true` checks every line the same way
 /// and writes nothing. Re-running an import is safe: it is idempotent by external id (so no
 /// `Idempotency-Key` is taken).
 ///
@@ -171,10 +171,13 @@ pub async fn put_offer_by_external_id(
     operation_id = "importCooperationOffers",
     security(("bearer" = [])),
     params(ImportParams),
-    request_body(content = CreateOffer, content_type = "application/x-ndjson",
-        description = "One offer per line, each with its `external_id`"),
+    request_body(content = NdjsonLines, content_type = "application/octet-stream",
+        description = "NDJSON: one offer per line, each a `CreateOffer` with its `external_id`. Send it as `application/x-ndjson` (or `application/octet-stream`, which generated clients send)"),
     responses(
-        (status = 200, description = "One result per line, streamed as the lines are imported", body = ImportLine, content_type = "application/x-ndjson"),
+        (status = 200, description = "One result per line, streamed as the lines are imported: NDJSON, or CSV with `Accept: text/csv` (columns line, external_id, result, id, status, detail)", content(
+            (ImportLine = "application/x-ndjson"),
+            (String = "text/csv"),
+        )),
     ),
 )]
 #[post("/cooperation-offers/import")]

@@ -187,9 +187,36 @@ async fn every_response_names_its_request_and_problems_repeat_the_name() {
 async fn head_answers_like_get_without_a_body() {
     let app = spawn_app().await;
     let company = app.create_company("ExoAtlet", "startup", "RU").await;
+    let event: serde_json::Value = app
+        .post_json(
+            "/api/v1/events",
+            &serde_json::json!({"title": "Moscou", "kind": "teleconference", "format": "hybrid",
+                "status": "completed", "starts_at": "2019-11-14T10:00:00Z",
+                "ends_at": "2019-11-14T14:00:00Z", "timezone": "Europe/Moscow"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let event = event["id"].as_str().unwrap().to_string();
+    let venue: serde_json::Value = app
+        .post_json(
+            &format!("/api/v1/events/{event}/venues"),
+            &serde_json::json!({"name": "Aéro-Club de France", "city": "Paris", "country": "FR",
+                "timezone": "Europe/Paris"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let venue = venue["id"].as_str().unwrap();
+    // A resource, a list, a part, the search, a calendar and a probe.
     for path in [
         format!("/api/v1/companies/{company}"),
         "/api/v1/companies?limit=1".to_string(),
+        format!("/api/v1/events/{event}/venues/{venue}"),
+        "/api/v1/search?q=ExoAtlet".to_string(),
+        format!("/api/v1/events/{event}/calendar.ics"),
         "/healthz".to_string(),
     ] {
         let get = app.anonymous().get(&path).await;

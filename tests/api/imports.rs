@@ -74,6 +74,13 @@ async fn an_offer_import_upserts_each_line_and_one_lines_error_stops_nothing() {
         bad_sector.to_string(),
         offer(&exoatlet, "C", "Drones").to_string(),
         offer(&interact, "D", "Not ours").to_string(),
+        // Refused by the database (no such event): only this line is rolled back.
+        {
+            let mut line = offer(&exoatlet, "E", "At no event");
+            line["event_id"] = json!("01900000-0000-7000-8000-000000000000");
+            line.to_string()
+        },
+        offer(&exoatlet, "F", "After the refused line").to_string(),
     ]);
     let path = "/api/v1/cooperation-offers/import";
     let lines = import(&app, &key, path, body.clone()).await;
@@ -86,8 +93,11 @@ async fn an_offer_import_upserts_each_line_and_one_lines_error_stops_nothing() {
             (5, "error".into()),
             (6, "created".into()),
             (7, "error".into()),
+            (8, "error".into()),
+            (9, "created".into()),
         ]
     );
+    assert_eq!(lines[6]["problem"]["errors"][0]["field"], "event_id");
     assert_eq!(lines[0]["external_id"], "A");
     assert!(lines[0]["id"].is_string());
     assert_eq!(lines[1]["problem"]["status"], 400);
@@ -96,7 +106,7 @@ async fn an_offer_import_upserts_each_line_and_one_lines_error_stops_nothing() {
     assert_eq!(lines[3]["problem"]["errors"][0]["field"], "sectors[0]");
     assert_eq!(lines[3]["external_id"], "B");
     assert_eq!(lines[5]["problem"]["status"], 403);
-    assert_eq!(app.count("cooperation_offers").await, 2);
+    assert_eq!(app.count("cooperation_offers").await, 3);
     let changes = app.count("changes").await;
 
     // The same import again changes nothing; a new title is an update.
@@ -125,7 +135,7 @@ async fn an_offer_import_upserts_each_line_and_one_lines_error_stops_nothing() {
         .await
         .unwrap();
     assert_eq!(page["items"][0]["title"], "Exoskeleton ExoAtlet");
-    assert_eq!(app.count("cooperation_offers").await, 2);
+    assert_eq!(app.count("cooperation_offers").await, 3);
 }
 
 #[tokio::test]
@@ -227,4 +237,38 @@ async fn a_company_import_creates_for_staff_and_leaves_what_is_current() {
     let again = import(&app, &editor, path, body).await;
     assert_eq!(again[0]["result"], "unchanged");
     assert_eq!(again[1]["result"], "unchanged");
+}
+
+#[tokio::test]
+async fn import_results_come_as_csv_for_a_spreadsheet() {
+    let app = spawn_app().await;
+    let exoatlet = app.create_company("ExoAtlet", "startup", "RU").await;
+    let key = app.create_key("company", Some(&exoatlet)).await;
+    let body = ndjson(&[
+        offer(&exoatlet, "A", "Exoskeleton").to_string(),
+        offer(&exoatlet, "B", "").to_string(),
+    ]);
+    let response = app
+        .as_key(&key)
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/cooperation-offers/import?dry_run=true",
+        )
+        .header("content-type", "application/octet-stream")
+        .header("accept", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let text = response.text().await.unwrap();
+    let rows: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(rows[0], "line,external_id,result,id,status,detail");
+    assert!(rows[1].starts_with("1,A,created,"), "{text}");
+    assert!(rows[2].starts_with("2,B,error,,422,title: "), "{text}");
+    assert_eq!(app.count("cooperation_offers").await, 0);
 }
