@@ -4,10 +4,7 @@ Every generated POST that carries a well-formed `Idempotency-Key` gets a fresh o
 client sends a new key with each new request: otherwise the spec's example key would be sent
 with every body, and each reuse is rightly refused (422). Malformed keys are left as generated
 (the server must answer 400). Replays and reuse are covered by tests/api/idempotency.rs.
-
-Import bodies (`application/x-ndjson`) are sent as one JSON line per generated object.
 """
-import json
 import re
 import uuid
 
@@ -27,7 +24,3 @@ def before_call(ctx, case, **kwargs):
     if isinstance(key, str) and WELL_FORMED.match(key):
         case.headers["Idempotency-Key"] = str(uuid.uuid4())
 
-
-@schemathesis.serializer("application/x-ndjson")
-def ndjson(ctx, value):
-    return (json.dumps(value) + "\n").encode()
