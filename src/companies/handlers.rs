@@ -12,9 +12,9 @@ use super::types::*;
 use super::upsert::{UNIQUE, upsert_company};
 use crate::auth::Caller;
 use crate::exports;
-use crate::http::listing::{NameKeys, name_cursor, parse_name_listing, position_after};
+use crate::http::listing::{NameKeyed, name_cursor, parse_name_listing, position_after};
 use crate::http::params::Limit;
-use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
+use crate::http::upsert::{self, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -125,14 +125,12 @@ pub async fn put_company_by_external_id(
         .await
     })
     .await?;
-    let mut response = match outcome {
-        Outcome::Created => HttpResponse::Created(),
-        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
-    };
-    if outcome == Outcome::Created {
-        response.insert_header((header::LOCATION, location(row.id)));
-    }
-    Ok(Tagged::new(&Company::from(row))?.with_status(response))
+    let location = location(row.id);
+    Ok(upsert::respond(
+        outcome,
+        location,
+        Tagged::new(&Company::from(row))?,
+    ))
 }
 
 /// Import companies
@@ -219,15 +217,7 @@ pub async fn export_companies(
         let mut rows = store::list(conn, &filter, &listing).await?;
         rows.truncate(listing.limit as usize);
         if let Some(row) = rows.last() {
-            listing.after = position_after(
-                listing.sort,
-                NameKeys {
-                    sort_name: &row.sort_name,
-                    created_at: row.created_at,
-                    updated_at: row.updated_at,
-                    id: row.id,
-                },
-            );
+            listing.after = position_after(listing.sort, row.name_keys());
         }
         Ok(rows.into_iter().map(Company::from).collect())
     };
@@ -446,17 +436,7 @@ pub async fn list_companies(
     let page = Page::from_rows(
         rows,
         listing.limit,
-        |row| {
-            name_cursor(
-                &listing,
-                NameKeys {
-                    sort_name: &row.sort_name,
-                    created_at: row.created_at,
-                    updated_at: row.updated_at,
-                    id: row.id,
-                },
-            )
-        },
+        |row| name_cursor(&listing, row.name_keys()),
         Company::from,
     );
     Ok(page.respond(&req))

@@ -13,7 +13,7 @@ use super::types::*;
 use super::upsert::{UNIQUE, upsert_event};
 use crate::auth::Caller;
 use crate::exports;
-use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
+use crate::http::upsert::{self, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -120,14 +120,12 @@ pub async fn put_event_by_external_id(
         .await
     })
     .await?;
-    let mut response = match outcome {
-        Outcome::Created => HttpResponse::Created(),
-        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
-    };
-    if outcome == Outcome::Created {
-        response.insert_header((header::LOCATION, format!("/api/v1/events/{}", row.id)));
-    }
-    Ok(Tagged::new(&Event::from(row))?.with_status(response))
+    let location = format!("/api/v1/events/{}", row.id);
+    Ok(upsert::respond(
+        outcome,
+        location,
+        Tagged::new(&Event::from(row))?,
+    ))
 }
 
 /// Export events

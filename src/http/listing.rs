@@ -39,6 +39,33 @@ pub struct NameKeys<'a> {
     pub id: Uuid,
 }
 
+/// A row of a list of named resources.
+pub trait NameKeyed {
+    fn name_keys(&self) -> NameKeys<'_>;
+}
+
+impl NameKeyed for coop_store::companies::CompanyRow {
+    fn name_keys(&self) -> NameKeys<'_> {
+        NameKeys {
+            sort_name: &self.sort_name,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            id: self.id,
+        }
+    }
+}
+
+impl NameKeyed for coop_store::speakers::SpeakerRow {
+    fn name_keys(&self) -> NameKeys<'_> {
+        NameKeys {
+            sort_name: &self.sort_name,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            id: self.id,
+        }
+    }
+}
+
 /// The position after a row with these keys, in a list sorted by `sort`.
 pub fn position_after(sort: NameSort, row: NameKeys<'_>) -> Position {
     match sort {

@@ -2,13 +2,13 @@
 //! and each line of an import): the preconditions a client may set, what happened, and the
 //! transaction that commits it or, for a dry run, rolls it back.
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::etag::{Condition, ETag, if_match};
+use super::etag::{Condition, ETag, Tagged, if_match};
 use super::problem::ApiError;
 use coop_domain::external_id;
 
@@ -68,6 +68,19 @@ impl Preconditions {
         }
         super::etag::check_if_match(self.if_match.as_ref(), current)
     }
+}
+
+/// The answer to an upsert: 201 with `Location` when it created, 200 otherwise, with the
+/// resource and its ETag either way.
+pub fn respond(outcome: Outcome, location: String, resource: Tagged) -> HttpResponse {
+    let mut response = match outcome {
+        Outcome::Created => HttpResponse::Created(),
+        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
+    };
+    if outcome == Outcome::Created {
+        response.insert_header((header::LOCATION, location));
+    }
+    resource.with_status(response)
 }
 
 /// The external id of the path, parsed: a malformed one names no resource, and says why.

@@ -15,7 +15,7 @@ use super::types::*;
 use super::upsert::{REFS, UNIQUE, upsert_offer};
 use crate::auth::{Caller, Scope};
 use crate::exports;
-use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
+use crate::http::upsert::{self, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -140,17 +140,9 @@ pub async fn put_offer_by_external_id(
         .await
     })
     .await?;
-    let mut response = match outcome {
-        Outcome::Created => HttpResponse::Created(),
-        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
-    };
-    if outcome == Outcome::Created {
-        response.insert_header((
-            header::LOCATION,
-            format!("/api/v1/cooperation-offers/{}", row.id),
-        ));
-    }
-    Ok(Tagged::new(&Offer::from_row(row, today))?.with_status(response))
+    let location = format!("/api/v1/cooperation-offers/{}", row.id);
+    let offer = Tagged::new(&Offer::from_row(row, today))?;
+    Ok(upsert::respond(outcome, location, offer))
 }
 
 /// Import cooperation offers

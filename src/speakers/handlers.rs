@@ -12,9 +12,9 @@ use super::types::*;
 use super::upsert::{REFS, UNIQUE, upsert_speaker};
 use crate::auth::{Caller, Scope};
 use crate::exports;
-use crate::http::listing::{NameKeys, parse_name_listing, position_after};
+use crate::http::listing::{NameKeyed, parse_name_listing, position_after};
 use crate::http::params::Limit;
-use crate::http::upsert::{self, Outcome, Preconditions, path_external_id};
+use crate::http::upsert::{self, Preconditions, path_external_id};
 use crate::http::{
     ApiError, JsonBody, Page, PathId, Problem, Query, Tagged, check_if_match, if_match,
 };
@@ -117,14 +117,12 @@ pub async fn put_speaker_by_external_id(
         upsert_speaker(conn, &caller, &external_id, body.0, &preconditions).await
     })
     .await?;
-    let mut response = match outcome {
-        Outcome::Created => HttpResponse::Created(),
-        Outcome::Updated | Outcome::Unchanged => HttpResponse::Ok(),
-    };
-    if outcome == Outcome::Created {
-        response.insert_header((header::LOCATION, format!("/api/v1/speakers/{}", row.id)));
-    }
-    Ok(Tagged::new(&Speaker::from_row(row, &caller))?.with_status(response))
+    let location = format!("/api/v1/speakers/{}", row.id);
+    Ok(upsert::respond(
+        outcome,
+        location,
+        Tagged::new(&Speaker::from_row(row, &caller))?,
+    ))
 }
 
 /// Get a speaker
@@ -304,15 +302,7 @@ pub async fn export_speakers(
         let mut rows = store::list(conn, &filter, &listing).await?;
         rows.truncate(listing.limit as usize);
         if let Some(row) = rows.last() {
-            listing.after = position_after(
-                listing.sort,
-                NameKeys {
-                    sort_name: &row.sort_name,
-                    created_at: row.created_at,
-                    updated_at: row.updated_at,
-                    id: row.id,
-                },
-            );
+            listing.after = position_after(listing.sort, row.name_keys());
         }
         Ok(rows
             .into_iter()

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::listing::{NameKeys, name_cursor, parse_name_listing};
+use crate::http::listing::{NameKeyed, name_cursor, parse_name_listing};
 use crate::http::{ApiError, Page};
 use coop_store::speakers::{self as store, SpeakerFilter};
 
@@ -22,17 +22,7 @@ pub async fn speaker_page(
     let page = Page::from_rows(
         rows,
         listing.limit,
-        |row| {
-            name_cursor(
-                &listing,
-                NameKeys {
-                    sort_name: &row.sort_name,
-                    created_at: row.created_at,
-                    updated_at: row.updated_at,
-                    id: row.id,
-                },
-            )
-        },
+        |row| name_cursor(&listing, row.name_keys()),
         |row| Speaker::from_row(row, caller),
     );
     Ok(page.respond(req))
