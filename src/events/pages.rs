@@ -110,8 +110,14 @@ pub async fn expand_events(
     let (venues, sessions, speakers, participants) = tokio::try_join!(
         async {
             if expand.venues {
-                coop_store::event_parts::venues::VenuesTable::list(conn, ids.clone(), None, None)
-                    .await
+                coop_store::event_parts::venues::VenuesTable::list(
+                    conn,
+                    ids.clone(),
+                    None,
+                    None,
+                    None,
+                )
+                .await
             } else {
                 Ok(Vec::new())
             }
@@ -121,6 +127,7 @@ pub async fn expand_events(
                 coop_store::event_parts::sessions::SessionsTable::list(
                     conn,
                     ids.clone(),
+                    None,
                     None,
                     None,
                 )

@@ -157,7 +157,16 @@ pub async fn list_interests(
         Scope::Company(c) => Some(c),
         Scope::Public => return Err(ApiError::key_required()),
     };
-    let rows = store::list(&mut conn, offer.id, only, status, after, limit).await?;
+    let rows = store::list(
+        &mut conn,
+        offer.id,
+        only,
+        status,
+        p.updated_since,
+        after,
+        limit,
+    )
+    .await?;
     let page = Page::from_rows(
         rows,
         limit,

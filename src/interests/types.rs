@@ -283,6 +283,10 @@ pub struct InterestListParams {
     #[serde(default, deserialize_with = "params::one_of")]
     #[param(inline)]
     pub status: Option<InterestStatus>,
+    /// Only those changed at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1 to 100.
     #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]

@@ -159,3 +159,82 @@ async fn a_malformed_updated_since_or_a_cursor_of_another_sort_is_a_400_naming_i
     .await;
     assert_eq!(error_fields(&problem), ["cursor"]);
 }
+
+#[tokio::test]
+async fn event_parts_and_interests_also_read_what_changed_since_a_time() {
+    let app = spawn_app().await;
+    let event = create(
+        &app,
+        "/api/v1/events",
+        json!({"title": "Moscou", "kind": "teleconference", "format": "hybrid", "status": "completed",
+               "starts_at": "2019-11-14T10:00:00Z", "ends_at": "2019-11-14T14:00:00Z", "timezone": "Europe/Moscow"}),
+    )
+    .await;
+    let venues = format!("/api/v1/events/{}/venues", id(&event));
+    let moscow = create(
+        &app,
+        &venues,
+        json!({"name": "Moscow", "city": "Moscow", "country": "RU", "timezone": "Europe/Moscow"}),
+    )
+    .await;
+    let paris = create(
+        &app,
+        &venues,
+        json!({"name": "Paris", "city": "Paris", "country": "FR", "timezone": "Europe/Paris"}),
+    )
+    .await;
+    let since = paris["updated_at"].as_str().unwrap().replace('+', "%2B");
+    let ids =
+        |page: Value| -> Vec<String> { page["items"].as_array().unwrap().iter().map(id).collect() };
+    let read = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let query = format!("{venues}?updated_since={since}");
+    assert_eq!(ids(read(query.clone()).await), [id(&paris)]);
+    let response = app
+        .patch_json(
+            &format!("{venues}/{}", id(&moscow)),
+            &json!({"attendance": 150}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let mut changed = ids(read(query).await);
+    changed.sort();
+    let mut both = vec![id(&moscow), id(&paris)];
+    both.sort();
+    assert_eq!(changed, both);
+
+    // An offer's interests, as its owner reads them.
+    let owner = app.create_company("ExoAtlet", "startup", "RU").await;
+    let offer = create(
+        &app,
+        "/api/v1/cooperation-offers",
+        json!({"company_id": owner, "kind": "technology_offer", "cooperation_types": ["licensing"],
+               "title": "Exoskeleton", "sectors": ["medtech"], "target_countries": ["FR"], "status": "published"}),
+    )
+    .await;
+    let interests = format!("/api/v1/cooperation-offers/{}/interests", id(&offer));
+    let mut made = Vec::new();
+    for name in ["Medidistrib", "Clinique Paris"] {
+        let company = app.create_company(name, "company", "FR").await;
+        made.push(
+            create(
+                &app,
+                &interests,
+                json!({"company_id": company, "message": "We distribute rehabilitation equipment.",
+                       "contact": {"name": "Claire Martin", "email": "claire@medidistrib.example"}}),
+            )
+            .await,
+        );
+    }
+    let since = made[1]["updated_at"].as_str().unwrap().replace('+', "%2B");
+    assert_eq!(
+        ids(read(format!("{interests}?updated_since={since}")).await),
+        [id(&made[1])]
+    );
+}

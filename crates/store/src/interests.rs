@@ -78,6 +78,7 @@ pub async fn list(
     offer_id: Uuid,
     sender: Option<Uuid>,
     status: Option<InterestStatus>,
+    updated_since: Option<DateTime<Utc>>,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<InterestRow>> {
@@ -91,6 +92,9 @@ pub async fn list(
     }
     if let Some(status) = status {
         query = query.filter(i::status.eq(status));
+    }
+    if let Some(since) = updated_since {
+        query = query.filter(i::updated_at.ge(since));
     }
     if let Some((at, id)) = after {
         query = query.filter(crate::listing::keyset_after(

@@ -231,6 +231,10 @@ pub async fn delete<P: Part>(
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PartListParams {
+    /// Only those changed at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "params::timestamp")]
+    #[param(example = "2019-11-14T00:00:00Z")]
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1 to 100.
     #[serde(default)]
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
@@ -254,7 +258,14 @@ pub async fn list<P: Part>(
     events::find_visible(&mut conn, caller, event_id)
         .await?
         .ok_or_else(|| no_event(event_id))?;
-    let rows = P::Table::list(&conn, vec![event_id], after, Some(limit)).await?;
+    let rows = P::Table::list(
+        &conn,
+        vec![event_id],
+        params.updated_since,
+        after,
+        Some(limit),
+    )
+    .await?;
     let page = Page::from_rows(
         rows,
         limit,

@@ -101,6 +101,7 @@ macro_rules! part_queries {
         fn list<'a>(
             conn: &'a AsyncPgConnection,
             event_ids: Vec<Uuid>,
+            updated_since: Option<DateTime<Utc>>,
             after: Option<(DateTime<Utc>, Uuid)>,
             limit: Option<i64>,
         ) -> impl Future<Output = QueryResult<Vec<$row>>> + Send + 'a {
@@ -110,6 +111,9 @@ macro_rules! part_queries {
                 .into_boxed();
             let mut query =
                 query.filter($crate::event_parts::of_events($table::event_id, event_ids));
+            if let Some(since) = updated_since {
+                query = query.filter($table::updated_at.ge(since));
+            }
             if let Some((at, id)) = after {
                 query = query.filter(crate::listing::keyset_after(
                     $table::$key,
@@ -163,9 +167,12 @@ pub trait PartTable: Send + Sync + 'static {
     ) -> impl Future<Output = QueryResult<usize>> + Send + 'a;
     /// Up to `limit` parts of the events, in list order, after `after`. It takes the
     /// connection shared, so the expansion of an event can pipeline its part queries.
+    /// The parts of these events (changed at or after `updated_since`, if given), in list
+    /// order after `after`, at most `limit + 1` of them.
     fn list<'a>(
         conn: &'a AsyncPgConnection,
         event_ids: Vec<Uuid>,
+        updated_since: Option<DateTime<Utc>>,
         after: Option<(DateTime<Utc>, Uuid)>,
         limit: Option<i64>,
     ) -> impl Future<Output = QueryResult<Vec<Self::Row>>> + Send + 'a;
