@@ -24,8 +24,8 @@ use coop_store::db::{Connection, DbPool};
 type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
 use diesel_async::AsyncPgConnection;
 
-/// The media type of import bodies and of their results.
-pub const NDJSON: &str = "application/x-ndjson";
+// The media type of import bodies and of their results, the same as exports'.
+use crate::exports::NDJSON;
 
 /// The most lines (not counting blank ones) an import reads.
 pub const MAX_LINES: u64 = 100_000;

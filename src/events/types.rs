@@ -247,12 +247,6 @@ pub fn parse_languages(errors: &mut Errors, field: &str, raw: Vec<String>) -> Ve
     languages
 }
 
-impl crate::imports::ExternallyNamed for CreateEvent {
-    fn external_id(&self) -> Option<&str> {
-        self.external_id.as_deref()
-    }
-}
-
 impl CreateEvent {
     pub fn parse(
         self,

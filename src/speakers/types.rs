@@ -218,12 +218,6 @@ impl UpdateSpeaker {
     }
 }
 
-impl crate::imports::ExternallyNamed for CreateSpeaker {
-    fn external_id(&self) -> Option<&str> {
-        self.external_id.as_deref()
-    }
-}
-
 impl CreateSpeaker {
     pub fn parse(self, mut errors: Errors) -> Result<SpeakerDraft, ApiError> {
         let full_name = text::required(&mut errors, "full_name", &self.full_name, MAX_NAME);
