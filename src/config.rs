@@ -37,6 +37,18 @@ pub enum Command {
     Generate(crate::synthetic::Scale),
     /// Print the OpenAPI document and exit (no database needed).
     Openapi,
+    /// Back up the database (the configured one, or the embedded cluster) to FILE with
+    /// `pg_dump` in its custom format, and exit. The service may keep running meanwhile.
+    Dump {
+        /// Where to write the dump.
+        file: PathBuf,
+    },
+    /// Replace what the database holds by a dump made with `dump`, in one transaction, and
+    /// exit. Restore into a new database (or a new DATA_DIR) and start the service on it.
+    Restore {
+        /// The dump to restore.
+        file: PathBuf,
+    },
     /// Manage API keys from the command line (the first admin key comes from here).
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
@@ -104,10 +116,63 @@ pub struct Settings {
     /// Lines written while a request is handled carry its `request_id` either way.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    /// Seconds a database statement may run or wait on a lock before it is cancelled and its
+    /// request answered 503 (0: no limit). Commands other than `serve` run without a limit.
+    #[arg(long, env = "STATEMENT_TIMEOUT", default_value_t = 15, global = true)]
+    pub statement_timeout: u64,
     #[command(flatten)]
     pub access: AccessSettings,
     #[command(flatten)]
     pub webhooks: WebhookSettings,
+    #[command(flatten)]
+    pub operator: OperatorSettings,
+}
+
+/// What operators tune: `GET /metrics` (Prometheus text format) and the drain on shutdown.
+#[derive(Debug, Clone, Args)]
+pub struct OperatorSettings {
+    /// Seconds in-flight requests get to finish after SIGTERM/SIGINT (new connections are
+    /// refused at once); what is still running then is cut off.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 30, global = true)]
+    pub shutdown_timeout: u64,
+    /// Count requests for the metrics (`false` only to measure what counting costs; /metrics
+    /// then shows no request series).
+    #[arg(long = "metrics", env = "METRICS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub metrics: bool,
+    /// Addresses that may read /metrics on the API's port: IP addresses or CIDR blocks,
+    /// comma-separated. Behind a proxy with TRUST_FORWARDED_FOR, the forwarded address counts.
+    #[arg(
+        long,
+        env = "METRICS_ALLOWED",
+        value_delimiter = ',',
+        value_parser = crate::metrics::parse_net,
+        default_value = OperatorSettings::DEFAULT_ALLOWED,
+        global = true
+    )]
+    pub metrics_allowed: Vec<ipnet::IpNet>,
+    /// Serve /metrics on this address (`host:port`) of its own, to whoever reaches it; the
+    /// API's port then answers 404 there.
+    #[arg(long, env = "METRICS_BIND", global = true)]
+    pub metrics_bind: Option<String>,
+}
+
+impl OperatorSettings {
+    /// Loopback only: the default of `METRICS_ALLOWED`.
+    pub const DEFAULT_ALLOWED: &str = "127.0.0.0/8,::1";
+}
+
+impl Default for OperatorSettings {
+    fn default() -> Self {
+        Self {
+            shutdown_timeout: 30,
+            metrics: true,
+            metrics_allowed: Self::DEFAULT_ALLOWED
+                .split(',')
+                .filter_map(|net| crate::metrics::parse_net(net).ok())
+                .collect(),
+            metrics_bind: None,
+        }
+    }
 }
 
 /// Access control and abuse limits. Rate limits are kept in process: with several replicas

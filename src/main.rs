@@ -1,4 +1,5 @@
-//! The `coopapi` binary: serve (default), migrate, seed-demo, generate, openapi.
+//! The `coopapi` binary: serve (default), migrate, seed-demo, generate, openapi, api-key, dump,
+//! restore.
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -32,6 +33,14 @@ fn main() -> ExitCode {
             Command::Generate(scale) => generate(&url, &scale).await,
             Command::Serve { demo } => serve(&cli.settings, &url, demo).await,
             Command::ApiKey(action) => api_key(&url, action).await,
+            Command::Dump { file } => {
+                let bin_dir = cli.settings.pg_bin.clone();
+                blocking(move || db::backup::dump(&url, &file, bin_dir.as_deref())).await
+            }
+            Command::Restore { file } => {
+                let bin_dir = cli.settings.pg_bin.clone();
+                blocking(move || db::backup::restore(&url, &file, bin_dir.as_deref())).await
+            }
             Command::Openapi => Ok(()),
         };
         if let Some(cluster) = cluster {
@@ -81,6 +90,16 @@ async fn open_database(
         .map_err(|e| e.to_string())?;
     let url = cluster.url(embedded::DATABASE);
     Ok((Some(cluster), url))
+}
+
+/// Runs a command that waits on another process off the async runtime.
+async fn blocking(
+    work: impl FnOnce() -> Result<(), db::DbError> + Send + 'static,
+) -> Result<(), String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
 }
 
 async fn api_key(url: &str, action: ApiKeyCommand) -> Result<(), String> {
@@ -178,13 +197,16 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
     let workers = settings.workers.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
     });
-    let pools = db::worker_pools(url, settings.pool_size, workers).map_err(|e| e.to_string())?;
+    let statement_timeout = std::time::Duration::from_secs(settings.statement_timeout);
+    let pools = db::worker_pools(url, settings.pool_size, workers, statement_timeout)
+        .map_err(|e| e.to_string())?;
     let server = startup::run(
         listener,
         pools,
         catalog,
         &settings.access,
         &settings.webhooks,
+        &settings.operator,
     )
     .map_err(|e| e.to_string())?;
     log::info!("serving on http://{address} (Swagger UI at http://{address}/docs/)");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest};
-use actix_web::middleware::{Logger, from_fn};
+use actix_web::middleware::{Condition, Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -14,9 +14,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::AccessControl;
-use crate::config::{AccessSettings, WebhookSettings};
+use crate::config::{AccessSettings, OperatorSettings, WebhookSettings};
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
+use crate::metrics::{AllPools, MetricsAccess};
 use crate::{
     auth, changes, companies, events, health, interests, matches, offers, openapi, search, sectors,
     speakers, webhooks,
@@ -50,6 +51,7 @@ where
         .service(utoipa_actix_web::scope("/api/v1").configure(api_v1))
         .service(health::healthz)
         .service(health::readyz)
+        .service(crate::metrics::metrics)
         .split_for_parts();
     (app, openapi::finalize(doc))
 }
@@ -79,6 +81,7 @@ pub fn run(
     catalog: SectorCatalog,
     access: &AccessSettings,
     webhook_settings: &WebhookSettings,
+    operator: &OperatorSettings,
 ) -> std::io::Result<Server> {
     if pools.is_empty() {
         return Err(std::io::Error::new(
@@ -107,6 +110,17 @@ pub fn run(
         allow_http: webhook_settings.webhook_allow_http,
     });
     let change_notifier = web::Data::new(change_notifier);
+    let all_pools = web::Data::new(AllPools(pools.clone()));
+    let metrics_access = web::Data::new(MetricsAccess {
+        elsewhere: operator.metrics_bind.is_some(),
+        allowed: operator.metrics_allowed.clone(),
+        trust_forwarded_for: access.trust_forwarded_for,
+    });
+    if let Some(address) = &operator.metrics_bind {
+        serve_metrics_alone(TcpListener::bind(address)?, all_pools.clone())?;
+        log::info!("metrics served on http://{address}/metrics");
+    }
+    let count_requests = operator.metrics;
     let pools: Vec<web::Data<DbPool>> = pools.into_iter().map(web::Data::new).collect();
     // actix calls the factory once per worker (again if a worker is restarted), so handing
     // the pools out round-robin gives each worker its own.
@@ -130,14 +144,16 @@ pub fn run(
                 .app_data(cors_origins.clone())
                 .app_data(change_notifier.clone())
                 .app_data(webhook_wake.clone())
-                .app_data(target_policy.clone()),
+                .app_data(target_policy.clone())
+                .app_data(all_pools.clone())
+                .app_data(metrics_access.clone()),
         );
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(unmatched))
-            // The last wrapped runs first: name the request, log, harden, answer CORS, serve
-            // HEAD as GET, authenticate, answer retries of idempotent POSTs, then (after the
-            // handler) wake the change feed.
+            // The last wrapped runs first: name the request, count it, log, harden, answer
+            // CORS, serve HEAD as GET, authenticate, answer retries of idempotent POSTs, then
+            // (after the handler) wake the change feed.
             .wrap(from_fn(changes::notifier::after_writes))
             .wrap(from_fn(crate::idempotency::idempotent_posts))
             .wrap(from_fn(auth::middleware::guard))
@@ -147,11 +163,33 @@ pub fn run(
             .wrap(Logger::new(
                 "%a \"%r\" %s %b %Dms request_id=%{x-request-id}i",
             ))
+            .wrap(Condition::new(
+                count_requests,
+                from_fn(crate::metrics::count_requests),
+            ))
             .wrap(from_fn(crate::http::request_id::request_id))
     })
     .workers(workers)
+    .shutdown_timeout(operator.shutdown_timeout)
     .listen(listener)?;
     Ok(server.run())
+}
+
+/// `/metrics` on a listener of its own (`METRICS_BIND`), for whoever reaches it; it stops
+/// with the process.
+fn serve_metrics_alone(listener: TcpListener, pools: web::Data<AllPools>) -> std::io::Result<()> {
+    let everyone = web::Data::new(MetricsAccess::everyone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(pools.clone())
+            .app_data(everyone.clone())
+            .service(crate::metrics::metrics)
+    })
+    .workers(1)
+    .listen(listener)?
+    .run();
+    actix_web::rt::spawn(server);
+    Ok(())
 }
 
 /// Prepares a database for serving: migrations, then the sector catalog.
@@ -163,7 +201,9 @@ pub async fn prepare_database(
     if applied > 0 {
         log::info!("applied {applied} migration(s)");
     }
-    let pool = db::pool(url, pool_size)?;
+    // Commands (migrate, generate, seed-demo) may run long statements: no timeout here;
+    // the server's own pools get one.
+    let pool = db::pool(url, pool_size, std::time::Duration::ZERO)?;
     let catalog = {
         let mut conn = pool
             .get()

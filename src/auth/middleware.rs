@@ -8,7 +8,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, web};
+use actix_web::{HttpMessage, HttpRequest, web};
 
 use super::key::PresentedKey;
 use super::{AccessControl, Caller};
@@ -31,7 +31,7 @@ pub async fn guard(
     };
     let routes = req.app_data::<web::Data<RouteTable>>().cloned();
     let routes = routes.as_deref();
-    let address = client_address(&req, access.trust_forwarded_for);
+    let address = client_address(req.request(), access.trust_forwarded_for);
     let outcome = match presented_key(req.headers()) {
         None => Ok(Caller::anonymous()),
         Some(Err(e)) => Err(e),
@@ -45,9 +45,19 @@ pub async fn guard(
     };
     let decision = access.limiter.check(client);
     let refusal = match (decision, outcome) {
-        (Some(d), _) if !d.allowed => Err(ApiError::TooManyRequests {
-            retry_after: d.retry_after,
-        }),
+        (Some(d), _) if !d.allowed => {
+            let kind = match client {
+                Client::Key(_) => "key",
+                Client::Address(_) => "address",
+            };
+            crate::metrics::METRICS
+                .rate_limited
+                .with_label_values(&[kind])
+                .inc();
+            Err(ApiError::TooManyRequests {
+                retry_after: d.retry_after,
+            })
+        }
         (_, Err(e)) => Err(e),
         (_, Ok(caller)) if caller.identity().is_none() && access.require_key_for_reads => Err(
             ApiError::unauthorized("this deployment answers only requests with an API key"),
@@ -94,7 +104,7 @@ fn presented_key(headers: &HeaderMap) -> Option<Result<PresentedKey, ApiError>> 
 
 /// The peer address, or with `trust_forwarded_for` the last address the proxy appended to
 /// `X-Forwarded-For` (earlier entries come from the client and prove nothing).
-fn client_address(req: &ServiceRequest, trust_forwarded_for: bool) -> IpAddr {
+pub(crate) fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> IpAddr {
     let forwarded = trust_forwarded_for
         .then(|| req.headers().get("x-forwarded-for"))
         .flatten()

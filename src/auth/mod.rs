@@ -104,7 +104,12 @@ impl AccessControl {
         pool: &DbPool,
         key: &PresentedKey,
     ) -> Result<Identity, ApiError> {
-        let (record, fetched) = match self.keys.get(key.prefix()) {
+        let cached = self.keys.get(key.prefix());
+        crate::metrics::METRICS
+            .key_cache
+            .with_label_values(&[if cached.is_some() { "hit" } else { "miss" }])
+            .inc();
+        let (record, fetched) = match cached {
             Some(record) => (record, false),
             None => {
                 let mut conn = pool.get().await?;

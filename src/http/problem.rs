@@ -374,6 +374,8 @@ impl From<diesel::result::Error> for ApiError {
                     "shutting down",
                     "starting up",
                     "cannot connect now",
+                    "statement timeout",
+                    "lock timeout",
                 ]
                 .iter()
                 .any(|m| info.message().contains(m)) =>

@@ -279,6 +279,14 @@ impl Deliverer {
                 // No connection is held while the receiver answers.
                 let outcome = self.attempt(&hook, &delivery).await;
                 let delivered = outcome.state == DELIVERED;
+                crate::metrics::METRICS
+                    .deliveries
+                    .with_label_values(&[match outcome.state {
+                        DELIVERED => "delivered",
+                        FAILED => "failed",
+                        _ => "retrying",
+                    }])
+                    .inc();
                 let failed = (outcome.state == FAILED).then(|| {
                     format!(
                         "deliveries failed for {} hours (since {}); the last attempt, at {}: {}",

@@ -258,3 +258,44 @@ async fn head_answers_like_get_without_a_body() {
         .unwrap();
     assert_eq!(head.status(), 401);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_show_pools_and_backlogs() {
+    let app = spawn_app().await;
+    let missing = format!("/api/v1/companies/{}", uuid::Uuid::now_v7());
+    assert_eq!(app.get(&missing).await.status(), 404);
+    assert_eq!(app.get("/api/v1/companies").await.status(), 200);
+
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    // The template, not the id: one series per route, whatever ids are asked for.
+    assert!(
+        text.contains(
+            r#"coopapi_http_requests_total{method="GET",route="/api/v1/companies/{id}",status="404"}"#
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(&missing[missing.len() - 36..]));
+    assert!(text.contains(
+        r#"coopapi_http_request_duration_seconds_bucket{method="GET",route="/api/v1/companies""#
+    ));
+    for series in [
+        "coopapi_db_pool_max_connections ",
+        "coopapi_db_pool_connections{state=\"in_use\"}",
+        "coopapi_database_up 1",
+        "coopapi_change_feed_position ",
+        "coopapi_change_feed_lag_seconds ",
+        "coopapi_webhook_outbox_depth ",
+        "coopapi_webhook_outbox_lag_seconds ",
+        "process_resident_memory_bytes ",
+    ] {
+        assert!(text.contains(series), "{series} missing from {text}");
+    }
+}

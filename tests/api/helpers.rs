@@ -10,7 +10,7 @@ use coop_store::db::{self, embedded};
 use coop_store::sectors::SectorCatalog;
 use coopapi::auth::Role;
 use coopapi::auth::types::CreateApiKey;
-use coopapi::config::{AccessSettings, WebhookSettings};
+use coopapi::config::{AccessSettings, OperatorSettings, WebhookSettings};
 use coopapi::startup;
 use diesel::QueryableByName;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -202,7 +202,7 @@ async fn clone_template(cluster: &Cluster, database: &str) {
 pub async fn spawn_app_without_database() -> TestApp {
     let database_url =
         "postgres://postgres@localhost/none?host=/nonexistent-coopapi-socket-dir".to_string();
-    let pool = db::pool(&database_url, 2).expect("build a pool");
+    let pool = db::pool(&database_url, 2, std::time::Duration::ZERO).expect("build a pool");
     let address = serve(
         pool,
         SectorCatalog::default(),
@@ -231,8 +231,15 @@ fn serve(
         .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
-    let server =
-        startup::run(listener, vec![pool], catalog, access, webhooks).expect("start the server");
+    let server = startup::run(
+        listener,
+        vec![pool],
+        catalog,
+        access,
+        webhooks,
+        &OperatorSettings::default(),
+    )
+    .expect("start the server");
     tokio::spawn(server);
     format!("http://127.0.0.1:{port}")
 }

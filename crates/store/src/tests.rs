@@ -82,7 +82,7 @@ fn every_row_reads_every_column_of_its_table() {
 fn the_hand_written_statements_match_their_snapshots() {
     use crate::db::prepared::Sql;
     let search = &*crate::search::SQL;
-    let statements: [(&str, &Sql); 7] = [
+    let statements: [(&str, &Sql); 8] = [
         ("search_companies", &search[0]),
         ("search_speakers", &search[1]),
         ("search_events", &search[2]),
@@ -90,6 +90,7 @@ fn the_hand_written_statements_match_their_snapshots() {
         ("offer_matches", &crate::matches::OFFER_MATCHES),
         ("company_matches", &crate::matches::COMPANY_MATCHES),
         ("claim_webhooks", &crate::webhooks::CLAIM_WEBHOOKS),
+        ("backlog", &crate::backlog::BACKLOG),
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sql/snapshots");
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();

@@ -276,7 +276,7 @@ fn absolute(path: &Path) -> Result<PathBuf, EmbeddedError> {
 }
 
 /// PG_BIN, then `pg_config --bindir`, then the newest /usr/lib/postgresql/*/bin, then PATH.
-fn find_bin_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn find_bin_dir(explicit: Option<&Path>) -> Option<PathBuf> {
     let has_server = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
     if let Some(dir) = explicit {
         return has_server(dir).then(|| dir.to_path_buf());

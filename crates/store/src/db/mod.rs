@@ -1,5 +1,6 @@
 //! Database access: the connection pool, migrations, and the embedded PostgreSQL launcher.
 
+pub mod backup;
 pub mod embedded;
 pub mod prepared;
 
@@ -34,18 +35,25 @@ pub enum DbError {
     Migrations(String),
     #[error("building the connection pool failed: {0}")]
     Pool(String),
+    #[error("{0}")]
+    Tool(String),
 }
 
 /// A pool of `size` connections. Connections are made lazily, so a service whose database is
 /// down still starts, answers 503 and recovers when the database is back.
-pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
+///
+/// `statement_timeout` (zero: none) ends any statement that runs or waits on a lock longer,
+/// so that a stuck statement gives its connection back and its request an answer (503).
+pub fn pool(url: &str, size: usize, statement_timeout: Duration) -> Result<DbPool, DbError> {
     let mut config = ManagerConfig::default();
     // `Verified` sends a query on every checkout, which costs about half the throughput of a
     // primary-key read. `Fast` still drops connections whose socket is closed (is_broken), and
     // a query failing on a dead connection marks it broken, so it is replaced on the next
     // checkout.
     config.recycling_method = RecyclingMethod::Fast;
-    config.custom_setup = Box::new(|url| Box::pin(connect(url.to_owned())));
+    let statement_timeout_ms = statement_timeout.as_millis().to_string();
+    config.custom_setup =
+        Box::new(move |url| Box::pin(connect(url.to_owned(), statement_timeout_ms.clone())));
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(size)
@@ -70,11 +78,13 @@ pub fn pool(url: &str, size: usize) -> Result<DbPool, DbError> {
 /// cores, and a request never has cores to spare.
 const SESSION_SETUP: &str = "SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', false),
     set_config('jit', 'off', false),
-    set_config('max_parallel_workers_per_gather', '0', false)";
+    set_config('max_parallel_workers_per_gather', '0', false),
+    set_config('statement_timeout', $1, false)";
 
-async fn connect(url: String) -> ConnectionResult<AsyncPgConnection> {
+async fn connect(url: String, statement_timeout_ms: String) -> ConnectionResult<AsyncPgConnection> {
     let mut conn = AsyncPgConnection::establish(&url).await?;
     diesel::sql_query(SESSION_SETUP)
+        .bind::<diesel::sql_types::Text, _>(statement_timeout_ms)
         .execute(&mut conn)
         .await
         .map_err(ConnectionError::CouldntSetupConfiguration)?;
@@ -82,10 +92,17 @@ async fn connect(url: String) -> ConnectionResult<AsyncPgConnection> {
 }
 
 /// `total` connections split into one pool per HTTP worker (at least one connection each).
-pub fn worker_pools(url: &str, total: usize, workers: usize) -> Result<Vec<DbPool>, DbError> {
+pub fn worker_pools(
+    url: &str,
+    total: usize,
+    workers: usize,
+    statement_timeout: Duration,
+) -> Result<Vec<DbPool>, DbError> {
     let workers = workers.max(1);
     let each = total.div_ceil(workers).max(1);
-    (0..workers).map(|_| pool(url, each)).collect()
+    (0..workers)
+        .map(|_| pool(url, each, statement_timeout))
+        .collect()
 }
 
 /// Waits for the migration lock of this database (released when the connection closes).
