@@ -245,20 +245,25 @@ def case_crash(work):
     service.process.kill()
     os.kill(postmaster, signal.SIGKILL)
     service.process.wait()
-    # The backends notice their postmaster's death and exit.
-    for _ in range(100):
-        if not [p for p in os.listdir("/proc") if p.isdigit() and _runs_in(p, service.data_dir)]:
+    # The postmaster is gone and its backends, noticing, exit.
+    for _ in range(200):
+        gone = not os.path.exists(f"/proc/{postmaster}")
+        if gone and not [p for p in os.listdir("/proc")
+                         if p.isdigit() and _runs_in(p, service.data_dir)]:
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
     acknowledged_at_kill = len(writers.acknowledged)
-    # Another process takes the pid in the lock file.
+    # Another process takes the old postmaster's pid, as after a reboot: the lock files (the
+    # data directory's and the socket's) now name a live process that is not a postmaster.
     impostor = subprocess.Popen(["sleep", "120"])
-    lock = os.path.join(service.data_dir, "postmaster.pid")
-    with open(lock) as f:
-        lines = f.readlines()
-    lines[0] = f"{impostor.pid}\n"
-    with open(lock, "w") as f:
-        f.writelines(lines)
+    locks = [os.path.join(service.data_dir, "postmaster.pid")] + glob.glob(
+        os.path.join(service.data_dir, ".s.PGSQL.*.lock"))
+    for lock in locks:
+        with open(lock) as f:
+            lines = f.readlines()
+        lines[0] = f"{impostor.pid}\n"
+        with open(lock, "w") as f:
+            f.writelines(lines)
     try:
         restart = service.start()
     finally:
@@ -271,7 +276,7 @@ def case_crash(work):
     return verdict("crash", ok, {
         "acknowledged": len(writers.acknowledged), "acknowledged_before_kill": acknowledged_at_kill,
         "missing": len(missing), "duplicated": len(twice), "restart_s": round(restart, 2),
-        "stale_lock": "ignored", "retried_errors": writers.errors}, started)
+        "stale_locks_replaced": len(locks), "retried_errors": writers.errors}, started)
 
 
 def _runs_in(pid, data_dir):
@@ -370,7 +375,7 @@ def case_pool(work, cluster):
     locker = subprocess.Popen(as_postgres([
         f"{PG_BIN}/psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres",
         "-c", "BEGIN; LOCK TABLE companies IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(15); COMMIT;"]),
-        stdout=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
     results = []
     lock = threading.Lock()
@@ -441,12 +446,15 @@ def case_sigterm(work, cluster):
         "AND EXISTS (SELECT 1 FROM changes ch WHERE ch.resource_id = c.id AND ch.operation = 'created')")
     whole = int(rows)
     total = int(cluster.psql("SELECT count(*) FROM companies WHERE name LIKE 'term-%'"))
-    ok = (code == 0 and exited <= 10.5 and cut_off == 0 and total == whole
-          and whole >= len(names) and len(names) > 0)
+    # A connection still in the listener's queue when it closes is reset unread: the client
+    # sees an error, and nothing was carried out for it, so every stored write must have
+    # been acknowledged (a request cut off after its commit would show as stored, unanswered).
+    ok = (code == 0 and exited <= 10.5 and total == whole == len(names) and len(names) > 0)
     return verdict("sigterm", ok, {
         "acknowledged": len(names), "stored": total, "stored_with_change": whole,
         "exit_code": code, "exit_after_s": round(exited, 2),
-        "refused_after_sigterm": refused_after, "cut_off": cut_off,
+        "refused_after_sigterm": refused_after, "reset_unanswered": cut_off,
+        "errors": writers.errors,
         "other_answers": {k: v for k, v in writers.errors.items() if k.isdigit()}}, started)
 
 
@@ -554,7 +562,7 @@ def case_backup(work):
     paths = ["/api/v1/events?expand=venues,sessions,speakers,participants",
              f"/api/v1/events/{events[0]['id']}",
              "/api/v1/companies/export", "/api/v1/speakers/export",
-             "/api/v1/cooperation-offers/export", "/api/v1/changes?limit=1000",
+             "/api/v1/cooperation-offers/export", "/api/v1/changes?limit=100",
              "/api/v1/cooperation-offers/facets", "/api/v1/search?q=paris",
              "/api/v1/companies?external_id=crm-3"]
 
@@ -575,6 +583,11 @@ def case_backup(work):
     after = answers(restored)
     restored.stop()
     differ = [p for p in paths if before[p] != after[p]]
+    for path in differ:
+        a, b = before[path][2], after[path][2]
+        at = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+        print(f"  {path}: {before[path][:2]} / {after[path][:2]}; bodies differ at byte {at}: "
+              f"{a[max(0, at - 80):at + 80]!r} / {b[max(0, at - 80):at + 80]!r}")
     ok = not differ and all(before[p][0] == 200 for p in paths)
     return verdict("backup", ok, {
         "compared": len(paths), "differ": differ, "dump_bytes": os.path.getsize(dump),

@@ -37,6 +37,10 @@ pub enum Command {
     Generate(crate::synthetic::Scale),
     /// Print the OpenAPI document and exit (no database needed).
     Openapi,
+    /// Ask the server configured here (BIND, PORT) whether it is ready (`GET /readyz`): exit
+    /// status 0 when it is, 1 otherwise. For container health checks, where no HTTP client is
+    /// installed.
+    Ready,
     /// Back up the database (the configured one, or the embedded cluster) to FILE with
     /// `pg_dump` in its custom format, and exit. The service may keep running meanwhile.
     Dump {
@@ -89,6 +93,11 @@ pub struct Settings {
     /// PostgreSQL URL. Without it the service runs its own embedded cluster in --data-dir.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
+    /// PostgreSQL URL of a streaming standby of DATABASE_URL's server. When set, list,
+    /// export, search, facet and match reads of callers without a key go there (they may lag
+    /// the primary by the standby's replay delay); everything else stays on the primary.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true, global = true)]
+    pub database_read_url: Option<String>,
     /// Refuse to start the embedded cluster: DATABASE_URL must be set (containers set this).
     #[arg(long, env = "REQUIRE_DATABASE_URL", global = true)]
     pub require_database_url: bool,

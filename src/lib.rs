@@ -22,6 +22,7 @@ pub mod matches;
 pub mod metrics;
 pub mod offers;
 pub mod openapi;
+pub mod replicas;
 pub mod search;
 pub mod sectors;
 pub mod speakers;

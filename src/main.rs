@@ -17,6 +17,15 @@ fn main() -> ExitCode {
         print!("{}", startup::openapi_json());
         return ExitCode::SUCCESS;
     }
+    if let Command::Ready = command {
+        return match probe_ready(&cli.settings) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("not ready: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = actix_web::rt::System::new().block_on(async move {
         // The embedded cluster is started on this (main) thread and lives as long as it does,
         // so its parent-death signal only fires when the process really ends.
@@ -41,7 +50,7 @@ fn main() -> ExitCode {
                 let bin_dir = cli.settings.pg_bin.clone();
                 blocking(move || db::backup::restore(&url, &file, bin_dir.as_deref())).await
             }
-            Command::Openapi => Ok(()),
+            Command::Openapi | Command::Ready => Ok(()),
         };
         if let Some(cluster) = cluster {
             cluster.stop();
@@ -90,6 +99,43 @@ async fn open_database(
         .map_err(|e| e.to_string())?;
     let url = cluster.url(embedded::DATABASE);
     Ok((Some(cluster), url))
+}
+
+/// `GET /readyz` on the configured port, over loopback when the server listens on every
+/// address.
+fn probe_ready(settings: &Settings) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+    let host = match settings.bind.as_str() {
+        "0.0.0.0" => "127.0.0.1",
+        "::" | "[::]" => "::1",
+        other => other,
+    };
+    let address: SocketAddr = (host, settings.port)
+        .to_socket_addrs()
+        .map_err(|e| e.to_string())?
+        .next()
+        .ok_or("no address")?;
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    stream
+        .take(4096)
+        .read_to_end(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let status_line = String::from_utf8_lossy(&answer);
+    let status_line = status_line.lines().next().unwrap_or_default();
+    if status_line.split(' ').nth(1) == Some("200") {
+        Ok(())
+    } else {
+        Err(status_line.to_string())
+    }
 }
 
 /// Runs a command that waits on another process off the async runtime.
@@ -200,9 +246,17 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
     let statement_timeout = std::time::Duration::from_secs(settings.statement_timeout);
     let pools = db::worker_pools(url, settings.pool_size, workers, statement_timeout)
         .map_err(|e| e.to_string())?;
+    let standby_pools = match &settings.database_read_url {
+        Some(read_url) => {
+            db::worker_pools(read_url, settings.pool_size, workers, statement_timeout)
+                .map_err(|e| e.to_string())?
+        }
+        None => Vec::new(),
+    };
     let server = startup::run(
         listener,
         pools,
+        standby_pools,
         catalog,
         &settings.access,
         &settings.webhooks,

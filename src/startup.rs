@@ -18,6 +18,7 @@ use crate::config::{AccessSettings, OperatorSettings, WebhookSettings};
 use crate::http::routes::{RouteTable, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::metrics::{AllPools, MetricsAccess};
+use crate::replicas::StandbyPool;
 use crate::{
     auth, changes, companies, events, health, interests, matches, offers, openapi, search, sectors,
     speakers, webhooks,
@@ -75,9 +76,13 @@ pub fn openapi_json() -> String {
 /// Each worker gets a pool of its own (see [`db::worker_pools`]): a connection is then always
 /// driven by the worker thread that uses it, instead of waking another worker's runtime on
 /// every query (docs/PERFORMANCE.md, "Where the rest goes").
+///
+/// `standby_pools` (one per worker too, or none) read from a streaming standby: see
+/// [`crate::replicas`].
 pub fn run(
     listener: TcpListener,
     pools: Vec<DbPool>,
+    standby_pools: Vec<DbPool>,
     catalog: SectorCatalog,
     access: &AccessSettings,
     webhook_settings: &WebhookSettings,
@@ -122,6 +127,14 @@ pub fn run(
     }
     let count_requests = operator.metrics;
     let pools: Vec<web::Data<DbPool>> = pools.into_iter().map(web::Data::new).collect();
+    let standby_pools: Vec<web::Data<StandbyPool>> = if standby_pools.is_empty() {
+        vec![web::Data::new(StandbyPool(None))]
+    } else {
+        standby_pools
+            .into_iter()
+            .map(|pool| web::Data::new(StandbyPool(Some(pool))))
+            .collect()
+    };
     // actix calls the factory once per worker (again if a worker is restarted), so handing
     // the pools out round-robin gives each worker its own.
     let next = Arc::new(AtomicUsize::new(0));
@@ -133,10 +146,13 @@ pub fn run(
     let routes = web::Data::new(RouteTable::from_doc(&openapi_document()));
     let facet_cache = web::Data::new(offers::facets::FacetCache::new());
     let server = HttpServer::new(move || {
-        let pool = pools[next.fetch_add(1, Ordering::Relaxed) % pools.len()].clone();
+        let worker = next.fetch_add(1, Ordering::Relaxed);
+        let pool = pools[worker % pools.len()].clone();
+        let standby = standby_pools[worker % standby_pools.len()].clone();
         let (app, doc) = documented_app(
             App::new()
                 .app_data(pool)
+                .app_data(standby)
                 .app_data(catalog.clone())
                 .app_data(routes.clone())
                 .app_data(facet_cache.clone())

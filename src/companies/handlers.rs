@@ -2,6 +2,7 @@
 //! response.
 
 use crate::idempotency;
+use crate::replicas::ReadPool;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
@@ -204,7 +205,7 @@ pub async fn import_companies(
 #[get("/companies/export")]
 pub async fn export_companies(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<CompanyExportParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -424,7 +425,7 @@ pub async fn delete_company(
 #[get("/companies")]
 pub async fn list_companies(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<CompanyListParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -460,7 +461,7 @@ pub async fn list_companies(
 pub async fn list_company_events(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
     params: Query<crate::events::params::EventListParams>,
@@ -493,7 +494,7 @@ pub async fn list_company_events(
 pub async fn list_company_speakers(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: PathId,
     params: Query<crate::speakers::types::CompanySpeakerParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -521,7 +522,7 @@ pub async fn list_company_speakers(
 pub async fn list_company_offers(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     id: PathId,
     params: Query<crate::offers::params::CompanyOfferParams>,

@@ -13,6 +13,7 @@ use super::params::{EventCalendarParams, Expand};
 use super::types::EventView;
 use crate::auth::Caller;
 use crate::http::{ApiError, PathId, Problem, Query, Tagged};
+use crate::replicas::ReadPool;
 use coop_domain::events::{EventSort, EventStatus};
 use coop_store::db::DbPool;
 use coop_store::event_parts::appearances::AppearanceView;
@@ -290,7 +291,7 @@ pub async fn get_event_calendar(
 pub async fn get_events_calendar(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<EventCalendarParams>,
 ) -> Result<HttpResponse, ApiError> {

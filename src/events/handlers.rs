@@ -1,6 +1,7 @@
 //! Event endpoints, and the expansion of an event with its parts.
 
 use crate::idempotency;
+use crate::replicas::ReadPool;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
@@ -150,7 +151,7 @@ pub async fn put_event_by_external_id(
 pub async fn export_events(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<EventExportParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -340,7 +341,7 @@ pub async fn delete_event(
 pub async fn list_events(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<EventListParams>,
 ) -> Result<HttpResponse, ApiError> {

@@ -376,6 +376,8 @@ impl From<diesel::result::Error> for ApiError {
                     "cannot connect now",
                     "statement timeout",
                     "lock timeout",
+                    // A standby cancels a read that conflicts with the changes it replays.
+                    "conflict with recovery",
                 ]
                 .iter()
                 .any(|m| info.message().contains(m)) =>

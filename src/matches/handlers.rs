@@ -1,12 +1,12 @@
 //! Match endpoints: the offers that answer an offer, and the offers that fit a company.
 
-use actix_web::{HttpResponse, get, web};
+use crate::replicas::ReadPool;
+use actix_web::{HttpResponse, get};
 use coop_domain::offers::today;
 
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::{ApiError, PathId, Problem, Query};
-use coop_store::db::DbPool;
 use coop_store::matches::{self as store, MatchRow};
 
 fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
@@ -48,7 +48,7 @@ fn respond(rows: Vec<MatchRow>, between_offers: bool) -> HttpResponse {
 #[get("/cooperation-offers/{id}/matches")]
 pub async fn offer_matches(
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: PathId,
     params: Query<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -77,7 +77,7 @@ pub async fn offer_matches(
 )]
 #[get("/companies/{id}/matches")]
 pub async fn company_matches(
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     id: PathId,
     params: Query<MatchParams>,
 ) -> Result<HttpResponse, ApiError> {

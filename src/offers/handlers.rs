@@ -1,6 +1,7 @@
 //! Cooperation offer endpoints.
 
 use crate::idempotency;
+use crate::replicas::ReadPool;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
@@ -218,7 +219,7 @@ pub async fn import_offers(
 pub async fn export_offers(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<OfferExportParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -415,7 +416,7 @@ pub async fn delete_offer(
 pub async fn list_offers(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     params: Query<OfferListParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -444,7 +445,7 @@ pub async fn list_offers(
 #[get("/cooperation-offers/facets")]
 pub async fn offer_facets(
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<SectorCatalog>,
     cache: web::Data<FacetCache>,
     params: Query<OfferFacetParams>,

@@ -1,6 +1,7 @@
 //! `GET /api/v1/search`: one search over companies, speakers, events and offers.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use crate::replicas::ReadPool;
+use actix_web::{HttpRequest, HttpResponse, get};
 use coop_domain::offers::today;
 
 use super::snippet;
@@ -8,7 +9,6 @@ use super::types::*;
 use crate::http::pagination::forged;
 use crate::http::{ApiError, Cursor, Page, Query};
 use coop_domain::search::{HitType, SearchText};
-use coop_store::db::DbPool;
 use coop_store::search::{self as store, After, HitRow};
 
 const SORT: &str = "relevance";
@@ -39,7 +39,7 @@ const SORT: &str = "relevance";
 #[get("/search")]
 pub async fn search(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     params: Query<SearchParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.0;

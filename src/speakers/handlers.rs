@@ -1,6 +1,7 @@
 //! Speaker endpoints.
 
 use crate::idempotency;
+use crate::replicas::ReadPool;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
@@ -290,7 +291,7 @@ pub async fn delete_speaker(
 pub async fn export_speakers(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     params: Query<SpeakerExportParams>,
 ) -> Result<HttpResponse, ApiError> {
     let format = exports::format(&req)?;
@@ -331,7 +332,7 @@ pub async fn export_speakers(
 pub async fn list_speakers(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     params: Query<SpeakerListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = pool.get().await?;
@@ -356,7 +357,7 @@ pub async fn list_speakers(
 pub async fn list_speaker_events(
     req: HttpRequest,
     caller: Caller,
-    pool: web::Data<DbPool>,
+    pool: ReadPool,
     catalog: web::Data<coop_store::sectors::SectorCatalog>,
     id: PathId,
     params: Query<crate::events::params::EventListParams>,

@@ -150,6 +150,32 @@ pub async fn replica_of(app: &TestApp, webhooks: WebhookSettings) -> TestApp {
     }
 }
 
+/// Another server on `app`'s database whose standby (`DATABASE_READ_URL`) is a database of
+/// its own that receives nothing: a standby that has not replayed any of `app`'s writes yet.
+pub async fn replica_with_lagging_standby(app: &TestApp) -> TestApp {
+    let standby = format!("test_{}", uuid::Uuid::now_v7().simple());
+    clone_template(cluster(), &standby).await;
+    let standby_pool =
+        db::pool(&cluster().url(&standby), 2, std::time::Duration::ZERO).expect("a standby pool");
+    let (pool, catalog) = startup::prepare_database(&app.database_url, 4)
+        .await
+        .expect("prepare the replica");
+    let address = serve_with_standby(
+        pool,
+        vec![standby_pool],
+        catalog,
+        &AccessSettings::default(),
+        &WebhookSettings::default(),
+    );
+    TestApp {
+        address,
+        client: client(Some(&app.admin_key)),
+        database_url: app.database_url.clone(),
+        admin_key: app.admin_key.clone(),
+        plain: client(None),
+    }
+}
+
 pub async fn spawn_app_configured(access: AccessSettings, webhooks: WebhookSettings) -> TestApp {
     let cluster = cluster();
     let database = format!("test_{}", uuid::Uuid::now_v7().simple());
@@ -224,6 +250,16 @@ fn serve(
     access: &AccessSettings,
     webhooks: &WebhookSettings,
 ) -> String {
+    serve_with_standby(pool, Vec::new(), catalog, access, webhooks)
+}
+
+fn serve_with_standby(
+    pool: db::DbPool,
+    standby: Vec<db::DbPool>,
+    catalog: SectorCatalog,
+    access: &AccessSettings,
+    webhooks: &WebhookSettings,
+) -> String {
     // Server logs show in the output of failing tests (RUST_LOG=debug for more).
     let _ = env_logger::builder()
         .is_test(true)
@@ -234,6 +270,7 @@ fn serve(
     let server = startup::run(
         listener,
         vec![pool],
+        standby,
         catalog,
         access,
         webhooks,

@@ -21,6 +21,7 @@ mod markets;
 mod matches;
 mod offers;
 mod openapi;
+mod replicas;
 mod schema;
 mod search;
 mod sectors;

@@ -122,6 +122,7 @@ impl EmbeddedPostgres {
                 ),
             });
         }
+        remove_stale_socket_locks(&socket_dir, &data_dir);
         let child = spawn_postgres(
             &bin_dir,
             &data_dir,
@@ -255,6 +256,45 @@ fn running_postmaster(data_dir: &Path) -> Option<i32> {
         Ok(()) => None,
         // Not ours to remove: treat it as held, and say so.
         Err(_) => Some(pid),
+    }
+}
+
+/// The socket's lock files (`.s.PGSQL.<port>.lock`) name the postmaster that made them, and
+/// PostgreSQL refuses to start while that pid lives, whatever process holds it now. With no
+/// postmaster running this cluster (checked before), one naming a process that does not run
+/// this data directory is left by a crash: it goes, with its socket.
+fn remove_stale_socket_locks(socket_dir: &Path, data_dir: &Path) {
+    let Ok(entries) = fs::read_dir(socket_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if !(name.starts_with(".s.PGSQL.") && name.ends_with(".lock")) {
+            continue;
+        }
+        let lock = entry.path();
+        let pid: Option<i32> = fs::read_to_string(&lock)
+            .ok()
+            .and_then(|text| text.lines().next()?.trim().parse().ok());
+        let Some(pid) = pid else {
+            continue;
+        };
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok();
+        if alive && runs_in(pid, data_dir) {
+            continue;
+        }
+        if alive {
+            log::warn!(
+                "{} names process {pid}, which does not run this cluster: a lock left by a crash; removing it",
+                lock.display()
+            );
+        }
+        let socket = lock.with_extension("");
+        let _ = fs::remove_file(&socket);
+        let _ = fs::remove_file(&lock);
     }
 }
 
