@@ -18,5 +18,9 @@ ENV BIND=0.0.0.0 \
     RUST_LOG=info \
     REQUIRE_DATABASE_URL=true
 EXPOSE 8080
+# Ready when the database answers through the pool (`GET /readyz`, asked by the binary: the
+# image has no HTTP client).
+HEALTHCHECK --interval=10s --timeout=4s --start-period=30s --retries=3 CMD ["coopapi", "ready"]
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["coopapi"]
 CMD ["serve"]

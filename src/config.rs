@@ -286,3 +286,36 @@ pub enum LogFormat {
     Text,
     Json,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every environment variable of every command, as `--help` lists them.
+    fn variables(command: &clap::Command, found: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            if let Some(env) = arg.get_env() {
+                found.push(env.to_string_lossy().into_owned());
+            }
+        }
+        for sub in command.get_subcommands() {
+            variables(sub, found);
+        }
+    }
+
+    #[test]
+    fn every_setting_is_in_the_operations_guide() {
+        let guide = include_str!("../docs/OPERATIONS.md");
+        let mut found = Vec::new();
+        variables(&super::Cli::command(), &mut found);
+        assert!(found.len() > 20, "{found:?}");
+        let missing: Vec<&String> = found
+            .iter()
+            .filter(|v| !guide.contains(&format!("`{v}`")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/OPERATIONS.md does not document {missing:?}"
+        );
+    }
+}
