@@ -125,7 +125,7 @@ async fn a_lock_file_left_by_a_crash_does_not_stop_the_cluster_from_starting() {
     let first = start(spec.clone()).await.unwrap().expect("first start");
     assert!(first.is_owned());
     first.stop();
-    // A live process that is no PostgreSQL (this test) now holds the pid in the lock file.
+    // A live process that is no PostgreSQL (this test) now holds the pid in the lock files.
     let lock = spec.data_dir.join("postmaster.pid");
     std::fs::write(
         &lock,
@@ -134,6 +134,12 @@ async fn a_lock_file_left_by_a_crash_does_not_stop_the_cluster_from_starting() {
             std::process::id(),
             spec.data_dir.display()
         ),
+    )
+    .unwrap();
+    // So does the socket's lock file, which PostgreSQL checks on its own.
+    std::fs::write(
+        spec.data_dir.join(".s.PGSQL.5432.lock"),
+        format!("{}\n{}\n", std::process::id(), spec.data_dir.display()),
     )
     .unwrap();
     let second = start(spec.clone())
