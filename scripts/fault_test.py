@@ -167,18 +167,18 @@ class Service:
         return found
 
 
-class Writers:
-    """`count` threads creating companies named `<prefix><writer>-<n>`, each POST retried
-    with its Idempotency-Key until it is acknowledged (or the run ends)."""
+class Threads:
+    """`count` daemon threads, each running `self.run(i)` until `stop()`."""
 
-    def __init__(self, service, prefix, count=16, retry_for=90):
-        self.service, self.prefix, self.retry_for = service, prefix, retry_for
-        self.acknowledged = {}
-        self.errors = {}
+    def __init__(self, count, join_within=30):
+        self.join_within = join_within
         self.stopping = threading.Event()
         self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.run, args=(w,), daemon=True)
-                        for w in range(count)]
+        self.threads = [threading.Thread(target=self.run, args=(i,), daemon=True)
+                        for i in range(count)]
+
+    def run(self, i):
+        raise NotImplementedError
 
     def start(self):
         for t in self.threads:
@@ -188,7 +188,26 @@ class Writers:
     def stop(self):
         self.stopping.set()
         for t in self.threads:
-            t.join(self.retry_for + 30)
+            t.join(self.join_within)
+
+
+def remove_work(work, suite):
+    """Removes a suite's work files, unless KEEP_WORK is set (to look at the logs)."""
+    if os.environ.get("KEEP_WORK"):
+        print(f"{suite}: work files kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class Writers(Threads):
+    """`count` threads creating companies named `<prefix><writer>-<n>`, each POST retried
+    with its Idempotency-Key until it is acknowledged (or the run ends)."""
+
+    def __init__(self, service, prefix, count=16, retry_for=90):
+        super().__init__(count, join_within=retry_for + 30)
+        self.service, self.prefix, self.retry_for = service, prefix, retry_for
+        self.acknowledged = {}
+        self.errors = {}
 
     def note(self, kind):
         with self.lock:
@@ -286,26 +305,13 @@ def _runs_in(pid, data_dir):
         return False
 
 
-class Load:
+class Load(Threads):
     """Readers and writers recording (start, duration, status, retry-after) per request."""
 
     def __init__(self, service, threads=8):
+        super().__init__(threads)
         self.service = service
         self.samples = []
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.run, args=(i,), daemon=True)
-                        for i in range(threads)]
-
-    def start(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def stop(self):
-        self.stopping.set()
-        for t in self.threads:
-            t.join(30)
 
     def run(self, i):
         n = 0
@@ -623,10 +629,7 @@ def main():
     finally:
         if cluster:
             cluster.stop("immediate")
-        if os.environ.get("KEEP_FAULT_WORK"):
-            print(f"fault-test: work files kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        remove_work(work, "fault-test")
     sys.exit(0 if results and all(results) else 1)
 
 

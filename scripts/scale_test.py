@@ -14,8 +14,8 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fault_test import (AS_ROOT, BIN, PG_BIN, Cluster, Service, as_postgres,  # noqa: E402
-                        free_port, request)
+from fault_test import (AS_ROOT, PG_BIN, Cluster, Service, as_postgres,  # noqa: E402
+                        free_port, remove_work, request)
 
 KEY_CACHE_TTL = 2
 WRITES = 40
@@ -240,10 +240,7 @@ def main():
             standby.stop()
         if primary:
             primary.stop("immediate")
-        if os.environ.get("KEEP_SCALE_WORK"):
-            print(f"scale-test: work files kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        remove_work(work, "scale-test")
     sys.exit(1 if failures else 0)
 
 

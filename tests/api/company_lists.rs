@@ -3,21 +3,14 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, create, error_fields, spawn_app};
+use crate::helpers::{
+    TestApp, assert_problem, create, error_fields, item_names as names, spawn_app,
+};
 
 async fn list(app: &TestApp, query: &str) -> Value {
     let response = app.get(&format!("/api/v1/companies{query}")).await;
     assert_eq!(response.status(), 200, "list {query}");
     response.json().await.unwrap()
-}
-
-fn names(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect()
 }
 
 async fn seed_article_organisations(app: &TestApp) {

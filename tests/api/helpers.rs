@@ -137,17 +137,7 @@ pub async fn spawn_app_with_local_webhooks(retry_base_ms: u64, retry_for: u64) -
 
 /// Another server on the same database as `app` (a second replica).
 pub async fn replica_of(app: &TestApp, webhooks: WebhookSettings) -> TestApp {
-    let (pool, catalog) = startup::prepare_database(&app.database_url, 4)
-        .await
-        .expect("prepare the replica");
-    let address = serve(pool, catalog, &AccessSettings::default(), &webhooks);
-    TestApp {
-        address,
-        client: client(Some(&app.admin_key)),
-        database_url: app.database_url.clone(),
-        admin_key: app.admin_key.clone(),
-        plain: client(None),
-    }
+    replica(app, Vec::new(), &webhooks).await
 }
 
 /// Another server on `app`'s database whose standby (`DATABASE_READ_URL`) is a database of
@@ -157,16 +147,14 @@ pub async fn replica_with_lagging_standby(app: &TestApp) -> TestApp {
     clone_template(cluster(), &standby).await;
     let standby_pool =
         db::pool(&cluster().url(&standby), 2, std::time::Duration::ZERO).expect("a standby pool");
+    replica(app, vec![standby_pool], &WebhookSettings::default()).await
+}
+
+async fn replica(app: &TestApp, standby: Vec<db::DbPool>, webhooks: &WebhookSettings) -> TestApp {
     let (pool, catalog) = startup::prepare_database(&app.database_url, 4)
         .await
         .expect("prepare the replica");
-    let address = serve_with_standby(
-        pool,
-        vec![standby_pool],
-        catalog,
-        &AccessSettings::default(),
-        &WebhookSettings::default(),
-    );
+    let address = serve_with_standby(pool, standby, catalog, &AccessSettings::default(), webhooks);
     TestApp {
         address,
         client: client(Some(&app.admin_key)),
@@ -505,4 +493,14 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The `name` of each item of a list page, in order.
+pub fn item_names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("a page has items")
+        .iter()
+        .map(|item| item["name"].as_str().expect("a name").to_string())
+        .collect()
 }

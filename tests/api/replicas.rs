@@ -2,17 +2,11 @@
 
 use serde_json::Value;
 
-use crate::helpers::{replica_with_lagging_standby, spawn_app};
+use crate::helpers::{item_names, replica_with_lagging_standby, spawn_app};
 
 async fn names(response: reqwest::Response) -> Vec<String> {
     assert_eq!(response.status(), 200);
-    let page: Value = response.json().await.unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_string())
-        .collect()
+    item_names(&response.json::<Value>().await.unwrap())
 }
 
 #[tokio::test]
