@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use ipnet::IpNet;
@@ -200,12 +201,9 @@ impl Metrics {
         }
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let status = actix_web::http::StatusCode::from_u16(status)
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_else(|_| status.to_string());
+    fn observe(&self, method: &str, route: &str, status: StatusCode, elapsed: Duration) {
         self.requests
-            .with_label_values(&[method, route, &status])
+            .with_label_values(&[method, route, status.as_str()])
             .inc();
         self.latency
             .with_label_values(&[method, route])
@@ -276,11 +274,8 @@ pub async fn count_requests(
     let method = req.method().clone();
     let result = next.call(req).await;
     let (route, status) = match &result {
-        Ok(response) => (
-            response.request().match_pattern(),
-            response.status().as_u16(),
-        ),
-        Err(e) => (None, e.as_response_error().status_code().as_u16()),
+        Ok(response) => (response.request().match_pattern(), response.status()),
+        Err(e) => (None, e.as_response_error().status_code()),
     };
     METRICS.observe(
         method.as_str(),
@@ -404,7 +399,12 @@ mod tests {
 
     #[test]
     fn every_series_is_registered_and_named_with_the_prefix() {
-        METRICS.observe("GET", "/api/v1/events/{id}", 200, Duration::from_millis(3));
+        METRICS.observe(
+            "GET",
+            "/api/v1/events/{id}",
+            StatusCode::OK,
+            Duration::from_millis(3),
+        );
         METRICS.key_cache.with_label_values(&["hit"]).inc();
         let families = METRICS.registry.gather();
         let names: Vec<&str> = families.iter().map(|f| f.name()).collect();
