@@ -263,21 +263,27 @@ BEGIN
 END $function$
 
 CREATE OR REPLACE FUNCTION public.cooperation_offers_in_market(p_sector text, p_country text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
- RETURNS SETOF cooperation_offers
+ RETURNS TABLE(id uuid, company_id uuid, kind text, cooperation_types text[], title text, summary text, description text, sectors text[], target_countries text[], language text, status text, published_at timestamp with time zone, valid_until date, event_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, external_id text)
  LANGUAGE plpgsql
  STABLE
  SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 BEGIN
     IF p_descending AND p_after_at IS NULL THEN
-        RETURN QUERY SELECT o.* FROM cooperation_offer_markets AS m
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at, o.valid_until,
+               o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_markets AS m
             JOIN cooperation_offers AS o ON o.id = m.offer_id
             WHERE m.sector = p_sector AND m.target_country = p_country
               AND coop_offer_unexpired(m.valid_until, p_today)
             ORDER BY m.created_at DESC, m.offer_id DESC
             LIMIT p_limit;
     ELSIF p_descending THEN
-        RETURN QUERY SELECT o.* FROM cooperation_offer_markets AS m
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at, o.valid_until,
+               o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_markets AS m
             JOIN cooperation_offers AS o ON o.id = m.offer_id
             WHERE m.sector = p_sector AND m.target_country = p_country
               AND coop_offer_unexpired(m.valid_until, p_today)
@@ -285,14 +291,20 @@ BEGIN
             ORDER BY m.created_at DESC, m.offer_id DESC
             LIMIT p_limit;
     ELSIF p_after_at IS NULL THEN
-        RETURN QUERY SELECT o.* FROM cooperation_offer_markets AS m
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at, o.valid_until,
+               o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_markets AS m
             JOIN cooperation_offers AS o ON o.id = m.offer_id
             WHERE m.sector = p_sector AND m.target_country = p_country
               AND coop_offer_unexpired(m.valid_until, p_today)
             ORDER BY m.created_at ASC, m.offer_id ASC
             LIMIT p_limit;
     ELSE
-        RETURN QUERY SELECT o.* FROM cooperation_offer_markets AS m
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at, o.valid_until,
+               o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_markets AS m
             JOIN cooperation_offers AS o ON o.id = m.offer_id
             WHERE m.sector = p_sector AND m.target_country = p_country
               AND coop_offer_unexpired(m.valid_until, p_today)

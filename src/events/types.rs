@@ -294,8 +294,6 @@ impl EventDraft {
         updated_at: DateTime<Utc>,
     ) -> EventRow {
         let e = self.0;
-        let search_text = text::fold(&e.title);
-        let search_body = text::fold_all(&[e.description.as_deref()]);
         EventRow {
             id,
             title: e.title,
@@ -308,8 +306,6 @@ impl EventDraft {
             timezone: e.timezone,
             languages: e.languages,
             sectors: e.sectors,
-            search_text,
-            search_body,
             created_at,
             updated_at,
             external_id: e.external_id,

@@ -92,8 +92,6 @@ impl Offer {
             published_at,
             valid_until,
             event_id,
-            search_text: _,
-            search_body: _,
             created_at,
             updated_at,
             external_id,

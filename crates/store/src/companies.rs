@@ -12,6 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::schema::{companies, cooperation_offers, event_participants, speakers};
+use crate::search_sql::SearchColumns;
 
 /// A company as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -28,9 +29,6 @@ pub struct CompanyRow {
     pub description: Option<String>,
     pub sectors: Vec<String>,
     pub sort_name: String,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -61,11 +59,6 @@ impl CompanyDraft {
         updated_at: DateTime<Utc>,
     ) -> CompanyRow {
         let sort_name = text::fold(&self.name);
-        let search_text = match &self.native_name {
-            Some(native) => format!("{sort_name} {}", text::fold(native)),
-            None => sort_name.clone(),
-        };
-        let search_body = text::fold_all(&[self.city.as_deref(), self.description.as_deref()]);
         CompanyRow {
             id,
             name: self.name,
@@ -77,8 +70,6 @@ impl CompanyDraft {
             description: self.description,
             sectors: self.sectors,
             sort_name,
-            search_text,
-            search_body,
             created_at,
             updated_at,
             external_id: self.external_id,
@@ -98,9 +89,27 @@ pub struct CompanyFilter {
     pub external_id: Option<String>,
 }
 
+/// The folded texts that search reads, derived from the row on every write (and never read
+/// back: no response shows them).
+pub(crate) fn search_columns(
+    row: &CompanyRow,
+) -> SearchColumns<companies::search_text, companies::search_body> {
+    let search_text = match &row.native_name {
+        Some(native) => format!("{} {}", row.sort_name, text::fold(native)),
+        None => row.sort_name.clone(),
+    };
+    (
+        companies::search_text.eq(search_text),
+        companies::search_body.eq(text::fold_all(&[
+            row.city.as_deref(),
+            row.description.as_deref(),
+        ])),
+    )
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
     diesel::insert_into(companies::table)
-        .values(row)
+        .values((row, search_columns(row)))
         .returning(CompanyRow::as_returning())
         .get_result(conn)
         .await
@@ -143,7 +152,7 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 /// Replaces every stored field but `id` and `created_at`.
 pub async fn update(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResult<CompanyRow> {
     diesel::update(companies::table.find(row.id))
-        .set(row)
+        .set((row, search_columns(row)))
         .returning(CompanyRow::as_returning())
         .get_result(conn)
         .await

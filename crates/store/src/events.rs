@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use coop_domain::access::Caller;
 use coop_domain::events::{EventFormat, EventKind, EventSort, EventStatus};
 use coop_domain::search::SearchText;
-use coop_domain::text::like_escape;
+use coop_domain::text::{self, like_escape};
 use diesel::prelude::*;
 use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::schema::{
     cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
 };
+use crate::search_sql::SearchColumns;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = crate::schema::events)]
@@ -29,9 +30,6 @@ pub struct EventRow {
     pub timezone: String,
     pub languages: Vec<String>,
     pub sectors: Vec<String>,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -92,9 +90,20 @@ pub async fn find_by_external_id_for_update(
         .optional()
 }
 
+/// The folded texts that search reads, derived from the row on every write (and never read
+/// back: no response shows them).
+pub(crate) fn search_columns(
+    row: &EventRow,
+) -> SearchColumns<events::search_text, events::search_body> {
+    (
+        events::search_text.eq(text::fold(&row.title)),
+        events::search_body.eq(text::fold_all(&[row.description.as_deref()])),
+    )
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
     diesel::insert_into(events::table)
-        .values(row)
+        .values((row, search_columns(row)))
         .returning(EventRow::as_returning())
         .get_result(conn)
         .await
@@ -141,7 +150,7 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &EventRow) -> QueryResult<EventRow> {
     diesel::update(events::table.find(row.id))
-        .set(row)
+        .set((row, search_columns(row)))
         .returning(EventRow::as_returning())
         .get_result(conn)
         .await

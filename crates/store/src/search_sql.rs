@@ -78,3 +78,7 @@ where
     );
     Box::new(text_matches(q, search_vector).or(Box::new(name) as Condition<QS>))
 }
+
+/// The two folded-text columns of a searchable table (`search_text`, `search_body`) set to
+/// the values derived from a row: written with every insert and update, read only by search.
+pub type SearchColumns<T, B> = (diesel::dsl::Eq<T, String>, diesel::dsl::Eq<B, String>);

@@ -33,6 +33,10 @@ pub enum Rows<'a> {
 pub async fn insert_absent(conn: &mut AsyncPgConnection, rows: Rows<'_>) -> QueryResult<usize> {
     match rows {
         Rows::Companies(rows) => {
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|row| (row, crate::companies::search_columns(row)))
+                .collect();
             diesel::insert_into(companies::table)
                 .values(rows)
                 .on_conflict_do_nothing()
@@ -40,6 +44,10 @@ pub async fn insert_absent(conn: &mut AsyncPgConnection, rows: Rows<'_>) -> Quer
                 .await
         }
         Rows::Speakers(rows) => {
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|row| (row, crate::speakers::search_columns(row)))
+                .collect();
             diesel::insert_into(speakers::table)
                 .values(rows)
                 .on_conflict_do_nothing()
@@ -47,6 +55,10 @@ pub async fn insert_absent(conn: &mut AsyncPgConnection, rows: Rows<'_>) -> Quer
                 .await
         }
         Rows::Events(rows) => {
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|row| (row, crate::events::search_columns(row)))
+                .collect();
             diesel::insert_into(events::table)
                 .values(rows)
                 .on_conflict_do_nothing()
@@ -82,6 +94,10 @@ pub async fn insert_absent(conn: &mut AsyncPgConnection, rows: Rows<'_>) -> Quer
                 .await
         }
         Rows::Offers(rows) => {
+            let rows: Vec<_> = rows
+                .iter()
+                .map(|row| (row, crate::offers::search_columns(row)))
+                .collect();
             diesel::insert_into(cooperation_offers::table)
                 .values(rows)
                 .on_conflict_do_nothing()

@@ -11,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::schema::{event_speakers, speakers};
+use crate::search_sql::SearchColumns;
 
 /// A speaker as stored, contact details included.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -28,9 +29,6 @@ pub struct SpeakerRow {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub sort_name: String,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -61,11 +59,6 @@ impl SpeakerDraft {
         updated_at: DateTime<Utc>,
     ) -> SpeakerRow {
         let sort_name = text::fold(&self.full_name);
-        let search_text = match &self.native_name {
-            Some(native) => format!("{sort_name} {}", text::fold(native)),
-            None => sort_name.clone(),
-        };
-        let search_body = text::fold_all(&[self.position.as_deref(), self.bio.as_deref()]);
         SpeakerRow {
             id,
             full_name: self.full_name,
@@ -78,8 +71,6 @@ impl SpeakerDraft {
             email: self.email,
             phone: self.phone,
             sort_name,
-            search_text,
-            search_body,
             created_at,
             updated_at,
             external_id: self.external_id,
@@ -114,9 +105,27 @@ pub async fn find_by_external_id_for_update(
         .optional()
 }
 
+/// The folded texts that search reads, derived from the row on every write (and never read
+/// back: no response shows them).
+pub(crate) fn search_columns(
+    row: &SpeakerRow,
+) -> SearchColumns<speakers::search_text, speakers::search_body> {
+    let search_text = match &row.native_name {
+        Some(native) => format!("{} {}", row.sort_name, text::fold(native)),
+        None => row.sort_name.clone(),
+    };
+    (
+        speakers::search_text.eq(search_text),
+        speakers::search_body.eq(text::fold_all(&[
+            row.position.as_deref(),
+            row.bio.as_deref(),
+        ])),
+    )
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
     diesel::insert_into(speakers::table)
-        .values(row)
+        .values((row, search_columns(row)))
         .returning(SpeakerRow::as_returning())
         .get_result(conn)
         .await
@@ -142,7 +151,7 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResult<SpeakerRow> {
     diesel::update(speakers::table.find(row.id))
-        .set(row)
+        .set((row, search_columns(row)))
         .returning(SpeakerRow::as_returning())
         .get_result(conn)
         .await

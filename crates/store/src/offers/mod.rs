@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::listing::keyset_after;
 use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
+use crate::search_sql::SearchColumns;
 
 /// An offer as stored.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
@@ -35,9 +36,6 @@ pub struct OfferRow {
     pub published_at: Option<DateTime<Utc>>,
     pub valid_until: Option<NaiveDate>,
     pub event_id: Option<Uuid>,
-    pub search_text: String,
-    /// Lower-case ASCII transliteration of the other searchable text.
-    pub search_body: String,
     #[diesel(skip_update)]
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -103,8 +101,6 @@ impl OfferDraft {
             OfferStatus::Draft => None,
             _ => previous_published_at.or(Some(now)),
         };
-        let search_text = text::fold(&self.title);
-        let search_body = text::fold_all(&[self.summary.as_deref(), self.description.as_deref()]);
         OfferRow {
             id,
             company_id: self.company_id,
@@ -120,8 +116,6 @@ impl OfferDraft {
             published_at,
             valid_until: self.valid_until,
             event_id: self.event_id,
-            search_text,
-            search_body,
             created_at,
             updated_at: now,
             external_id: self.external_id,
@@ -170,9 +164,23 @@ impl OfferFilter {
     }
 }
 
+/// The folded texts that search reads, derived from the row on every write (and never read
+/// back: no response shows them).
+pub(crate) fn search_columns(
+    row: &OfferRow,
+) -> SearchColumns<cooperation_offers::search_text, cooperation_offers::search_body> {
+    (
+        cooperation_offers::search_text.eq(text::fold(&row.title)),
+        cooperation_offers::search_body.eq(text::fold_all(&[
+            row.summary.as_deref(),
+            row.description.as_deref(),
+        ])),
+    )
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
     diesel::insert_into(cooperation_offers::table)
-        .values(row)
+        .values((row, search_columns(row)))
         .returning(OfferRow::as_returning())
         .get_result(conn)
         .await
@@ -238,7 +246,7 @@ pub async fn find_by_external_id_for_update(
 
 pub async fn update(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult<OfferRow> {
     diesel::update(cooperation_offers::table.find(row.id))
-        .set(row)
+        .set((row, search_columns(row)))
         .returning(OfferRow::as_returning())
         .get_result(conn)
         .await
@@ -486,14 +494,12 @@ mod tests {
             published_at: Some(now),
             valid_until: None,
             event_id: None,
-            search_text: "exoskeletons".into(),
-            search_body: String::new(),
             created_at: now,
             updated_at: now,
             external_id: None,
         };
         let insert = diesel::insert_into(cooperation_offers::table)
-            .values(&row)
+            .values((&row, search_columns(&row)))
             .returning(OfferRow::as_returning());
         let safe = insert.is_safe_to_cache_prepared(&diesel::pg::Pg);
         assert!(matches!(safe, Ok(true)), "{safe:?}");
