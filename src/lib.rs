@@ -19,6 +19,7 @@ pub mod imports;
 pub mod interests;
 pub mod logging;
 pub mod matches;
+pub mod memory;
 pub mod metrics;
 pub mod offers;
 pub mod openapi;

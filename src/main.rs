@@ -10,6 +10,7 @@ use coopapi::config::{ApiKeyCommand, Cli, Command, Settings};
 use coopapi::startup;
 
 fn main() -> ExitCode {
+    coopapi::memory::use_one_arena();
     let cli = Cli::parse();
     coopapi::logging::init(&cli.settings.log_level, cli.settings.log_format);
     let command = cli.command.unwrap_or(Command::Serve { demo: false });

@@ -10,12 +10,11 @@ use actix_web::middleware::{Condition, Logger, from_fn};
 use actix_web::{App, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
-use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::AccessControl;
 use crate::config::{AccessSettings, OperatorSettings, WebhookSettings};
-use crate::http::routes::{RouteTable, unmatched};
+use crate::http::routes::{RouteTable, Routes, unmatched};
 use crate::http::security::{self, CorsOrigins};
 use crate::metrics::{AllPools, MetricsAccess};
 use crate::replicas::StandbyPool;
@@ -27,7 +26,7 @@ use coop_store::db::{self, DbPool};
 use coop_store::sectors::SectorCatalog;
 
 /// Everything under `/api/v1`.
-fn api_v1(config: &mut ServiceConfig) {
+fn api_v1(config: &mut Routes) {
     companies::configure(config);
     sectors::configure(config);
     speakers::configure(config);
@@ -41,25 +40,42 @@ fn api_v1(config: &mut ServiceConfig) {
     webhooks::configure(config);
 }
 
-/// Registers every documented route on `app` and returns the finished spec beside it.
+/// The routes outside `/api/v1`.
+fn top_level(config: &mut Routes) {
+    config
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(crate::metrics::metrics);
+}
+
+/// Registers every route on `app` and returns their paths and schemas beside it (the spec
+/// before [`openapi::finalize`]).
 fn documented_app<T>(app: App<T>) -> (App<T>, utoipa::openapi::OpenApi)
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    let (app, doc) = app
-        .into_utoipa_app()
+    app.into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
-        .service(utoipa_actix_web::scope("/api/v1").configure(api_v1))
-        .service(health::healthz)
-        .service(health::readyz)
-        .service(crate::metrics::metrics)
-        .split_for_parts();
-    (app, openapi::finalize(doc))
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(|config| api_v1(&mut Routes::Documented(config))),
+        )
+        .configure(|config| top_level(&mut Routes::Documented(config)))
+        .split_for_parts()
+}
+
+/// Registers every route on `app`, as [`documented_app`] does, without building the spec.
+fn worker_app<T>(app: App<T>) -> App<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(web::scope("/api/v1").configure(|config| api_v1(&mut Routes::Plain(config))))
+        .configure(|config| top_level(&mut Routes::Plain(config)))
 }
 
 /// The OpenAPI document, exactly as the server serves it.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    documented_app(App::new()).1
+    openapi::finalize(documented_app(App::new()).1)
 }
 
 /// The served spec as pretty JSON with a trailing newline: the form committed to
@@ -143,13 +159,16 @@ pub fn run(
     // must not depend on which worker a connection landed on.
     let access_control = web::Data::new(AccessControl::new(access));
     let cors_origins = web::Data::new(CorsOrigins::new(&access.cors_allowed_origins));
-    let routes = web::Data::new(RouteTable::from_doc(&openapi_document()));
+    let doc = openapi_document();
+    let routes = web::Data::new(RouteTable::from_doc(&doc));
+    let spec = web::Data::new(SpecDocument::of(&doc)?);
+    drop(doc);
     let facet_cache = web::Data::new(offers::facets::FacetCache::new());
     let server = HttpServer::new(move || {
         let worker = next.fetch_add(1, Ordering::Relaxed);
         let pool = pools[worker % pools.len()].clone();
         let standby = standby_pools[worker % standby_pools.len()].clone();
-        let (app, doc) = documented_app(
+        let app = worker_app(
             App::new()
                 .app_data(pool)
                 .app_data(standby)
@@ -162,33 +181,58 @@ pub fn run(
                 .app_data(webhook_wake.clone())
                 .app_data(target_policy.clone())
                 .app_data(all_pools.clone())
-                .app_data(metrics_access.clone()),
+                .app_data(metrics_access.clone())
+                .app_data(spec.clone()),
         );
-        app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
-            .service(web::redirect("/docs", "/docs/"))
-            .default_service(web::to(unmatched))
-            // The last wrapped runs first: name the request, count it, log, harden, answer
-            // CORS, serve HEAD as GET, authenticate, answer retries of idempotent POSTs, then
-            // (after the handler) wake the change feed.
-            .wrap(from_fn(changes::notifier::after_writes))
-            .wrap(from_fn(crate::idempotency::idempotent_posts))
-            .wrap(from_fn(auth::middleware::guard))
-            .wrap(from_fn(crate::http::head::head_as_get))
-            .wrap(from_fn(security::cors))
-            .wrap(from_fn(security::security_headers))
-            .wrap(Logger::new(
-                "%a \"%r\" %s %b %Dms request_id=%{x-request-id}i",
-            ))
-            .wrap(Condition::new(
-                count_requests,
-                from_fn(crate::metrics::count_requests),
-            ))
-            .wrap(from_fn(crate::http::request_id::request_id))
+        app.service(
+            SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::new([SPEC_PATH])),
+        )
+        .route(SPEC_PATH, web::get().to(serve_spec))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(unmatched))
+        // The last wrapped runs first: name the request, count it, log, harden, answer
+        // CORS, serve HEAD as GET, authenticate, answer retries of idempotent POSTs, then
+        // (after the handler) wake the change feed.
+        .wrap(from_fn(changes::notifier::after_writes))
+        .wrap(from_fn(crate::idempotency::idempotent_posts))
+        .wrap(from_fn(auth::middleware::guard))
+        .wrap(from_fn(crate::http::head::head_as_get))
+        .wrap(from_fn(security::cors))
+        .wrap(from_fn(security::security_headers))
+        .wrap(Logger::new(
+            "%a \"%r\" %s %b %Dms request_id=%{x-request-id}i",
+        ))
+        .wrap(Condition::new(
+            count_requests,
+            from_fn(crate::metrics::count_requests),
+        ))
+        .wrap(from_fn(crate::http::request_id::request_id))
     })
     .workers(workers)
     .shutdown_timeout(operator.shutdown_timeout)
     .listen(listener)?;
-    Ok(server.run())
+    let server = server.run();
+    tokio::spawn(crate::memory::release_start_up_memory());
+    Ok(server)
+}
+
+/// Where the spec is served (and where Swagger UI reads it).
+const SPEC_PATH: &str = "/api-docs/openapi.json";
+
+/// The served spec, serialized once for all workers (about 0.8 MB; kept as a document, each
+/// worker held its own copy and serialized it again on every request).
+struct SpecDocument(web::Bytes);
+
+impl SpecDocument {
+    fn of(doc: &utoipa::openapi::OpenApi) -> std::io::Result<SpecDocument> {
+        Ok(SpecDocument(web::Bytes::from(serde_json::to_vec(doc)?)))
+    }
+}
+
+async fn serve_spec(spec: web::Data<SpecDocument>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(spec.0.clone())
 }
 
 /// `/metrics` on a listener of its own (`METRICS_BIND`), for whoever reaches it; it stops

@@ -15,7 +15,6 @@ use chrono::Utc;
 use diesel::OptionalExtension;
 use diesel::result::QueryResult;
 use diesel_async::AsyncPgConnection;
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 pub use caller::{Caller, Identity, Role, Scope};
@@ -29,7 +28,7 @@ use coop_store::keys as store;
 use key::PresentedKey;
 use types::{ApiKey, CreateApiKey};
 
-pub fn configure(config: &mut ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::create_api_key)
         .service(handlers::list_api_keys)

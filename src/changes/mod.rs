@@ -7,8 +7,6 @@ pub mod notifier;
 pub mod resources;
 pub mod types;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(config: &mut ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config.service(handlers::list_changes);
 }

@@ -7,7 +7,7 @@ pub mod upsert;
 
 pub use types::Company;
 
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::list_companies)
         .service(handlers::export_companies)

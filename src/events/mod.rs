@@ -11,7 +11,7 @@ pub mod upsert;
 
 pub use types::Event;
 
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     use parts::{appearances as a, participants as p, sessions as s, venues as v};
     config
         .service(handlers::list_events)

@@ -116,3 +116,29 @@ pub async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpR
         None => ApiError::not_found(format!("no resource at {}", req.path())).error_response(),
     }
 }
+
+/// Where a module registers its handlers. The spec is built once, from the documented form;
+/// each HTTP worker's app takes the plain form, because collecting every operation's paths
+/// and schemas again per worker costs about 10 MiB of memory at start for a document the
+/// worker never reads.
+pub enum Routes<'a, 'b> {
+    Documented(&'a mut utoipa_actix_web::service_config::ServiceConfig<'b>),
+    Plain(&'a mut web::ServiceConfig),
+}
+
+impl Routes<'_, '_> {
+    pub fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: actix_web::dev::HttpServiceFactory + utoipa_actix_web::OpenApiFactory + 'static,
+    {
+        match self {
+            Routes::Documented(config) => {
+                config.service(factory);
+            }
+            Routes::Plain(config) => {
+                config.service(factory);
+            }
+        }
+        self
+    }
+}

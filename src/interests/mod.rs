@@ -3,9 +3,7 @@
 pub mod handlers;
 pub mod types;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(config: &mut ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::create_interest)
         .service(handlers::list_interests)

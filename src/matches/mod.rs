@@ -4,9 +4,7 @@
 pub mod handlers;
 pub mod types;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(config: &mut ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::offer_matches)
         .service(handlers::company_matches);

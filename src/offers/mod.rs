@@ -10,7 +10,7 @@ pub mod upsert;
 
 pub use types::Offer;
 
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::list_offers)
         // Before `{id}`, which would take `facets` for an id.

@@ -9,6 +9,6 @@ mod handlers;
 pub mod snippet;
 pub mod types;
 
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config.service(handlers::search);
 }

@@ -3,6 +3,6 @@
 
 pub mod handlers;
 
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config.service(handlers::list_sectors);
 }

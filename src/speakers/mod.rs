@@ -8,7 +8,7 @@ pub mod upsert;
 
 pub use types::Speaker;
 
-pub fn configure(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::list_speakers)
         .service(handlers::export_speakers)

@@ -7,9 +7,7 @@ pub mod signing;
 pub mod target;
 pub mod types;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(config: &mut ServiceConfig) {
+pub fn configure(config: &mut crate::http::routes::Routes) {
     config
         .service(handlers::create_webhook)
         .service(handlers::list_webhooks)
