@@ -1,7 +1,7 @@
 //! Reading the change log as one reader sees it: the feed's pages and the webhooks'
 //! deliveries are made by the same function.
 
-use super::resources::current;
+use super::resources::{Prefetched, current};
 use super::types::Change;
 use crate::auth::Caller;
 use crate::http::ApiError;
@@ -29,31 +29,47 @@ pub async fn read_page(
     let scope = caller.scope();
     let rows = store::list(conn, scope, filter, after, limit).await?;
     let has_more = rows.len() as i64 > limit;
-    let mut items = Vec::with_capacity(rows.len());
-    let mut last_read = None;
-    for row in rows.into_iter().take(limit as usize) {
-        last_read = row.position;
-        let Some(operation) = operation_seen(
-            scope,
-            row.operation,
-            row.public_before,
-            row.public_after,
-            &row.audience,
-        ) else {
-            continue;
-        };
+    let read = rows.len().min(limit as usize);
+    let last_read = read
+        .checked_sub(1)
+        .and_then(|last| rows.get(last))
+        .and_then(|row| row.position);
+    let seen: Vec<_> = rows
+        .into_iter()
+        .take(limit as usize)
+        .filter_map(|row| {
+            let operation = operation_seen(
+                scope,
+                row.operation,
+                row.public_before,
+                row.public_after,
+                &row.audience,
+            )?;
+            Some((row, operation))
+        })
+        .collect();
+    let wanted = seen
+        .iter()
+        .filter(|(_, operation)| *operation != ChangeOperation::Deleted)
+        .map(|(row, _)| (row.resource_type, row.resource_id));
+    let prefetched = Prefetched::read(conn, caller, wanted).await?;
+    let mut items = Vec::with_capacity(seen.len());
+    for (row, operation) in seen {
         let resource = match operation {
             ChangeOperation::Deleted => None,
-            _ => {
-                current(
-                    conn,
-                    caller,
-                    row.resource_type,
-                    row.resource_id,
-                    row.parent_id,
-                )
-                .await?
-            }
+            _ => match prefetched.get(row.resource_type, row.resource_id) {
+                Some(found) => found,
+                None => {
+                    current(
+                        conn,
+                        caller,
+                        row.resource_type,
+                        row.resource_id,
+                        row.parent_id,
+                    )
+                    .await?
+                }
+            },
         };
         items.push(Change {
             position: row.position.unwrap_or_default(),

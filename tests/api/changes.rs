@@ -332,3 +332,74 @@ async fn an_offer_that_expires_without_a_write_is_deleted_for_the_public_the_nex
     );
     assert_eq!(last["resource"]["status"], "expired");
 }
+
+#[tokio::test]
+async fn each_feed_item_shows_its_resource_as_its_own_get_shows_it_to_the_reader() {
+    let app = spawn_app().await;
+    let mut conn = app.connection().await;
+    let catalog =
+        coop_store::sectors::SectorCatalog::new(coop_store::sectors::all(&mut conn).await.unwrap());
+    coopapi::demo::seed(&mut conn, &catalog).await.unwrap();
+    // A draft offer: its company's key and staff see it, the public does not.
+    let company = app.create_company("ExoAtlet", "startup", "RU").await;
+    created(
+        &app,
+        "/api/v1/cooperation-offers",
+        json!({
+            "company_id": company, "kind": "technology_offer",
+            "cooperation_types": ["distribution"], "title": "Exoskeletons: a draft",
+            "sectors": ["medtech"], "target_countries": ["FR"], "status": "draft"
+        }),
+    )
+    .await;
+    for key in [Some(app.admin_key.as_str()), None] {
+        // Pages of 100: the resources of a page are read together.
+        let mut path = "/api/v1/changes?limit=100".to_string();
+        let mut checked = 0;
+        loop {
+            let page: Value = match key {
+                Some(key) => app.as_key(key).get(&path).await,
+                None => app.anonymous().get(&path).await,
+            }
+            .json()
+            .await
+            .unwrap();
+            let items = page["items"].as_array().unwrap();
+            if items.is_empty() {
+                break;
+            }
+            for item in items {
+                let id = item["id"].as_str().unwrap();
+                let collection = match item["resource_type"].as_str().unwrap() {
+                    "company" => "companies",
+                    "speaker" => "speakers",
+                    "event" => "events",
+                    "cooperation_offer" => "cooperation-offers",
+                    _ => continue,
+                };
+                let response = match key {
+                    Some(key) => {
+                        app.as_key(key)
+                            .get(&format!("/api/v1/{collection}/{id}"))
+                            .await
+                    }
+                    None => {
+                        app.anonymous()
+                            .get(&format!("/api/v1/{collection}/{id}"))
+                            .await
+                    }
+                };
+                if response.status() == 404 {
+                    assert!(item["resource"].is_null(), "{key:?} {item}");
+                } else {
+                    let own: Value = response.json().await.unwrap();
+                    assert_eq!(item["resource"], own, "{key:?}");
+                }
+                checked += 1;
+            }
+            let cursor = page["next_cursor"].as_str().unwrap().to_string();
+            path = format!("/api/v1/changes?limit=100&cursor={cursor}");
+        }
+        assert!(checked > 20, "{key:?}: {checked}");
+    }
+}

@@ -115,6 +115,16 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &CompanyRow) -> QueryResu
         .await
 }
 
+/// The companies among `ids` that exist, in no particular order (a feed page's resources, read
+/// in one query instead of one each).
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<CompanyRow>> {
+    companies::table
+        .filter(companies::id.eq_any(ids))
+        .select(CompanyRow::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<CompanyRow> {
     companies::table
         .find(id)

@@ -120,6 +120,16 @@ pub async fn find_visible(
     Ok(row.filter(|row| row.is_visible_to(caller)))
 }
 
+/// The events among `ids` that exist, in no particular order (a feed page's resources, read
+/// in one query instead of one each).
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<EventRow>> {
+    events::table
+        .filter(events::id.eq_any(ids))
+        .select(EventRow::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<EventRow> {
     events::table
         .find(id)

@@ -131,6 +131,16 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &SpeakerRow) -> QueryResu
         .await
 }
 
+/// The speakers among `ids` that exist, in no particular order (a feed page's resources, read
+/// in one query instead of one each).
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<SpeakerRow>> {
+    speakers::table
+        .filter(speakers::id.eq_any(ids))
+        .select(SpeakerRow::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<SpeakerRow> {
     speakers::table
         .find(id)

@@ -186,6 +186,16 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult
         .await
 }
 
+/// The offers among `ids` that exist, in no particular order (a feed page's resources, read
+/// in one query instead of one each).
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<OfferRow>> {
+    cooperation_offers::table
+        .filter(cooperation_offers::id.eq_any(ids))
+        .select(OfferRow::as_select())
+        .load(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<OfferRow> {
     cooperation_offers::table
         .find(id)
