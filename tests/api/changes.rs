@@ -15,10 +15,7 @@ async fn feed(app: &TestApp, key: Option<&str>, cursor: Option<&str>) -> (Vec<Va
             Some(c) => format!("/api/v1/changes?limit=3&cursor={c}"),
             None => "/api/v1/changes?limit=3".to_string(),
         };
-        let response = match key {
-            Some(key) => app.as_key(key).get(&path).await,
-            None => app.anonymous().get(&path).await,
-        };
+        let response = app.reader(key).get(&path).await;
         assert_eq!(response.status(), 200);
         let page: Value = response.json().await.unwrap();
         let got = page["items"].as_array().unwrap().clone();
@@ -336,10 +333,7 @@ async fn an_offer_that_expires_without_a_write_is_deleted_for_the_public_the_nex
 #[tokio::test]
 async fn each_feed_item_shows_its_resource_as_its_own_get_shows_it_to_the_reader() {
     let app = spawn_app().await;
-    let mut conn = app.connection().await;
-    let catalog =
-        coop_store::sectors::SectorCatalog::new(coop_store::sectors::all(&mut conn).await.unwrap());
-    coopapi::demo::seed(&mut conn, &catalog).await.unwrap();
+    crate::demo::seed(&app).await;
     // A draft offer: its company's key and staff see it, the public does not.
     let company = app.create_company("ExoAtlet", "startup", "RU").await;
     created(
@@ -357,13 +351,7 @@ async fn each_feed_item_shows_its_resource_as_its_own_get_shows_it_to_the_reader
         let mut path = "/api/v1/changes?limit=100".to_string();
         let mut checked = 0;
         loop {
-            let page: Value = match key {
-                Some(key) => app.as_key(key).get(&path).await,
-                None => app.anonymous().get(&path).await,
-            }
-            .json()
-            .await
-            .unwrap();
+            let page: Value = app.reader(key).get(&path).await.json().await.unwrap();
             let items = page["items"].as_array().unwrap();
             if items.is_empty() {
                 break;
@@ -377,18 +365,10 @@ async fn each_feed_item_shows_its_resource_as_its_own_get_shows_it_to_the_reader
                     "cooperation_offer" => "cooperation-offers",
                     _ => continue,
                 };
-                let response = match key {
-                    Some(key) => {
-                        app.as_key(key)
-                            .get(&format!("/api/v1/{collection}/{id}"))
-                            .await
-                    }
-                    None => {
-                        app.anonymous()
-                            .get(&format!("/api/v1/{collection}/{id}"))
-                            .await
-                    }
-                };
+                let response = app
+                    .reader(key)
+                    .get(&format!("/api/v1/{collection}/{id}"))
+                    .await;
                 if response.status() == 404 {
                     assert!(item["resource"].is_null(), "{key:?} {item}");
                 } else {

@@ -4,7 +4,8 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app};
 
-async fn seed(app: &TestApp) -> usize {
+/// Loads the demo dataset; returns how many rows it inserted.
+pub async fn seed(app: &TestApp) -> usize {
     let mut conn = AsyncPgConnection::establish(&app.database_url)
         .await
         .unwrap();

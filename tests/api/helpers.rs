@@ -355,6 +355,14 @@ impl TestApp {
         }
     }
 
+    /// Requests with this key, or without any.
+    pub fn reader(&self, key: Option<&str>) -> As<'_> {
+        match key {
+            Some(key) => self.as_key(key),
+            None => self.anonymous(),
+        }
+    }
+
     /// Requests without any key.
     pub fn anonymous(&self) -> As<'_> {
         As {
