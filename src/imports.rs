@@ -1,12 +1,15 @@
 //! Bulk imports: an NDJSON body read line by line (never whole), each line an upsert by its
-//! external id in a transaction of its own, and one result per line streamed back as NDJSON.
-//! A line's error never stops the others; `dry_run` rolls every line back after checking it.
+//! external id, and one result per line streamed back as NDJSON. Lines are written in
+//! batches of one transaction: the new ones in one statement, the others one by one, each
+//! under a savepoint of its own. A line's error never stops the others; `dry_run` rolls
+//! every line back after checking it.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::{FutureExt, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use diesel_async::{AsyncConnection, TransactionManager};
@@ -17,7 +20,7 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::http::extract::{MAX_BODY_BYTES, parse_json};
 use crate::http::params;
-use crate::http::upsert::Outcome;
+use crate::http::upsert::{self, Outcome};
 use crate::http::{ApiError, Problem, request_id};
 use coop_store::db::{Connection, DbPool};
 
@@ -107,20 +110,43 @@ pub trait ExternallyNamed {
     fn external_id(&self) -> Option<&str>;
 }
 
-/// Starts importing `payload` and answers with the stream of results. `upsert` writes one
-/// line (its body and external id) on the connection, in a transaction it commits or, with
-/// `dry_run`, rolls back.
-pub async fn import<B, U>(
+/// How an import writes its lines: each on its own, and the new ones of a batch at once.
+pub(crate) trait LineWriter {
+    type Body: DeserializeOwned + ExternallyNamed;
+
+    /// Creates or replaces the resource of one line, as the single upsert does, in the
+    /// caller's transaction.
+    async fn upsert(
+        &self,
+        conn: &mut AsyncPgConnection,
+        body: Self::Body,
+        external_id: String,
+    ) -> Result<(Uuid, Outcome), ApiError>;
+
+    /// Creates in one statement the resources of those `lines` (bodies with their external
+    /// ids, each id once) that are new and valid, and returns line by line the id created;
+    /// `None` leaves a line to [`LineWriter::upsert`]. An error leaves them all to it.
+    async fn create_new(
+        &self,
+        conn: &mut AsyncPgConnection,
+        lines: &[(&Self::Body, &str)],
+    ) -> Result<Vec<Option<Uuid>>, ApiError> {
+        let _ = conn;
+        Ok(vec![None; lines.len()])
+    }
+}
+
+/// Starts importing `payload` with `writer` and answers with the stream of results. Each
+/// line is written in a transaction of its own (a savepoint in its batch's), which `dry_run`
+/// rolls back.
+pub(crate) async fn import<W: LineWriter + 'static>(
     req: &HttpRequest,
     caller: &Caller,
     pool: &DbPool,
     payload: web::Payload,
-    upsert: U,
-) -> Result<HttpResponse, ApiError>
-where
-    B: DeserializeOwned + ExternallyNamed + 'static,
-    U: AsyncFn(&mut AsyncPgConnection, B, String) -> Result<(Uuid, Outcome), ApiError> + 'static,
-{
+    dry_run: bool,
+    writer: W,
+) -> Result<HttpResponse, ApiError> {
     if caller.identity().is_none() {
         return Err(ApiError::key_required());
     }
@@ -133,10 +159,16 @@ where
         results.header();
     }
     let id = request_id::current();
+    let import = Import {
+        conn,
+        writer,
+        dry_run,
+        results,
+    };
     // The request's payload is read by the task while the response streams: results flow as
     // lines are written. Results are small and the channel is unbounded, so a client that
     // reads the response only after sending its whole body never stalls the import.
-    actix_web::rt::spawn(request_id::within(id, run(conn, payload, upsert, results)));
+    actix_web::rt::spawn(request_id::within(id, import.run(payload)));
     let body = futures_util::stream::unfold(stream, |mut stream| async move {
         stream
             .recv()
@@ -168,140 +200,239 @@ fn check_media_type(req: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
-/// Lines written in one transaction at most, each under a savepoint of its own: one commit
-/// for many lines instead of one each (the commit is most of a line's cost).
+/// Lines written in one transaction at most: one commit for many lines instead of one each
+/// (the commit is most of a line's cost), and the new ones inserted in one statement.
 const BATCH_LINES: usize = 250;
 /// The longest a batch stays open, so that results keep flowing while lines arrive slowly.
 const BATCH_TIME: Duration = Duration::from_millis(200);
 
-/// The results of the lines written in the open transaction: sent once it commits, so that
-/// `created` is never said of a line that a failed commit lost.
-struct Batch {
-    results: Vec<ImportLine>,
-    /// When the transaction began, if one is open.
-    began: Option<Instant>,
+/// A line as read: to be written, or settled already (it could not be read).
+enum Read<B> {
+    Pending(Pending<B>),
+    Settled(ImportLine),
 }
 
-impl Batch {
-    async fn begin(&mut self, conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
-        if self.began.is_none() {
-            Manager::begin_transaction(conn).await?;
-            self.began = Some(Instant::now());
+/// A line read and parsed, waiting for its batch to be written.
+struct Pending<B> {
+    number: u64,
+    external_id: String,
+    body: B,
+}
+
+/// The lines of the batch being gathered, and the results of those already settled (lines
+/// that could not be read). Results are sent once the batch commits, so that `created` is
+/// never said of a line that a failed commit lost.
+struct Batch<B> {
+    pending: Vec<Pending<B>>,
+    results: Vec<ImportLine>,
+    /// When its first line came.
+    since: Option<Instant>,
+}
+
+impl<B> Batch<B> {
+    fn push(&mut self, line: Read<B>) {
+        self.since.get_or_insert_with(Instant::now);
+        match line {
+            Read::Pending(pending) => self.pending.push(pending),
+            Read::Settled(result) => self.results.push(result),
         }
-        Ok(())
     }
 
     fn full(&self) -> bool {
-        self.results.len() >= BATCH_LINES || self.began.is_some_and(|t| t.elapsed() > BATCH_TIME)
-    }
-
-    /// Commits the open transaction and sends its results; `false` when the client is gone.
-    async fn flush(&mut self, conn: &mut AsyncPgConnection, results: &Results) -> bool {
-        if self.began.take().is_some()
-            && let Err(e) = Manager::commit_transaction(conn).await
-        {
-            log::warn!("an import batch could not be committed: {e}");
-            let _ = Manager::rollback_transaction(conn).await;
-            let error = ApiError::Unavailable(e.to_string());
-            for line in &mut self.results {
-                if line.result != LineResult::Error {
-                    *line = failed(line.line, line.external_id.take(), &error);
-                }
-            }
-        }
-        self.results.drain(..).all(|line| results.send(line))
+        self.pending.len() + self.results.len() >= BATCH_LINES
+            || self.since.is_some_and(|t| t.elapsed() > BATCH_TIME)
     }
 }
 
-/// Reads the lines and imports each, sending the results batch by batch; stops when the
-/// client is gone.
-async fn run<B, U>(mut conn: Connection, mut payload: web::Payload, upsert: U, results: Results)
-where
-    B: DeserializeOwned + ExternallyNamed,
-    U: AsyncFn(&mut AsyncPgConnection, B, String) -> Result<(Uuid, Outcome), ApiError>,
-{
-    let mut lines = Lines::default();
-    let mut imported = 0u64;
-    let mut batch = Batch {
-        results: Vec::new(),
-        began: None,
-    };
-    loop {
-        // While the client has sent nothing more, the open batch is committed and its results
-        // sent: a slow sender never leaves rows locked or results held back.
-        let next = match payload.next().now_or_never() {
-            Some(next) => next,
-            None => {
-                if !batch.flush(&mut conn, &results).await {
-                    return;
-                }
-                payload.next().await
-            }
+struct Import<W> {
+    conn: Connection,
+    writer: W,
+    dry_run: bool,
+    results: Results,
+}
+
+impl<W: LineWriter> Import<W> {
+    /// Reads the lines and imports them batch by batch, sending the results of each; stops
+    /// when the client is gone.
+    async fn run(mut self, mut payload: web::Payload) {
+        let mut lines = Lines::default();
+        let mut imported = 0u64;
+        let mut batch = Batch {
+            pending: Vec::new(),
+            results: Vec::new(),
+            since: None,
         };
-        let chunk = match next {
-            Some(Ok(chunk)) => Some(chunk),
-            Some(Err(e)) => {
-                let error = ApiError::bad_request(format!("could not read the body: {e}"));
-                batch.results.push(failed(lines.number + 1, None, &error));
-                batch.flush(&mut conn, &results).await;
-                return;
-            }
-            None => None,
-        };
-        let done = chunk.is_none();
-        let ready = match chunk {
-            Some(chunk) => lines.feed(&chunk),
-            None => lines.finish(),
-        };
-        for line in ready {
-            let result = match line {
-                Line::Blank => continue,
-                Line::TooLong(number) => failed(
-                    number,
-                    None,
-                    &ApiError::PayloadTooLarge(format!(
-                        "the line is longer than {MAX_LINE_BYTES} bytes"
-                    )),
-                ),
-                Line::Text(number, text) => {
-                    imported += 1;
-                    if imported > MAX_LINES {
-                        let error = ApiError::PayloadTooLarge(format!(
-                            "an import holds at most {MAX_LINES} lines; this line and those after it were not read"
-                        ));
-                        batch.results.push(failed(number, None, &error));
-                        batch.flush(&mut conn, &results).await;
+        loop {
+            // While the client has sent nothing more, the open batch is written and its
+            // results sent: a slow sender never leaves results held back.
+            let next = match payload.next().now_or_never() {
+                Some(next) => next,
+                None => {
+                    if !self.flush(&mut batch).await {
                         return;
                     }
-                    match batch.begin(&mut conn).await {
-                        // The line's own transaction is a savepoint in the batch's.
-                        Ok(()) => import_line(&mut conn, &upsert, number, &text).await,
-                        Err(e) => failed(number, None, &e),
-                    }
+                    payload.next().await
                 }
             };
-            batch.results.push(result);
-            if batch.full() && !batch.flush(&mut conn, &results).await {
+            let chunk = match next {
+                Some(Ok(chunk)) => Some(chunk),
+                Some(Err(e)) => {
+                    let error = ApiError::bad_request(format!("could not read the body: {e}"));
+                    batch.push(Read::Settled(failed(lines.number + 1, None, &error)));
+                    self.flush(&mut batch).await;
+                    return;
+                }
+                None => None,
+            };
+            let done = chunk.is_none();
+            let ready = match chunk {
+                Some(chunk) => lines.feed(&chunk),
+                None => lines.finish(),
+            };
+            for line in ready {
+                let line = match line {
+                    Line::Blank => continue,
+                    Line::TooLong(number) => Read::Settled(failed(
+                        number,
+                        None,
+                        &ApiError::PayloadTooLarge(format!(
+                            "the line is longer than {MAX_LINE_BYTES} bytes"
+                        )),
+                    )),
+                    Line::Text(number, text) => {
+                        imported += 1;
+                        if imported > MAX_LINES {
+                            let error = ApiError::PayloadTooLarge(format!(
+                                "an import holds at most {MAX_LINES} lines; this line and those after it were not read"
+                            ));
+                            batch.push(Read::Settled(failed(number, None, &error)));
+                            self.flush(&mut batch).await;
+                            return;
+                        }
+                        parse_line(number, &text)
+                    }
+                };
+                batch.push(line);
+                if batch.full() && !self.flush(&mut batch).await {
+                    return;
+                }
+            }
+            if done {
+                self.flush(&mut batch).await;
                 return;
             }
         }
-        if done {
-            batch.flush(&mut conn, &results).await;
-            return;
+    }
+
+    /// Writes the batch's lines in one transaction, commits it and sends the batch's results
+    /// in line order; `false` when the client is gone.
+    async fn flush(&mut self, batch: &mut Batch<W::Body>) -> bool {
+        batch.since = None;
+        let pending = std::mem::take(&mut batch.pending);
+        if !pending.is_empty() {
+            let written = batch.results.len();
+            match Manager::begin_transaction(&mut *self.conn).await {
+                Ok(()) => {
+                    self.write(pending, &mut batch.results).await;
+                    if let Err(e) = Manager::commit_transaction(&mut *self.conn).await {
+                        log::warn!("an import batch could not be committed: {e}");
+                        let _ = Manager::rollback_transaction(&mut *self.conn).await;
+                        let error = ApiError::Unavailable(e.to_string());
+                        for line in &mut batch.results[written..] {
+                            if line.result != LineResult::Error {
+                                *line = failed(line.line, line.external_id.take(), &error);
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    let error = ApiError::from(e);
+                    batch.results.extend(
+                        pending
+                            .into_iter()
+                            .map(|p| failed(p.number, Some(p.external_id), &error)),
+                    );
+                }
+            }
+        }
+        batch.results.sort_by_key(|line| line.line);
+        batch
+            .results
+            .drain(..)
+            .all(|line| self.results.send(line))
+    }
+
+    /// Writes the lines in the open transaction: the first line of each external id with
+    /// the others that are new, in one statement; then, one by one and in order, the lines
+    /// that replace (a repeated external id comes after the line it repeats, and replaces
+    /// what that line wrote).
+    async fn write(&mut self, pending: Vec<Pending<W::Body>>, out: &mut Vec<ImportLine>) {
+        let (writer, dry_run) = (&self.writer, self.dry_run);
+        let mut seen = HashSet::new();
+        let (first, mut rest): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .partition(|p| seen.insert(p.external_id.clone()));
+        let lines: Vec<(&W::Body, &str)> = first
+            .iter()
+            .map(|p| (&p.body, p.external_id.as_str()))
+            .collect();
+        let created = upsert::transaction(&mut self.conn, dry_run, async |conn| {
+            writer.create_new(conn, &lines).await
+        })
+        .await
+        .unwrap_or_else(|e| {
+            // A line the statement could not take (a missing reference, say): each line is
+            // written on its own, and says what was wrong with it.
+            log::debug!("an import batch is written line by line: {e}");
+            vec![None; lines.len()]
+        });
+        for (pending, id) in first.into_iter().zip(created) {
+            match id {
+                Some(id) => out.push(ImportLine {
+                    line: pending.number,
+                    external_id: Some(pending.external_id),
+                    result: LineResult::Created,
+                    id: Some(id),
+                    problem: None,
+                }),
+                None => rest.push(pending),
+            }
+        }
+        rest.sort_by_key(|p| p.number);
+        for Pending {
+            number,
+            external_id,
+            body,
+        } in rest
+        {
+            let written = upsert::transaction(&mut self.conn, dry_run, async |conn| {
+                writer.upsert(conn, body, external_id.clone()).await
+            })
+            .await;
+            out.push(match written {
+                Ok((id, outcome)) => ImportLine {
+                    line: number,
+                    external_id: Some(external_id),
+                    result: outcome.into(),
+                    id: Some(id),
+                    problem: None,
+                },
+                Err(e) => {
+                    if let ApiError::Internal(cause) = &e {
+                        log::error!("import line {number}: {cause}");
+                    }
+                    failed(number, Some(external_id), &e)
+                }
+            });
         }
     }
 }
 
-async fn import_line<B, U>(
-    conn: &mut AsyncPgConnection,
-    upsert: &U,
+/// The line's body and external id, or the result that says why it has none.
+fn parse_line<B: DeserializeOwned + ExternallyNamed>(
     number: u64,
     text: &[u8],
-) -> ImportLine
-where
-    B: DeserializeOwned + ExternallyNamed,
-    U: AsyncFn(&mut AsyncPgConnection, B, String) -> Result<(Uuid, Outcome), ApiError>,
-{
+) -> Read<B> {
     let body: B = match parse_json(text) {
         Ok(body) => body,
         Err(e) => {
@@ -309,7 +440,7 @@ where
             let external_id = serde_json::from_slice::<serde_json::Value>(text)
                 .ok()
                 .and_then(|v| v.get("external_id")?.as_str().map(str::to_string));
-            return failed(number, external_id, &e);
+            return Read::Settled(failed(number, external_id, &e));
         }
     };
     let Some(external_id) = body.external_id().map(str::to_string) else {
@@ -317,23 +448,13 @@ where
             "external_id",
             "is required: each line is created or replaced by its external id",
         );
-        return failed(number, None, &error);
+        return Read::Settled(failed(number, None, &error));
     };
-    match upsert(conn, body, external_id.clone()).await {
-        Ok((id, outcome)) => ImportLine {
-            line: number,
-            external_id: Some(external_id),
-            result: outcome.into(),
-            id: Some(id),
-            problem: None,
-        },
-        Err(e) => {
-            if let ApiError::Internal(cause) = &e {
-                log::error!("import line {number}: {cause}");
-            }
-            failed(number, Some(external_id), &e)
-        }
-    }
+    Read::Pending(Pending {
+        number,
+        external_id,
+        body,
+    })
 }
 
 fn failed(line: u64, external_id: Option<String>, error: &ApiError) -> ImportLine {

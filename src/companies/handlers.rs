@@ -10,7 +10,7 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::types::*;
-use super::upsert::{UNIQUE, upsert_company};
+use super::upsert::{CompanyImport, UNIQUE, upsert_company};
 use crate::auth::Caller;
 use crate::exports;
 use crate::http::listing::{NameKeyed, name_cursor, parse_name_listing, position_after};
@@ -170,18 +170,11 @@ pub async fn import_companies(
     params: Query<ImportParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let dry_run = params.0.dry_run;
-    let writer = caller.clone();
-    let upsert =
-        async move |conn: &mut AsyncPgConnection, body: CreateCompany, external_id: String| {
-            let (row, outcome) = upsert::transaction(conn, dry_run, async |conn| {
-                let none = Preconditions::default();
-                upsert_company(conn, &writer, &catalog, &external_id, body, &none).await
-            })
-            .await?;
-            Ok((row.id, outcome))
-        };
-    imports::import(&req, &caller, &pool, payload, upsert).await
+    let writer = CompanyImport {
+        caller: caller.clone(),
+        catalog,
+    };
+    imports::import(&req, &caller, &pool, payload, params.0.dry_run, writer).await
 }
 
 /// Export companies

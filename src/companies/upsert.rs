@@ -1,6 +1,7 @@
 //! Creating or replacing a company by its external id: `PUT
 //! /api/v1/companies/by-external-id/{external_id}` and each line of an import.
 
+use actix_web::web;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -9,6 +10,7 @@ use super::types::{Company, CreateCompany};
 use crate::auth::Caller;
 use crate::http::upsert::{Outcome, Preconditions, same_external_id};
 use crate::http::{ApiError, Tagged};
+use crate::imports::LineWriter;
 use coop_domain::Errors;
 use coop_store::companies::{self as store, CompanyRow};
 use coop_store::sectors::SectorCatalog;
@@ -60,4 +62,26 @@ pub async fn upsert_company(
         .await
         .map_err(ApiError::rejected(&[], UNIQUE))?;
     Ok((row, Outcome::Updated))
+}
+
+/// The lines of a company import, written as [`upsert_company`] writes one.
+pub struct CompanyImport {
+    pub caller: Caller,
+    pub catalog: web::Data<SectorCatalog>,
+}
+
+impl LineWriter for CompanyImport {
+    type Body = CreateCompany;
+
+    async fn upsert(
+        &self,
+        conn: &mut AsyncPgConnection,
+        body: CreateCompany,
+        external_id: String,
+    ) -> Result<(Uuid, Outcome), ApiError> {
+        let none = Preconditions::default();
+        let (row, outcome) =
+            upsert_company(conn, &self.caller, &self.catalog, &external_id, body, &none).await?;
+        Ok((row.id, outcome))
+    }
 }

@@ -13,7 +13,7 @@ use super::facets::{FacetCache, Lookup};
 use super::pages::{offer_missing, offer_page, parse_filter, visible_offer};
 use super::params::{OfferExportParams, OfferFacetParams, OfferListParams};
 use super::types::*;
-use super::upsert::{REFS, UNIQUE, upsert_offer};
+use super::upsert::{OfferImport, REFS, UNIQUE, upsert_offer};
 use crate::auth::{Caller, Scope};
 use crate::exports;
 use crate::http::upsert::{self, Preconditions, path_external_id};
@@ -182,19 +182,12 @@ pub async fn import_offers(
     params: Query<ImportParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let dry_run = params.0.dry_run;
-    let writer = caller.clone();
-    let today = today();
-    let upsert =
-        async move |conn: &mut AsyncPgConnection, body: CreateOffer, external_id: String| {
-            let (row, outcome) = upsert::transaction(conn, dry_run, async |conn| {
-                let none = Preconditions::default();
-                upsert_offer(conn, &writer, &catalog, &external_id, body, &none, today).await
-            })
-            .await?;
-            Ok((row.id, outcome))
-        };
-    imports::import(&req, &caller, &pool, payload, upsert).await
+    let writer = OfferImport {
+        caller: caller.clone(),
+        catalog,
+        today: today(),
+    };
+    imports::import(&req, &caller, &pool, payload, params.0.dry_run, writer).await
 }
 
 /// Export cooperation offers

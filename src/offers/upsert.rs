@@ -1,7 +1,10 @@
 //! Creating or replacing an offer by its external id: `PUT
 //! /api/v1/cooperation-offers/by-external-id/{external_id}` and each line of an import.
 
-use chrono::{NaiveDate, Utc};
+use std::collections::HashSet;
+
+use actix_web::web;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -9,6 +12,7 @@ use super::types::{CreateOffer, Offer};
 use crate::auth::Caller;
 use crate::http::upsert::{Outcome, Preconditions, same_external_id};
 use crate::http::{ApiError, Tagged};
+use crate::imports::LineWriter;
 use coop_domain::Errors;
 use coop_domain::offers::OfferStatus;
 use coop_store::offers::{self as store, OfferRow};
@@ -37,24 +41,16 @@ pub async fn upsert_offer(
     caller: &Caller,
     catalog: &SectorCatalog,
     external_id: &str,
-    mut body: CreateOffer,
+    body: CreateOffer,
     preconditions: &Preconditions,
     today: NaiveDate,
 ) -> Result<(OfferRow, Outcome), ApiError> {
-    caller.require_owner(Some(body.company_id))?;
-    let mut errors = Errors::default();
-    same_external_id(&mut errors, &body.external_id, external_id);
-    body.external_id = Some(external_id.to_string());
+    let (body, mut errors) = named(caller, external_id, body)?;
     let current = store::find_by_external_id_for_update(conn, body.company_id, external_id).await?;
     // Invalid content is reported as such (422) whatever the preconditions say.
     let Some(current) = current else {
-        if body.status == Some(OfferStatus::Closed) {
-            errors.add("status", "a new offer is draft or published");
-        }
-        let draft = body.parse(catalog, errors)?;
+        let row = new_row(catalog, body, errors, Utc::now())?;
         preconditions.check_absent()?;
-        let now = Utc::now();
-        let row = draft.into_row(Uuid::now_v7(), now, now, None);
         let row = store::insert(conn, &row)
             .await
             .map_err(ApiError::rejected(REFS, UNIQUE))?;
@@ -90,4 +86,96 @@ pub async fn upsert_offer(
         .await
         .map_err(ApiError::rejected(REFS, UNIQUE))?;
     Ok((row, Outcome::Updated))
+}
+
+/// The body of the offer named `external_id`, which the caller must own, with the errors
+/// found so far (a body that names another external id).
+fn named(
+    caller: &Caller,
+    external_id: &str,
+    mut body: CreateOffer,
+) -> Result<(CreateOffer, Errors), ApiError> {
+    caller.require_owner(Some(body.company_id))?;
+    let mut errors = Errors::default();
+    same_external_id(&mut errors, &body.external_id, external_id);
+    body.external_id = Some(external_id.to_string());
+    Ok((body, errors))
+}
+
+/// The row of a new offer, or why the body cannot be one.
+fn new_row(
+    catalog: &SectorCatalog,
+    body: CreateOffer,
+    mut errors: Errors,
+    now: DateTime<Utc>,
+) -> Result<OfferRow, ApiError> {
+    if body.status == Some(OfferStatus::Closed) {
+        errors.add("status", "a new offer is draft or published");
+    }
+    let draft = body.parse(catalog, errors)?;
+    Ok(draft.into_row(Uuid::now_v7(), now, now, None))
+}
+
+/// The lines of an offer import, written as [`upsert_offer`] writes one.
+pub struct OfferImport {
+    pub caller: Caller,
+    pub catalog: web::Data<SectorCatalog>,
+    pub today: NaiveDate,
+}
+
+impl LineWriter for OfferImport {
+    type Body = CreateOffer;
+
+    async fn upsert(
+        &self,
+        conn: &mut AsyncPgConnection,
+        body: CreateOffer,
+        external_id: String,
+    ) -> Result<(Uuid, Outcome), ApiError> {
+        let none = Preconditions::default();
+        let (row, outcome) = upsert_offer(
+            conn,
+            &self.caller,
+            &self.catalog,
+            &external_id,
+            body,
+            &none,
+            self.today,
+        )
+        .await?;
+        Ok((row.id, outcome))
+    }
+
+    /// The lines that are valid new offers go in one statement; those whose company has the
+    /// external id already are left out by it, and written by `upsert` as replacements.
+    async fn create_new(
+        &self,
+        conn: &mut AsyncPgConnection,
+        lines: &[(&CreateOffer, &str)],
+    ) -> Result<Vec<Option<Uuid>>, ApiError> {
+        let now = Utc::now();
+        let mut rows = Vec::with_capacity(lines.len());
+        let mut ids = vec![None; lines.len()];
+        for (index, &(body, external_id)) in lines.iter().enumerate() {
+            let new = named(&self.caller, external_id, body.clone())
+                .and_then(|(body, errors)| new_row(&self.catalog, body, errors, now));
+            // A line that is not a valid new offer is left to `upsert`, which says why (or,
+            // when the offer exists, replaces it: closing is valid there).
+            if let Ok(row) = new {
+                ids[index] = Some(row.id);
+                rows.push(row);
+            }
+        }
+        let created: HashSet<Uuid> = store::insert_new(conn, &rows)
+            .await
+            .map_err(ApiError::rejected(REFS, UNIQUE))?
+            .into_iter()
+            .collect();
+        for id in &mut ids {
+            if id.is_some_and(|id| !created.contains(&id)) {
+                *id = None;
+            }
+        }
+        Ok(ids)
+    }
 }

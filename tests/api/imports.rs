@@ -138,6 +138,71 @@ async fn an_offer_import_upserts_each_line_and_one_lines_error_stops_nothing() {
     assert_eq!(app.count("cooperation_offers").await, 3);
 }
 
+/// New lines of a batch are inserted together; the others are written one by one after
+/// them. Whatever the order in the file, the outcome is that of the lines written in order.
+#[tokio::test]
+async fn lines_that_repeat_or_replace_end_as_if_each_line_were_written_in_order() {
+    let app = spawn_app().await;
+    let exoatlet = app.create_company("ExoAtlet", "startup", "RU").await;
+    let key = app.create_key("company", Some(&exoatlet)).await;
+    let path = "/api/v1/cooperation-offers/import";
+    let first = import(
+        &app,
+        &key,
+        path,
+        ndjson(&[offer(&exoatlet, "A", "Exoskeleton").to_string()]),
+    )
+    .await;
+    let changes = app.count("changes").await;
+    let closed = |external_id: &str, title: &str| {
+        let mut line = offer(&exoatlet, external_id, title);
+        line["status"] = json!("closed");
+        line.to_string()
+    };
+    let lines = import(
+        &app,
+        &key,
+        path,
+        ndjson(&[
+            offer(&exoatlet, "N", "Drones").to_string(),
+            closed("A", "Exoskeleton"),
+            offer(&exoatlet, "M", "Sensors").to_string(),
+            offer(&exoatlet, "N", "Drones for agriculture").to_string(),
+            closed("Z", "Closed before it began"),
+            offer(&exoatlet, "N", "Drones for agriculture").to_string(),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        results(&lines),
+        [
+            (1, "created".into()),
+            (2, "updated".into()),
+            (3, "created".into()),
+            (4, "updated".into()),
+            (5, "error".into()),
+            (6, "unchanged".into()),
+        ]
+    );
+    assert_eq!(lines[1]["id"], first[0]["id"]);
+    assert_eq!(lines[3]["id"], lines[0]["id"]);
+    assert_eq!(lines[5]["id"], lines[0]["id"]);
+    assert_eq!(lines[4]["problem"]["errors"][0]["field"], "status");
+    let reader = app.as_key(&key);
+    let get = async |id: &Value| {
+        let path = format!("/api/v1/cooperation-offers/{}", id.as_str().unwrap());
+        let response = reader.get(&path).await;
+        assert_eq!(response.status(), 200);
+        response.json::<Value>().await.unwrap()
+    };
+    assert_eq!(get(&lines[0]["id"]).await["title"], "Drones for agriculture");
+    assert_eq!(get(&lines[1]["id"]).await["status"], "closed");
+    assert_eq!(get(&lines[2]["id"]).await["title"], "Sensors");
+    assert_eq!(app.count("cooperation_offers").await, 3);
+    // Two creations and two replacements: one change each, none for the rest.
+    assert_eq!(app.count("changes").await, changes + 4);
+}
+
 #[tokio::test]
 async fn a_dry_run_reports_what_an_import_would_do_and_writes_nothing() {
     let app = spawn_app().await;

@@ -186,6 +186,22 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &OfferRow) -> QueryResult
         .await
 }
 
+/// Inserts in one statement those of `rows` whose company has no offer with their external
+/// id yet, and returns the ids of the rows inserted (the others are left out, not replaced).
+pub async fn insert_new(conn: &mut AsyncPgConnection, rows: &[OfferRow]) -> QueryResult<Vec<Uuid>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values: Vec<_> = rows.iter().map(|row| (row, search_columns(row))).collect();
+    diesel::insert_into(cooperation_offers::table)
+        .values(values)
+        .on_conflict((cooperation_offers::company_id, cooperation_offers::external_id))
+        .do_nothing()
+        .returning(cooperation_offers::id)
+        .get_results(conn)
+        .await
+}
+
 /// The offers among `ids` that exist, in no particular order (a feed page's resources, read
 /// in one query instead of one each).
 pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<OfferRow>> {
