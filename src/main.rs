@@ -254,10 +254,13 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
         }
         None => Vec::new(),
     };
+    let background = db::pool(url, db::BACKGROUND_CONNECTIONS, statement_timeout)
+        .map_err(|e| e.to_string())?;
     let server = startup::run(
         listener,
         pools,
         standby_pools,
+        background,
         catalog,
         &settings.access,
         &settings.webhooks,

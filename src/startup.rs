@@ -95,10 +95,15 @@ pub fn openapi_json() -> String {
 ///
 /// `standby_pools` (one per worker too, or none) read from a streaming standby: see
 /// [`crate::replicas`].
+///
+/// `background` serves the tasks of the main thread (positioning changes, webhooks, facet
+/// counts, old idempotency keys): under a full request load they never queue behind the
+/// requests for a worker's connections.
 pub fn run(
     listener: TcpListener,
     pools: Vec<DbPool>,
     standby_pools: Vec<DbPool>,
+    background: DbPool,
     catalog: SectorCatalog,
     access: &AccessSettings,
     webhook_settings: &WebhookSettings,
@@ -112,17 +117,17 @@ pub fn run(
     }
     let workers = pools.len();
     tokio::spawn(offers::facets::keep_counts_folded(
-        pools[0].clone(),
+        background.clone(),
         std::time::Duration::from_secs(60),
     ));
     tokio::spawn(crate::idempotency::forget_old_keys(
-        pools[0].clone(),
+        background.clone(),
         std::time::Duration::from_secs(3600),
     ));
     let change_notifier = changes::notifier::ChangeNotifier::new();
-    changes::notifier::spawn(change_notifier.clone(), pools[0].clone());
+    changes::notifier::spawn(change_notifier.clone(), background.clone());
     let webhook_wake = web::Data::from(webhooks::delivery::spawn(
-        pools[0].clone(),
+        background.clone(),
         change_notifier.clone(),
         webhook_settings,
     ));

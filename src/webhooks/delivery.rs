@@ -39,9 +39,10 @@ const PARALLEL_SUBSCRIPTIONS: i32 = 4;
 /// How long a process holds a subscription it delivers to; another takes it over after
 /// that (a process that died holding it).
 const LEASE: Duration = Duration::from_secs(60);
-/// A process gives a subscription back after this long, well within its lease.
-const BATCH_TIME: Duration = Duration::from_secs(20);
-/// Deliveries read per subscription per turn.
+/// A process gives a subscription back after a turn this long (well within its lease): the
+/// other subscriptions of its round wait for it, and another process may take it.
+const TURN_TIME: Duration = Duration::from_secs(1);
+/// Deliveries read at a time during a turn.
 const BATCH: i64 = 200;
 /// Deliveries recorded together at most (and at least every [`RECORD_EVERY`]): a process
 /// that dies sends the unrecorded ones again, with the same `webhook-id`.
@@ -255,61 +256,74 @@ impl Deliverer {
         Ok(true)
     }
 
-    /// Sends a subscription's due deliveries in order until one fails, then gives the
-    /// subscription back.
+    /// Sends a subscription's due deliveries in order until one fails, none is left or the
+    /// turn is over, then gives the subscription back.
     async fn send_to(&self, hook: WebhookRow) {
         let started = Instant::now();
         let sent = async {
-            let pending = {
-                let mut conn = self.pool.get().await?;
-                store::pending(&mut conn, hook.id, BATCH).await?
-            };
             // Deliveries that went through are recorded in batches; an attempt that failed
-            // ends the turn and is recorded with them at once.
+            // ends the turn and is recorded with them at once. The next batch is read after
+            // the last position sent, so that what is sent but not yet recorded is not read
+            // again.
             let mut done: Vec<Outcome> = Vec::new();
             let mut flushed = Instant::now();
-            for delivery in pending {
-                let now = Utc::now();
-                if delivery.next_attempt_at.is_some_and(|at| at > now)
-                    || started.elapsed() > BATCH_TIME
-                {
-                    break;
-                }
-                let first_attempt_at = delivery.first_attempt_at;
-                // No connection is held while the receiver answers.
-                let outcome = self.attempt(&hook, &delivery).await;
-                let delivered = outcome.state == DELIVERED;
-                crate::metrics::METRICS
-                    .deliveries
-                    .with_label_values(&[match outcome.state {
-                        DELIVERED => "delivered",
-                        FAILED => "failed",
-                        _ => "retrying",
-                    }])
-                    .inc();
-                let failed = (outcome.state == FAILED).then(|| {
-                    format!(
-                        "deliveries failed for {} hours (since {}); the last attempt, at {}: {}",
-                        self.retry_for.num_hours(),
-                        first_attempt_at
-                            .unwrap_or(outcome.attempt.attempted_at)
-                            .to_rfc3339(),
-                        outcome.attempt.attempted_at.to_rfc3339(),
-                        outcome.attempt.error.as_deref().unwrap_or("failed")
-                    )
-                });
-                done.push(outcome);
-                if !delivered || done.len() >= RECORD_BATCH || flushed.elapsed() > RECORD_EVERY {
+            let mut after = i64::MIN;
+            'turn: loop {
+                let pending = {
                     let mut conn = self.pool.get().await?;
-                    store::record(&mut conn, &done).await?;
-                    done.clear();
-                    flushed = Instant::now();
-                    if let Some(reason) = failed {
-                        store::disable(&mut conn, hook.id, &reason, Utc::now()).await?;
-                        log::warn!("webhook {} turned off: {reason}", hook.id);
+                    store::pending(&mut conn, hook.id, after, BATCH).await?
+                };
+                let more = pending.len() as i64 == BATCH;
+                for delivery in pending {
+                    let now = Utc::now();
+                    if delivery.next_attempt_at.is_some_and(|at| at > now)
+                        || started.elapsed() > TURN_TIME
+                    {
+                        break 'turn;
+                    }
+                    after = delivery.position;
+                    let first_attempt_at = delivery.first_attempt_at;
+                    // No connection is held while the receiver answers.
+                    let outcome = self.attempt(&hook, &delivery).await;
+                    let delivered = outcome.state == DELIVERED;
+                    crate::metrics::METRICS
+                        .deliveries
+                        .with_label_values(&[match outcome.state {
+                            DELIVERED => "delivered",
+                            FAILED => "failed",
+                            _ => "retrying",
+                        }])
+                        .inc();
+                    let failed = (outcome.state == FAILED).then(|| {
+                        format!(
+                            "deliveries failed for {} hours (since {}); the last attempt, at {}: {}",
+                            self.retry_for.num_hours(),
+                            first_attempt_at
+                                .unwrap_or(outcome.attempt.attempted_at)
+                                .to_rfc3339(),
+                            outcome.attempt.attempted_at.to_rfc3339(),
+                            outcome.attempt.error.as_deref().unwrap_or("failed")
+                        )
+                    });
+                    done.push(outcome);
+                    if !delivered
+                        || done.len() >= RECORD_BATCH
+                        || flushed.elapsed() > RECORD_EVERY
+                    {
+                        let mut conn = self.pool.get().await?;
+                        store::record(&mut conn, &done).await?;
+                        done.clear();
+                        flushed = Instant::now();
+                        if let Some(reason) = failed {
+                            store::disable(&mut conn, hook.id, &reason, Utc::now()).await?;
+                            log::warn!("webhook {} turned off: {reason}", hook.id);
+                        }
+                    }
+                    if !delivered {
+                        break 'turn;
                     }
                 }
-                if !delivered {
+                if !more {
                     break;
                 }
             }

@@ -257,8 +257,9 @@ fn serve_with_standby(
     let port = listener.local_addr().expect("local address").port();
     let server = startup::run(
         listener,
-        vec![pool],
+        vec![pool.clone()],
         standby,
+        pool,
         catalog,
         access,
         webhooks,

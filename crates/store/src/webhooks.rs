@@ -266,16 +266,18 @@ pub async fn release(conn: &mut AsyncPgConnection, webhook_id: Uuid) -> QueryRes
         .map(drop)
 }
 
-/// The next `limit` pending deliveries of a subscription, in order.
+/// The next `limit` pending deliveries of a subscription after position `after`, in order.
 pub async fn pending(
     conn: &mut AsyncPgConnection,
     webhook_id: Uuid,
+    after: i64,
     limit: i64,
 ) -> QueryResult<Vec<DeliveryRow>> {
     use webhook_deliveries::dsl as d;
     webhook_deliveries::table
         .filter(d::webhook_id.eq(webhook_id))
         .filter(d::state.eq(PENDING))
+        .filter(d::position.gt(after))
         .order(d::position.asc())
         .limit(limit)
         .select(DeliveryRow::as_select())

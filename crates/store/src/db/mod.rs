@@ -91,6 +91,11 @@ async fn connect(url: String, statement_timeout_ms: String) -> ConnectionResult<
     Ok(conn)
 }
 
+/// The connections of the pool of the service's background tasks (besides the requests'
+/// pools): changes' positions, the webhooks' fan-out and sending (four subscriptions at
+/// once), facet counts and old idempotency keys. Opened when needed.
+pub const BACKGROUND_CONNECTIONS: usize = 4;
+
 /// `total` connections split into one pool per HTTP worker (at least one connection each).
 pub fn worker_pools(
     url: &str,
