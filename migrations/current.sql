@@ -158,6 +158,17 @@ CREATE OR REPLACE FUNCTION public.coop_stems(body text)
  IMMUTABLE PARALLEL SAFE
 RETURN ((to_tsvector('coop_en'::regconfig, COALESCE(body, ''::text)) || to_tsvector('coop_fr'::regconfig, COALESCE(body, ''::text))) || to_tsvector('coop_ru'::regconfig, COALESCE(body, ''::text)))
 
+CREATE OR REPLACE FUNCTION public.cooperation_offer_count_rows(o cooperation_offers, sign integer)
+ RETURNS TABLE(facet text, value text, valid_until date, offers integer)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT f.facet, f.value, coalesce(o.valid_until, 'infinity'), sign
+    FROM cooperation_offer_facet_values(o.kind, o.sectors, o.cooperation_types,
+                                        o.target_countries, o.company_id) AS f
+    WHERE o.status = 'published'
+$function$
+
 CREATE OR REPLACE FUNCTION public.cooperation_offer_counts_company_sync()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -198,17 +209,13 @@ CREATE OR REPLACE FUNCTION public.cooperation_offer_counts_sync()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-    IF TG_OP <> 'INSERT' AND OLD.status = 'published' THEN
+    IF TG_OP <> 'INSERT' THEN
         INSERT INTO cooperation_offer_count_changes (facet, value, valid_until, offers)
-        SELECT f.facet, f.value, coalesce(OLD.valid_until, 'infinity'), -1
-        FROM cooperation_offer_facet_values(OLD.kind, OLD.sectors, OLD.cooperation_types,
-                                            OLD.target_countries, OLD.company_id) AS f;
+        SELECT * FROM cooperation_offer_count_rows(OLD, -1);
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
+    IF TG_OP <> 'DELETE' THEN
         INSERT INTO cooperation_offer_count_changes (facet, value, valid_until, offers)
-        SELECT f.facet, f.value, coalesce(NEW.valid_until, 'infinity'), 1
-        FROM cooperation_offer_facet_values(NEW.kind, NEW.sectors, NEW.cooperation_types,
-                                            NEW.target_countries, NEW.company_id) AS f;
+        SELECT * FROM cooperation_offer_count_rows(NEW, 1);
     END IF;
     RETURN NULL;
 END $function$
@@ -226,6 +233,17 @@ AS $function$
     UNION ALL SELECT 'company_country', country FROM companies WHERE id = p_company_id
 $function$
 
+CREATE OR REPLACE FUNCTION public.cooperation_offer_market_rows(o cooperation_offers)
+ RETURNS SETOF cooperation_offer_markets
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT s, t, o.created_at, o.id, o.valid_until, o.kind, o.company_id, o.sectors,
+           o.cooperation_types, o.target_countries
+    FROM unnest(o.sectors) AS s, unnest(o.target_countries) AS t
+    WHERE o.status = 'published'
+$function$
+
 CREATE OR REPLACE FUNCTION public.cooperation_offer_markets_sync()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -234,15 +252,22 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN
         DELETE FROM cooperation_offer_markets WHERE offer_id = OLD.id;
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
-        INSERT INTO cooperation_offer_markets (sector, target_country, created_at, offer_id,
-            valid_until, kind, company_id, sectors, cooperation_types, target_countries)
-        SELECT s, t, NEW.created_at, NEW.id, NEW.valid_until, NEW.kind, NEW.company_id,
-               NEW.sectors, NEW.cooperation_types, NEW.target_countries
-        FROM unnest(NEW.sectors) AS s, unnest(NEW.target_countries) AS t;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO cooperation_offer_markets SELECT * FROM cooperation_offer_market_rows(NEW);
     END IF;
     RETURN NULL;
 END $function$
+
+CREATE OR REPLACE FUNCTION public.cooperation_offer_sector_rows(o cooperation_offers)
+ RETURNS SETOF cooperation_offer_sectors
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT s, o.created_at, o.id, o.kind, o.company_id, o.valid_until, o.sectors,
+           o.cooperation_types, o.target_countries
+    FROM unnest(o.sectors) AS s
+    WHERE o.status = 'published'
+$function$
 
 CREATE OR REPLACE FUNCTION public.cooperation_offer_sectors_sync()
  RETURNS trigger
@@ -252,12 +277,8 @@ BEGIN
     IF TG_OP <> 'INSERT' THEN
         DELETE FROM cooperation_offer_sectors WHERE offer_id = OLD.id;
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
-        INSERT INTO cooperation_offer_sectors (sector, created_at, offer_id, kind, company_id,
-            valid_until, sectors, cooperation_types, target_countries)
-        SELECT s, NEW.created_at, NEW.id, NEW.kind, NEW.company_id, NEW.valid_until,
-               NEW.sectors, NEW.cooperation_types, NEW.target_countries
-        FROM unnest(NEW.sectors) AS s;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO cooperation_offer_sectors SELECT * FROM cooperation_offer_sector_rows(NEW);
     END IF;
     RETURN NULL;
 END $function$
@@ -314,21 +335,44 @@ BEGIN
     END IF;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.cooperation_offers_inserted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    today date := (now() AT TIME ZONE 'UTC')::date;
+BEGIN
+    INSERT INTO cooperation_offer_count_changes (facet, value, valid_until, offers)
+    SELECT c.* FROM inserted AS n, cooperation_offer_count_rows(n, 1) AS c;
+    INSERT INTO cooperation_offer_markets
+    SELECT m.* FROM inserted AS n, cooperation_offer_market_rows(n) AS m;
+    INSERT INTO cooperation_offer_sectors
+    SELECT s.* FROM inserted AS n, cooperation_offer_sector_rows(n) AS s;
+    INSERT INTO changes (resource_type, resource_id, parent_id, operation, version,
+                         public_before, public_after, audience)
+    SELECT 'cooperation_offer', n.id, NULL, 'created', n.updated_at, false,
+           coop_offer_listed(n.status, n.valid_until, today), ARRAY[n.company_id]
+    FROM inserted AS n;
+    RETURN NULL;
+END $function$
+
 CREATE TRIGGER companies_change AFTER INSERT OR DELETE OR UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION coop_record_change('company');
 
 CREATE TRIGGER cooperation_interests_change AFTER INSERT OR DELETE OR UPDATE ON cooperation_interests FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_interest');
 
 CREATE TRIGGER cooperation_offer_counts_company_sync AFTER UPDATE OF country ON companies FOR EACH ROW WHEN (old.country IS DISTINCT FROM new.country) EXECUTE FUNCTION cooperation_offer_counts_company_sync();
 
-CREATE TRIGGER cooperation_offer_counts_sync AFTER INSERT OR DELETE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_counts_sync();
+CREATE TRIGGER cooperation_offer_counts_sync AFTER DELETE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_counts_sync();
 
 CREATE TRIGGER cooperation_offer_counts_sync_update AFTER UPDATE OF status, kind, sectors, cooperation_types, target_countries, company_id, valid_until ON cooperation_offers FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.kind IS DISTINCT FROM new.kind OR old.sectors IS DISTINCT FROM new.sectors OR old.cooperation_types IS DISTINCT FROM new.cooperation_types OR old.target_countries IS DISTINCT FROM new.target_countries OR old.company_id IS DISTINCT FROM new.company_id OR old.valid_until IS DISTINCT FROM new.valid_until) EXECUTE FUNCTION cooperation_offer_counts_sync();
 
-CREATE TRIGGER cooperation_offer_markets_sync AFTER INSERT OR DELETE OR UPDATE OF status, sectors, target_countries, valid_until, created_at, kind, company_id, cooperation_types ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_markets_sync();
+CREATE TRIGGER cooperation_offer_markets_sync AFTER DELETE OR UPDATE OF status, sectors, target_countries, valid_until, created_at, kind, company_id, cooperation_types ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_markets_sync();
 
-CREATE TRIGGER cooperation_offer_sectors_sync AFTER INSERT OR DELETE OR UPDATE OF status, sectors, kind, company_id, valid_until, created_at, cooperation_types, target_countries ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_sectors_sync();
+CREATE TRIGGER cooperation_offer_sectors_sync AFTER DELETE OR UPDATE OF status, sectors, kind, company_id, valid_until, created_at, cooperation_types, target_countries ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_sectors_sync();
 
-CREATE TRIGGER cooperation_offers_change AFTER INSERT OR DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_offer');
+CREATE TRIGGER cooperation_offers_change AFTER DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_offer');
+
+CREATE TRIGGER cooperation_offers_inserted AFTER INSERT ON cooperation_offers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION cooperation_offers_inserted();
 
 CREATE TRIGGER event_participants_change AFTER INSERT OR DELETE OR UPDATE ON event_participants FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_participant');
 

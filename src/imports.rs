@@ -356,10 +356,7 @@ impl<W: LineWriter> Import<W> {
             }
         }
         batch.results.sort_by_key(|line| line.line);
-        batch
-            .results
-            .drain(..)
-            .all(|line| self.results.send(line))
+        batch.results.drain(..).all(|line| self.results.send(line))
     }
 
     /// Writes the lines in the open transaction: the first line of each external id with
@@ -429,10 +426,7 @@ impl<W: LineWriter> Import<W> {
 }
 
 /// The line's body and external id, or the result that says why it has none.
-fn parse_line<B: DeserializeOwned + ExternallyNamed>(
-    number: u64,
-    text: &[u8],
-) -> Read<B> {
+fn parse_line<B: DeserializeOwned + ExternallyNamed>(number: u64, text: &[u8]) -> Read<B> {
     let body: B = match parse_json(text) {
         Ok(body) => body,
         Err(e) => {

@@ -254,13 +254,16 @@ async fn serve(settings: &Settings, url: &str, demo: bool) -> Result<(), String>
         }
         None => Vec::new(),
     };
-    let background = db::pool(url, db::BACKGROUND_CONNECTIONS, statement_timeout)
-        .map_err(|e| e.to_string())?;
+    let background =
+        db::pool(url, db::BACKGROUND_CONNECTIONS, statement_timeout).map_err(|e| e.to_string())?;
+    let pools = startup::Pools {
+        workers: pools,
+        standby: standby_pools,
+        background,
+    };
     let server = startup::run(
         listener,
         pools,
-        standby_pools,
-        background,
         catalog,
         &settings.access,
         &settings.webhooks,

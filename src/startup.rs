@@ -86,29 +86,35 @@ pub fn openapi_json() -> String {
     json
 }
 
-/// Starts serving on `listener` with one HTTP worker per pool; the returned server runs
-/// until it is stopped or receives SIGINT/SIGTERM.
-///
-/// Each worker gets a pool of its own (see [`db::worker_pools`]): a connection is then always
-/// driven by the worker thread that uses it, instead of waking another worker's runtime on
-/// every query (docs/PERFORMANCE.md, "Where the rest goes").
-///
-/// `standby_pools` (one per worker too, or none) read from a streaming standby: see
-/// [`crate::replicas`].
-///
-/// `background` serves the tasks of the main thread (positioning changes, webhooks, facet
-/// counts, old idempotency keys): under a full request load they never queue behind the
-/// requests for a worker's connections.
+/// The service's database pools.
+pub struct Pools {
+    /// One per HTTP worker: a connection is then always driven by the worker thread that uses
+    /// it, instead of waking another worker's runtime on every query (docs/PERFORMANCE.md,
+    /// "Where the rest goes"). See [`db::worker_pools`].
+    pub workers: Vec<DbPool>,
+    /// One per worker too, or none: reads from a streaming standby (see [`crate::replicas`]).
+    pub standby: Vec<DbPool>,
+    /// The tasks of the main thread (positioning changes, webhooks, facet counts, old
+    /// idempotency keys): under a full request load they never queue behind the requests for
+    /// a worker's connections.
+    pub background: DbPool,
+}
+
+/// Starts serving on `listener` with one HTTP worker per worker pool; the returned server
+/// runs until it is stopped or receives SIGINT/SIGTERM.
 pub fn run(
     listener: TcpListener,
-    pools: Vec<DbPool>,
-    standby_pools: Vec<DbPool>,
-    background: DbPool,
+    pools: Pools,
     catalog: SectorCatalog,
     access: &AccessSettings,
     webhook_settings: &WebhookSettings,
     operator: &OperatorSettings,
 ) -> std::io::Result<Server> {
+    let Pools {
+        workers: pools,
+        standby: standby_pools,
+        background,
+    } = pools;
     if pools.is_empty() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,

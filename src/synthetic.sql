@@ -323,16 +323,12 @@ CROSS JOIN LATERAL generate_series(0, g.participants - 1) AS k
 ON CONFLICT DO NOTHING;
 
 -- step: offers
--- The markets and match candidates of the new offers are written in one statement below
--- rather than by the triggers, row by row.
+-- The markets, match candidates, facet counts and changes of the new offers are written by
+-- the insert's statement trigger, for all of them at once.
 SELECT pg_temp.drop_indexes('cooperation_offers');
 SELECT pg_temp.drop_indexes('cooperation_offer_markets');
 SELECT pg_temp.drop_indexes('cooperation_offer_sectors');
-ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_markets_sync;
-ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_sectors_sync;
-ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offer_counts_sync;
 
-WITH new_offers AS (
 INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, summary,
     description, sectors, target_countries, language, status, published_at, valid_until,
     event_id, search_text, search_body, created_at, updated_at)
@@ -377,43 +373,8 @@ FROM (
         FROM generate_series(1, {offers}) AS n
     ) AS base
 ) AS o
-ON CONFLICT DO NOTHING
-RETURNING id, company_id, kind, status, sectors, cooperation_types, target_countries,
-          created_at, valid_until
-),
-new_markets AS (
-INSERT INTO cooperation_offer_markets (sector, target_country, created_at, offer_id, valid_until,
-    kind, company_id, sectors, cooperation_types, target_countries)
-SELECT s, t, o.created_at, o.id, o.valid_until, o.kind, o.company_id, o.sectors,
-       o.cooperation_types, o.target_countries
-FROM new_offers AS o, unnest(o.sectors) AS s, unnest(o.target_countries) AS t
-WHERE o.status = 'published'
-),
-new_sectors AS (
-INSERT INTO cooperation_offer_sectors (sector, created_at, offer_id, kind, company_id,
-    valid_until, sectors, cooperation_types, target_countries)
-SELECT s, o.created_at, o.id, o.kind, o.company_id, o.valid_until,
-       o.sectors, o.cooperation_types, o.target_countries
-FROM new_offers AS o, unnest(o.sectors) AS s
-WHERE o.status = 'published'
-)
--- What cooperation_offer_counts_sync() appends, for all the new offers at once.
-INSERT INTO cooperation_offer_count_changes (facet, value, valid_until, offers)
-SELECT f.facet, f.value, coalesce(o.valid_until, 'infinity'), count(*)
-FROM new_offers AS o
-JOIN companies AS c ON c.id = o.company_id
-CROSS JOIN LATERAL (
-    SELECT 'total', '' UNION ALL SELECT 'kind', o.kind UNION ALL SELECT 'company_country', c.country
-    UNION ALL SELECT 'sector', unnest(o.sectors)
-    UNION ALL SELECT 'cooperation_type', unnest(o.cooperation_types)
-    UNION ALL SELECT 'target_country', unnest(o.target_countries)
-) AS f (facet, value)
-WHERE o.status = 'published'
-GROUP BY 1, 2, 3;
+ON CONFLICT DO NOTHING;
 
-ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_markets_sync;
-ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_sectors_sync;
-ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offer_counts_sync;
 SELECT cooperation_offer_counts_fold(current_date);
 SELECT pg_temp.restore_indexes('cooperation_offers');
 SELECT pg_temp.restore_indexes('cooperation_offer_markets');

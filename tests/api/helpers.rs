@@ -255,11 +255,14 @@ fn serve_with_standby(
         .try_init();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
+    let pools = startup::Pools {
+        workers: vec![pool.clone()],
+        standby,
+        background: pool,
+    };
     let server = startup::run(
         listener,
-        vec![pool.clone()],
-        standby,
-        pool,
+        pools,
         catalog,
         access,
         webhooks,

@@ -195,7 +195,10 @@ async fn lines_that_repeat_or_replace_end_as_if_each_line_were_written_in_order(
         assert_eq!(response.status(), 200);
         response.json::<Value>().await.unwrap()
     };
-    assert_eq!(get(&lines[0]["id"]).await["title"], "Drones for agriculture");
+    assert_eq!(
+        get(&lines[0]["id"]).await["title"],
+        "Drones for agriculture"
+    );
     assert_eq!(get(&lines[1]["id"]).await["status"], "closed");
     assert_eq!(get(&lines[2]["id"]).await["title"], "Sensors");
     assert_eq!(app.count("cooperation_offers").await, 3);

@@ -46,6 +46,74 @@ struct Definition {
     definition: String,
 }
 
+/// Offers inserted by one statement get their change rows from a statement trigger; each must
+/// be the row `coop_record_change` writes for an insert of that offer alone.
+#[tokio::test]
+async fn offers_inserted_together_record_the_changes_one_insert_records() {
+    let app = spawn_app().await;
+    let company = app.create_company("ExoAtlet", "startup", "RU").await;
+    // (status, published_at, valid_until): listed, draft, and published but expired.
+    let offers = [
+        ("published", "'2026-11-01T10:00:00Z'", "NULL"),
+        ("draft", "NULL", "NULL"),
+        ("published", "'2026-11-01T10:00:00Z'", "'2020-01-01'"),
+    ];
+    let insert = |prefix: &str| {
+        let rows: Vec<String> = offers
+            .iter()
+            .enumerate()
+            .map(|(n, (status, published_at, valid_until))| {
+                format!(
+                    "('{prefix}{n:011x}', '{company}', 'business_offer', '{{distribution}}', \
+                     'Offer {n}', '{{it,medtech}}', '{{FR,BE}}', '{status}', {published_at}, \
+                     {valid_until}, '2026-11-02T10:00:00Z', '2026-11-02T10:00:0{n}Z', '', '')"
+                )
+            })
+            .collect();
+        format!(
+            "INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, \
+             sectors, target_countries, status, published_at, valid_until, created_at, \
+             updated_at, search_text, search_body) VALUES {}",
+            rows.join(", ")
+        )
+    };
+    // One at a time through the row trigger, the statement trigger off meanwhile.
+    app.sql("ALTER TABLE cooperation_offers DISABLE TRIGGER cooperation_offers_inserted")
+        .await;
+    app.sql(
+        "CREATE TRIGGER one_at_a_time AFTER INSERT ON cooperation_offers FOR EACH ROW \
+         EXECUTE FUNCTION coop_record_change('cooperation_offer')",
+    )
+    .await;
+    app.sql(&insert("01900000-0000-7000-8000-0")).await;
+    app.sql("DROP TRIGGER one_at_a_time ON cooperation_offers")
+        .await;
+    app.sql("ALTER TABLE cooperation_offers ENABLE TRIGGER cooperation_offers_inserted")
+        .await;
+    app.sql(&insert("01900000-0000-7000-8000-1")).await;
+    let mut conn = app.connection().await;
+    let mut changes = async |prefix: &str| -> Vec<String> {
+        let rows: Vec<Definition> = sql_query(format!(
+            "SELECT concat_ws(' | ', resource_type, right(resource_id::text, 11), parent_id, \
+                 operation, version, public_before, public_after, \
+                 array_length(audience, 1), audience[1]) AS definition
+             FROM changes WHERE resource_id::text LIKE '{prefix}%' ORDER BY resource_id"
+        ))
+        .load(&mut conn)
+        .await
+        .unwrap();
+        rows.into_iter().map(|row| row.definition).collect()
+    };
+    let one_at_a_time = changes("01900000-0000-7000-8000-0").await;
+    let together = changes("01900000-0000-7000-8000-1").await;
+    assert_eq!(one_at_a_time.len(), 3, "{one_at_a_time:?}");
+    assert_eq!(together, one_at_a_time);
+    assert!(together[0].contains("| created |"), "{together:?}");
+    assert!(together[0].contains("| f | t |"), "{together:?}");
+    assert!(together[1].contains("| f | f |"), "{together:?}");
+    assert!(together[2].contains("| f | f |"), "{together:?}");
+}
+
 /// Every function and trigger of the schema (those of extensions left out), as PostgreSQL
 /// prints them after all migrations, in `migrations/current.sql`: a migration that replaces a
 /// function leaves its new body there for the next reader. `UPDATE_SNAPSHOTS=1 cargo test`

@@ -195,7 +195,10 @@ pub async fn insert_new(conn: &mut AsyncPgConnection, rows: &[OfferRow]) -> Quer
     let values: Vec<_> = rows.iter().map(|row| (row, search_columns(row))).collect();
     diesel::insert_into(cooperation_offers::table)
         .values(values)
-        .on_conflict((cooperation_offers::company_id, cooperation_offers::external_id))
+        .on_conflict((
+            cooperation_offers::company_id,
+            cooperation_offers::external_id,
+        ))
         .do_nothing()
         .returning(cooperation_offers::id)
         .get_results(conn)
