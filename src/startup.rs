@@ -201,8 +201,8 @@ pub fn run(
         .route(SPEC_PATH, web::get().to(serve_spec))
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(unmatched))
-        // The last wrapped runs first: name the request, count it, log, harden, answer
-        // CORS, serve HEAD as GET, authenticate, answer retries of idempotent POSTs, then
+        // The last wrapped runs first: name the request, count it, log, send large bodies
+        // in slices, harden, answer CORS, serve HEAD as GET, authenticate, answer retries of idempotent POSTs, then
         // (after the handler) wake the change feed.
         .wrap(from_fn(changes::notifier::after_writes))
         .wrap(from_fn(crate::idempotency::idempotent_posts))
@@ -210,6 +210,7 @@ pub fn run(
         .wrap(from_fn(crate::http::head::head_as_get))
         .wrap(from_fn(security::cors))
         .wrap(from_fn(security::security_headers))
+        .wrap(from_fn(crate::http::slices::send_in_slices))
         .wrap(Logger::new(
             "%a \"%r\" %s %b %Dms request_id=%{x-request-id}i",
         ))

@@ -13,6 +13,7 @@ pub mod ratelimit;
 pub mod request_id;
 pub mod routes;
 pub mod security;
+pub mod slices;
 pub mod upsert;
 
 pub use etag::{Condition, Tagged, check_if_match, if_match};
