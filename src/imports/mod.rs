@@ -389,13 +389,12 @@ impl<W: LineWriter> Import<W> {
         });
         for (pending, id) in first.into_iter().zip(created) {
             match id {
-                Some(id) => out.push(ImportLine {
-                    line: pending.number,
-                    external_id: Some(pending.external_id),
-                    result: LineResult::Created,
-                    id: Some(id),
-                    problem: None,
-                }),
+                Some(id) => out.push(written(
+                    pending.number,
+                    pending.external_id,
+                    Outcome::Created,
+                    id,
+                )),
                 None => rest.push(pending),
             }
         }
@@ -406,18 +405,12 @@ impl<W: LineWriter> Import<W> {
             body,
         } in rest
         {
-            let written = upsert::transaction(&mut self.conn, dry_run, async |conn| {
+            let outcome = upsert::transaction(&mut self.conn, dry_run, async |conn| {
                 writer.upsert(conn, body, external_id.clone()).await
             })
             .await;
-            out.push(match written {
-                Ok((id, outcome)) => ImportLine {
-                    line: number,
-                    external_id: Some(external_id),
-                    result: outcome.into(),
-                    id: Some(id),
-                    problem: None,
-                },
+            out.push(match outcome {
+                Ok((id, outcome)) => written(number, external_id, outcome, id),
                 Err(e) => {
                     if let ApiError::Internal(cause) = &e {
                         log::error!("import line {number}: {cause}");
@@ -453,6 +446,16 @@ fn parse_line<B: DeserializeOwned + ExternallyNamed>(number: u64, text: &[u8]) -
         external_id,
         body,
     })
+}
+
+fn written(line: u64, external_id: String, outcome: Outcome, id: Uuid) -> ImportLine {
+    ImportLine {
+        line,
+        external_id: Some(external_id),
+        result: outcome.into(),
+        id: Some(id),
+        problem: None,
+    }
 }
 
 fn failed(line: u64, external_id: Option<String>, error: &ApiError) -> ImportLine {
