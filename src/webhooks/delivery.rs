@@ -32,8 +32,9 @@ const SWEEP: Duration = Duration::from_secs(1);
 const FAN_OUT_PAUSE: Duration = Duration::from_millis(10);
 /// Subscriptions fanned out per transaction.
 const FAN_OUT_SUBSCRIPTIONS: i64 = 16;
-/// Changes read per subscription per fan-out.
-const FAN_OUT_CHANGES: i64 = 500;
+/// Changes read per subscription per fan-out: a round holds their representations in
+/// memory, and 100 every 10 ms is well above any write rate the service takes.
+const FAN_OUT_CHANGES: i64 = 100;
 /// Subscriptions delivered to at once by one process.
 const PARALLEL_SUBSCRIPTIONS: i32 = 4;
 /// How long a process holds a subscription it delivers to; another takes it over after

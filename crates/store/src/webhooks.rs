@@ -206,6 +206,11 @@ pub async fn lock_for_fan_out(
         .await
 }
 
+/// Deliveries inserted by one statement at most. Each carries its resource's representation
+/// (1–2 KB), and a connection keeps for its whole life a buffer as large as the largest
+/// statement it sent: 500 deliveries in one statement left about 1 MB per connection.
+const QUEUE_CHUNK: usize = 50;
+
 /// Queues deliveries and moves the subscription's position past the changes considered.
 pub async fn queue(
     conn: &mut AsyncPgConnection,
@@ -213,9 +218,9 @@ pub async fn queue(
     deliveries: &[DeliveryRow],
     position: i64,
 ) -> QueryResult<()> {
-    if !deliveries.is_empty() {
+    for chunk in deliveries.chunks(QUEUE_CHUNK) {
         diesel::insert_into(webhook_deliveries::table)
-            .values(deliveries)
+            .values(chunk)
             .on_conflict_do_nothing()
             .execute(conn)
             .await?;
