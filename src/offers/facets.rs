@@ -10,11 +10,15 @@
 //! for the whole cache: the forty filters of a panel in use kept a core busy recounting
 //! every five seconds at a million offers. Counts nobody asked for in [`MAX_STALE`] are
 //! never served: that request counts again and waits. Concurrent requests for a filter that
-//! is not cached wait for one count instead of each starting their own.
+//! is not cached wait for one count instead of each starting their own. The cache keeps each
+//! answer as the JSON it is sent as (about half the memory of the counts as structs, and no
+//! serialization on a hit), at most [`MAX_BYTES`] of them: beyond, the filters asked for
+//! least recently go first.
 //!
 //! [`TTL`]: FacetCache::TTL
 //! [`MAX_FRESH`]: FacetCache::MAX_FRESH
 //! [`MAX_STALE`]: FacetCache::MAX_STALE
+//! [`MAX_BYTES`]: FacetCache::MAX_BYTES
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -22,27 +26,27 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use actix_web::web::Bytes;
 use tokio::sync::OnceCell;
 
-use coop_store::offers::facets::OfferFacets;
-
-/// Counts, when they were computed and for how long they are fresh.
+/// Counts (as the JSON body they are sent as), when they were computed and for how long they
+/// are fresh.
 #[derive(Clone)]
 pub struct Counted {
     at: Instant,
     fresh_for: Duration,
-    facets: Arc<OfferFacets>,
+    facets: Bytes,
 }
 
 impl Counted {
-    fn new(facets: OfferFacets, started: Instant) -> Self {
+    fn new(facets: Bytes, started: Instant) -> Self {
         let at = Instant::now();
         Counted {
             at,
             fresh_for: (at - started)
                 .saturating_mul(100)
                 .clamp(FacetCache::TTL, FacetCache::MAX_FRESH),
-            facets: Arc::new(facets),
+            facets,
         }
     }
 }
@@ -62,14 +66,19 @@ impl Entry {
             refreshing: false,
         }
     }
+
+    /// The memory its counts hold.
+    fn bytes(&self) -> usize {
+        self.cell.get().map_or(0, |counted| counted.facets.len())
+    }
 }
 
 /// What [`FacetCache::lookup`] found for a key.
 pub enum Lookup {
     /// Fresh enough: serve it.
-    Fresh(Arc<OfferFacets>),
+    Fresh(Bytes),
     /// Serve it, and recount in the background (the caller was chosen to do it).
-    Stale(Arc<OfferFacets>),
+    Stale(Bytes),
     /// Nothing to serve: count (or wait for the request already counting) with `wait`.
     Missing(Arc<OnceCell<Counted>>),
 }
@@ -87,8 +96,10 @@ impl FacetCache {
     pub const MAX_FRESH: Duration = Duration::from_secs(60);
     /// Counts older than this are not served even while a recount runs.
     pub const MAX_STALE: Duration = Duration::from_secs(120);
-    /// Distinct filters kept at most; beyond, those unused for `MAX_STALE` go, then all.
+    /// Distinct filters kept at most.
     const CAPACITY: usize = 1024;
+    /// Bytes of counts kept at most (a filter's counts take 0.5–6 KB as JSON).
+    pub const MAX_BYTES: usize = 1 << 20;
 
     pub fn new() -> Self {
         FacetCache {
@@ -100,11 +111,8 @@ impl FacetCache {
     pub fn lookup(&self, key: &str) -> Lookup {
         let now = Instant::now();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if !entries.contains_key(key) && entries.len() >= Self::CAPACITY {
-            entries.retain(|_, e| now.duration_since(e.used) < Self::MAX_STALE);
-            if entries.len() >= Self::CAPACITY {
-                entries.clear();
-            }
+        if !entries.contains_key(key) {
+            Self::make_room(&mut entries);
         }
         let entry = entries
             .entry(key.to_owned())
@@ -130,12 +138,36 @@ impl FacetCache {
         }
     }
 
+    /// Before a new filter is added: when the cache is full (in filters or in bytes), drops
+    /// the filters asked for least recently until a quarter of the room is free. A request
+    /// still counting a dropped filter gets its answer all the same; it is just not kept.
+    fn make_room(entries: &mut HashMap<String, Entry>) {
+        let held: usize = entries.values().map(Entry::bytes).sum();
+        if entries.len() < Self::CAPACITY && held < Self::MAX_BYTES {
+            return;
+        }
+        let mut by_use: Vec<(Instant, usize, String)> = entries
+            .iter()
+            .map(|(key, entry)| (entry.used, entry.bytes(), key.clone()))
+            .collect();
+        by_use.sort_unstable_by_key(|(used, ..)| *used);
+        let (mut count, mut bytes) = (entries.len(), held);
+        for (_, size, key) in by_use {
+            if count <= Self::CAPACITY * 3 / 4 && bytes <= Self::MAX_BYTES * 3 / 4 {
+                break;
+            }
+            entries.remove(&key);
+            count -= 1;
+            bytes -= size;
+        }
+    }
+
     /// The counts of a missing key: computed by `count` unless another request is already
     /// counting, in which case its result (or, if it failed, this request's own count).
-    pub async fn wait<F, Fut, E>(cell: &OnceCell<Counted>, count: F) -> Result<Arc<OfferFacets>, E>
+    pub async fn wait<F, Fut, E>(cell: &OnceCell<Counted>, count: F) -> Result<Bytes, E>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<OfferFacets, E>>,
+        Fut: Future<Output = Result<Bytes, E>>,
     {
         let counted = cell
             .get_or_try_init(|| async {
@@ -148,7 +180,7 @@ impl FacetCache {
 
     /// Stores a background recount started at `started` (`None`: it failed, the next stale
     /// request tries again).
-    pub fn refreshed(&self, key: &str, started: Instant, facets: Option<OfferFacets>) {
+    pub fn refreshed(&self, key: &str, started: Instant, facets: Option<Bytes>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         self.recounting.store(false, Ordering::Release);
         let Some(entry) = entries.get_mut(key) else {
@@ -193,19 +225,25 @@ impl Default for FacetCache {
 mod tests {
     use super::*;
 
-    fn facets(total: i64) -> OfferFacets {
-        OfferFacets {
-            total,
-            ..OfferFacets::default()
-        }
+    /// Counts whose body is their total (enough to tell answers apart).
+    fn facets(total: i64) -> Bytes {
+        Bytes::from(total.to_string())
+    }
+
+    fn total(body: &Bytes) -> i64 {
+        std::str::from_utf8(body).unwrap().parse().unwrap()
     }
 
     /// Puts counts of one offer, computed and last asked for at `at`, under `key`.
     fn counted_at(cache: &FacetCache, key: &str, at: Instant) {
+        put(cache, key, facets(1), at);
+    }
+
+    fn put(cache: &FacetCache, key: &str, body: Bytes, at: Instant) {
         let counted = Counted {
             at,
             fresh_for: FacetCache::TTL,
-            facets: Arc::new(facets(1)),
+            facets: body,
         };
         cache.entries.lock().unwrap().insert(
             key.into(),
@@ -217,7 +255,7 @@ mod tests {
         );
     }
 
-    async fn count(total: i64) -> Result<OfferFacets, ()> {
+    async fn count(total: i64) -> Result<Bytes, ()> {
         Ok(facets(total))
     }
 
@@ -228,11 +266,11 @@ mod tests {
             panic!("an empty cache had the key");
         };
         let first = FacetCache::wait(&cell, || count(3)).await.unwrap();
-        assert_eq!(first.total, 3);
+        assert_eq!(total(&first), 3);
         // A second count for the same cell is not run: the first one's answer is shared.
         let again = FacetCache::wait(&cell, || count(99)).await.unwrap();
-        assert_eq!(again.total, 3);
-        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 3));
+        assert_eq!(total(&again), 3);
+        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if total(&f) == 3));
     }
 
     #[tokio::test]
@@ -241,12 +279,15 @@ mod tests {
         let Lookup::Missing(cell) = cache.lookup("k") else {
             panic!("an empty cache had the key");
         };
-        let failed = FacetCache::wait(&cell, || async { Err::<OfferFacets, _>("down") }).await;
+        let failed = FacetCache::wait(&cell, || async { Err::<Bytes, _>("down") }).await;
         assert_eq!(failed.err(), Some("down"));
         let Lookup::Missing(cell) = cache.lookup("k") else {
             panic!("a failed count was cached");
         };
-        assert_eq!(FacetCache::wait(&cell, || count(5)).await.unwrap().total, 5);
+        assert_eq!(
+            total(&FacetCache::wait(&cell, || count(5)).await.unwrap()),
+            5
+        );
     }
 
     #[tokio::test]
@@ -254,11 +295,11 @@ mod tests {
         let cache = FacetCache::new();
         let old = Instant::now() - FacetCache::TTL - Duration::from_secs(1);
         counted_at(&cache, "k", old);
-        assert!(matches!(cache.lookup("k"), Lookup::Stale(f) if f.total == 1));
+        assert!(matches!(cache.lookup("k"), Lookup::Stale(f) if total(&f) == 1));
         // Only the first stale request recounts; the others are served the old counts.
-        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 1));
+        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if total(&f) == 1));
         cache.refreshed("k", Instant::now(), Some(facets(2)));
-        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if f.total == 2));
+        assert!(matches!(cache.lookup("k"), Lookup::Fresh(f) if total(&f) == 2));
     }
 
     #[tokio::test]
@@ -269,7 +310,7 @@ mod tests {
         counted_at(&cache, "b", old);
         assert!(matches!(cache.lookup("a"), Lookup::Stale(_)));
         // "b" is stale too, but waits (served as it is) until "a" has been recounted.
-        assert!(matches!(cache.lookup("b"), Lookup::Fresh(f) if f.total == 1));
+        assert!(matches!(cache.lookup("b"), Lookup::Fresh(f) if total(&f) == 1));
         cache.refreshed("a", Instant::now(), None);
         assert!(matches!(cache.lookup("b"), Lookup::Stale(_)));
     }
@@ -287,6 +328,24 @@ mod tests {
             "{slow:?}"
         );
         assert_eq!(fresh_for(1_000), FacetCache::MAX_FRESH);
+    }
+
+    #[test]
+    fn beyond_its_bytes_the_cache_drops_the_filters_asked_for_least_recently() {
+        let cache = FacetCache::new();
+        let quarter = Bytes::from(vec![b'1'; FacetCache::MAX_BYTES / 4]);
+        let now = Instant::now();
+        for (age, key) in [(4, "oldest"), (3, "older"), (2, "newer"), (1, "newest")] {
+            put(&cache, key, quarter.clone(), now - Duration::from_secs(age));
+        }
+        // Asking again makes "oldest" the most recently used.
+        assert!(matches!(cache.lookup("oldest"), Lookup::Fresh(_)));
+        assert!(matches!(cache.lookup("new filter"), Lookup::Missing(_)));
+        let entries = cache.entries.lock().unwrap();
+        let mut kept: Vec<_> = entries.keys().map(String::as_str).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["new filter", "newer", "newest", "oldest"]);
+        assert!(entries.values().map(Entry::bytes).sum::<usize>() <= FacetCache::MAX_BYTES * 3 / 4);
     }
 
     #[tokio::test]

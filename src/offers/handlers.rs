@@ -3,6 +3,7 @@
 use crate::idempotency;
 use crate::replicas::ReadPool;
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
@@ -475,19 +476,25 @@ pub async fn offer_facets(
             FacetCache::wait(&cell, || count_facets(&pool, &filter, today)).await?
         }
     };
-    Ok(HttpResponse::Ok().json(&*facets))
+    Ok(HttpResponse::Ok()
+        .content_type(header::ContentType::json())
+        .body(facets))
 }
 
 /// The whole market from the counts kept as offers change; any other filter offer by offer.
+/// Returns them as the JSON body they are sent as.
 async fn count_facets(
     pool: &DbPool,
     filter: &OfferFilter,
     today: chrono::NaiveDate,
-) -> Result<OfferFacets, ApiError> {
+) -> Result<Bytes, ApiError> {
     let mut conn = pool.get().await?;
-    Ok(if filter.whole_market() {
+    let facets: OfferFacets = if filter.whole_market() {
         store::facets::market_facet_counts(&mut conn, today).await?
     } else {
         store::facets::facet_counts(&mut conn, filter, today).await?
-    })
+    };
+    serde_json::to_vec(&facets)
+        .map(Bytes::from)
+        .map_err(ApiError::internal)
 }
