@@ -98,7 +98,7 @@ impl FacetCache {
     pub const MAX_STALE: Duration = Duration::from_secs(120);
     /// Distinct filters kept at most.
     const CAPACITY: usize = 1024;
-    /// Bytes of counts kept at most (a filter's counts take 0.5–6 KB as JSON).
+    /// Bytes of counts kept at most (a filter's counts take about 3.5 KB as JSON).
     pub const MAX_BYTES: usize = 1 << 20;
 
     pub fn new() -> Self {
