@@ -37,7 +37,7 @@ pub async fn release_start_up_memory() {
 /// Asks the kernel to drop the executable's read-only pages from this process (code and
 /// constants, never written, so nothing is lost): those still used are mapped again from
 /// the page cache on their next use. Kernels before 5.4 refuse `MADV_PAGEOUT`; the pages
-/// then stay, as before.
+/// then stay resident.
 fn page_out_executable() {
     let (Ok(exe), Ok(maps)) = (
         std::env::current_exe(),

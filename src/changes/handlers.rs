@@ -15,8 +15,8 @@ const SORT: &str = "position";
 
 /// Pages this process builds at once; the other requests wait their turn before taking a
 /// connection. A page of 100 changes holds their resources and then its body, a few hundred
-/// KB, and 64 readers at once each holding one raised the service's resident memory by 6 MiB,
-/// while four at a time already keep two cores and the database busy.
+/// KB: four at a time keep two cores and the database busy, and more only hold more memory
+/// and lengthen the slowest answers (docs/PERFORMANCE.md, "Round four").
 static PAGES_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 
 /// List changes
@@ -71,7 +71,7 @@ pub async fn list_changes(
     // Subscribed before the first read, so that a change announced in between still wakes us.
     let mut announced = notifier.subscribe();
     let deadline = tokio::time::Instant::now() + p.wait.unwrap_or_default();
-    // The turn is held until the body is written (an empty page waited for gives it back).
+    // The turn is held until the body is serialized (an empty page waited for gives it back).
     let (items, has_more, _turn) = loop {
         let turn = PAGES_AT_ONCE.acquire().await.map_err(ApiError::internal)?;
         let mut conn = pool.get().await?;

@@ -208,7 +208,7 @@ pub async fn lock_for_fan_out(
 
 /// Deliveries inserted by one statement at most. Each carries its resource's representation
 /// (1–2 KB), and a connection keeps for its whole life a buffer as large as the largest
-/// statement it sent: 500 deliveries in one statement left about 1 MB per connection.
+/// statement it sent: 500 deliveries in one statement would leave about 1 MB on it.
 const QUEUE_CHUNK: usize = 50;
 
 /// Queues deliveries and moves the subscription's position past the changes considered.
