@@ -356,6 +356,38 @@ BEGIN
     RETURN NULL;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.event_places_start()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    UPDATE event_places SET starts_at = NEW.starts_at WHERE event_id = NEW.id;
+    RETURN NULL;
+END $function$
+
+CREATE OR REPLACE FUNCTION public.event_places_sync()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        -- The decrement waits for any other on the row and applies to its result; the
+        -- delete then sees this transaction's zero.
+        UPDATE event_places SET venues = venues - 1
+        WHERE event_id = OLD.event_id AND country = OLD.country;
+        DELETE FROM event_places
+        WHERE event_id = OLD.event_id AND country = OLD.country AND venues = 0;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO event_places (event_id, country, starts_at, venues)
+        SELECT e.id, NEW.country, e.starts_at, 1
+        FROM events AS e WHERE e.id = NEW.event_id
+        FOR SHARE
+        ON CONFLICT (event_id, country) DO UPDATE SET venues = event_places.venues + 1;
+    END IF;
+    RETURN NULL;
+END $function$
+
 CREATE TRIGGER companies_change AFTER INSERT OR DELETE OR UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION coop_record_change('company');
 
 CREATE TRIGGER cooperation_interests_change AFTER INSERT OR DELETE OR UPDATE ON cooperation_interests FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_interest');
@@ -375,6 +407,12 @@ CREATE TRIGGER cooperation_offers_change AFTER DELETE OR UPDATE ON cooperation_o
 CREATE TRIGGER cooperation_offers_inserted AFTER INSERT ON cooperation_offers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION cooperation_offers_inserted();
 
 CREATE TRIGGER event_participants_change AFTER INSERT OR DELETE OR UPDATE ON event_participants FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_participant');
+
+CREATE TRIGGER event_places_moved AFTER UPDATE OF event_id, country ON event_venues FOR EACH ROW WHEN (old.event_id IS DISTINCT FROM new.event_id OR old.country IS DISTINCT FROM new.country) EXECUTE FUNCTION event_places_sync();
+
+CREATE TRIGGER event_places_start AFTER UPDATE OF starts_at ON events FOR EACH ROW WHEN (old.starts_at IS DISTINCT FROM new.starts_at) EXECUTE FUNCTION event_places_start();
+
+CREATE TRIGGER event_places_sync AFTER INSERT OR DELETE ON event_venues FOR EACH ROW EXECUTE FUNCTION event_places_sync();
 
 CREATE TRIGGER event_sessions_change AFTER INSERT OR DELETE OR UPDATE ON event_sessions FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_session');
 

@@ -6,6 +6,7 @@ mod changes;
 mod companies;
 mod company_lists;
 mod demo;
+mod event_places;
 mod events;
 mod exports;
 mod external_ids;

@@ -11,7 +11,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::schema::{
-    cooperation_offers, event_participants, event_sessions, event_speakers, event_venues, events,
+    cooperation_offers, event_participants, event_places, event_sessions, event_speakers,
+    event_venues, events,
 };
 use crate::search_sql::SearchColumns;
 
@@ -195,6 +196,82 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
     diesel::delete(events::table.find(id)).execute(conn).await
 }
 
+/// Applies to a boxed events query every filter of `filter` but the country when `places`
+/// (the query then joins `event_places` for it).
+macro_rules! event_filters {
+    ($query:expr, $filter:expr, places: $places:expr) => {{
+        use events::dsl as e;
+        let filter: &EventFilter = $filter;
+        let mut query = $query;
+        if let Some(speaker_id) = filter.speaker_id {
+            query = query.filter(
+                e::id.eq_any(
+                    event_speakers::table
+                        .filter(event_speakers::speaker_id.eq(speaker_id))
+                        .select(event_speakers::event_id),
+                ),
+            );
+        }
+        if let Some(company_id) = filter.company_id {
+            query = query.filter(
+                e::id.eq_any(
+                    event_participants::table
+                        .filter(event_participants::company_id.eq(company_id))
+                        .select(event_participants::event_id),
+                ),
+            );
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(e::ends_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(e::starts_at.lt(to));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(e::kind.eq(kind));
+        }
+        if let Some(format) = filter.format {
+            query = query.filter(e::format.eq(format));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(e::status.eq(status));
+        }
+        if !filter.include_drafts {
+            query = query.filter(e::status.ne(EventStatus::Draft));
+        }
+        let country = filter.country.as_ref().filter(|_| !$places);
+        if country.is_some() || filter.city.is_some() {
+            let mut venues = event_venues::table
+                .select(event_venues::event_id)
+                .into_boxed();
+            if let Some(country) = country {
+                venues = venues.filter(event_venues::country.eq(country.clone()));
+            }
+            if let Some(city) = &filter.city {
+                venues = venues.filter(event_venues::city.ilike(like_escape(city)));
+            }
+            query = query.filter(e::id.eq_any(venues));
+        }
+        if let Some(sector) = &filter.sector {
+            query = query.filter(e::sectors.contains(vec![sector.clone()]));
+        }
+        if let Some(q) = &filter.q {
+            query = query.filter(crate::search_sql::text_matches(q, e::search_vector));
+        }
+        if let Some(since) = filter.updated_since {
+            query = query.filter(e::updated_at.ge(since));
+        }
+        if let Some(external_id) = &filter.external_id {
+            query = query.filter(e::external_id.eq(external_id.clone()));
+        }
+        query
+    }};
+}
+
+/// One page of events, `limit + 1` rows, in `sort` order after `after`.
+///
+/// Events of one country in start order are read through `event_places`, whose index yields
+/// them in that order, a page at a time; every other combination reads the events table.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &EventFilter,
@@ -202,77 +279,35 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<EventRow>> {
+    use crate::listing::keyset_after;
+    use event_places::dsl as p;
     use events::dsl as e;
-    let mut query = events::table.select(EventRow::as_select()).into_boxed();
-    if let Some(speaker_id) = filter.speaker_id {
-        query = query.filter(
-            e::id.eq_any(
-                event_speakers::table
-                    .filter(event_speakers::speaker_id.eq(speaker_id))
-                    .select(event_speakers::event_id),
-            ),
-        );
-    }
-    if let Some(company_id) = filter.company_id {
-        query = query.filter(
-            e::id.eq_any(
-                event_participants::table
-                    .filter(event_participants::company_id.eq(company_id))
-                    .select(event_participants::event_id),
-            ),
-        );
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(e::ends_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(e::starts_at.lt(to));
-    }
-    if let Some(kind) = filter.kind {
-        query = query.filter(e::kind.eq(kind));
-    }
-    if let Some(format) = filter.format {
-        query = query.filter(e::format.eq(format));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(e::status.eq(status));
-    }
-    if !filter.include_drafts {
-        query = query.filter(e::status.ne(EventStatus::Draft));
-    }
-    if filter.country.is_some() || filter.city.is_some() {
-        let mut venues = event_venues::table
-            .select(event_venues::event_id)
-            .into_boxed();
-        if let Some(country) = &filter.country {
-            venues = venues.filter(event_venues::country.eq(country.clone()));
-        }
-        if let Some(city) = &filter.city {
-            venues = venues.filter(event_venues::city.ilike(like_escape(city)));
-        }
-        query = query.filter(e::id.eq_any(venues));
-    }
-    if let Some(sector) = &filter.sector {
-        query = query.filter(e::sectors.contains(vec![sector.clone()]));
-    }
-    if let Some(q) = &filter.q {
-        query = query.filter(crate::search_sql::text_matches(q, e::search_vector));
-    }
-    if let Some(since) = filter.updated_since {
-        query = query.filter(e::updated_at.ge(since));
-    }
-    if let Some(external_id) = &filter.external_id {
-        query = query.filter(e::external_id.eq(external_id.clone()));
-    }
     let descending = sort.descending();
+    if let (Some(country), false) = (&filter.country, sort.by_update()) {
+        let query = events::table
+            .inner_join(event_places::table.on(p::event_id.eq(e::id)))
+            .select(EventRow::as_select())
+            .filter(p::country.eq(country.clone()))
+            .into_boxed();
+        let mut query = event_filters!(query, filter, places: true);
+        // The place's own columns, which its index yields in order.
+        if let Some((at, id)) = after {
+            query = query.filter(keyset_after(p::starts_at, p::event_id, at, id, descending));
+        }
+        let query = if descending {
+            query.order((p::starts_at.desc(), p::event_id.desc()))
+        } else {
+            query.order((p::starts_at.asc(), p::event_id.asc()))
+        };
+        return query.limit(limit + 1).load(conn).await;
+    }
+    let query = events::table.select(EventRow::as_select()).into_boxed();
+    let mut query = event_filters!(query, filter, places: false);
     if let Some((at, id)) = after {
-        query = match sort {
-            EventSort::StartsAt | EventSort::StartsAtDesc => query.filter(
-                crate::listing::keyset_after(e::starts_at, e::id, at, id, descending),
-            ),
-            EventSort::UpdatedAt | EventSort::UpdatedAtDesc => query.filter(
-                crate::listing::keyset_after(e::updated_at, e::id, at, id, descending),
-            ),
+        query = if sort.by_update() {
+            query.filter(keyset_after(e::updated_at, e::id, at, id, descending))
+        } else {
+            query.filter(keyset_after(e::starts_at, e::id, at, id, descending))
         };
     }
     query = match sort {

@@ -147,6 +147,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_places (event_id, country) {
+        event_id -> Uuid,
+        country -> Text,
+        starts_at -> Timestamptz,
+        venues -> Int4,
+    }
+}
+
+diesel::table! {
     event_sessions (id) {
         id -> Uuid,
         event_id -> Uuid,
@@ -342,6 +351,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cooperation_offer_sectors,
     cooperation_offers,
     event_participants,
+    event_places,
     event_sessions,
     event_speakers,
     event_venues,
