@@ -8,7 +8,7 @@ use chrono::Utc;
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::pages::{event_page, expand_events, parse_filter};
+use super::pages::{event_page, expanded_event, parse_filter};
 use super::params::{EventExportParams, EventGetParams, EventListParams};
 use super::types::*;
 use super::upsert::{UNIQUE, upsert_event};
@@ -200,13 +200,9 @@ pub async fn get_event(
 ) -> Result<HttpResponse, ApiError> {
     let expand = params.0.expand;
     let mut conn = pool.get().await?;
-    let row = store::find_visible(&mut conn, &caller, id.0)
+    let view = expanded_event(&mut conn, &caller, id.0, expand)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no event with id {}", id.0)))?;
-    let mut views = expand_events(&mut conn, vec![row], expand).await?;
-    let view = views
-        .pop()
-        .ok_or_else(|| ApiError::internal("expansion lost the event"))?;
     Ok(Tagged::new(&view)?.respond(&req))
 }
 

@@ -15,6 +15,10 @@ use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, Page};
 use coop_domain::events::EventSort;
 use coop_store::event_parts::PartTable;
+use coop_store::event_parts::appearances::AppearanceView;
+use coop_store::event_parts::participants::ParticipantView;
+use coop_store::event_parts::sessions::Session;
+use coop_store::event_parts::venues::Venue;
 use coop_store::events::{self as store, EventFilter, EventRow};
 use coop_store::sectors::SectorCatalog;
 
@@ -95,68 +99,69 @@ fn group<T>(items: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
     groups
 }
 
-/// The events with the parts `expand` asks for: one query per expanded part (two for speakers
-/// and participants, whose people and companies come in one more batch), whatever the number
-/// of events and parts.
-pub async fn expand_events(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<EventRow>,
+/// The parts `expand` asks for of some events, each kind in list order.
+struct Parts {
+    venues: Vec<Venue>,
+    sessions: Vec<Session>,
+    speakers: Vec<AppearanceView>,
+    participants: Vec<ParticipantView>,
+}
+
+/// Reads the parts `expand` asks for of the events `ids`: one query per expanded part (people
+/// and companies joined to their appearances and participations), whatever the number of
+/// events and parts. The queries are independent: polled together they are pipelined on the
+/// one connection (sent back to back, answered in order) instead of waiting for each other.
+async fn read_parts(
+    conn: &AsyncPgConnection,
+    ids: &[Uuid],
     expand: Expand,
-) -> Result<Vec<EventView>, ApiError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    // The part queries are independent: polled together they are pipelined on the one
-    // connection (sent back to back, answered in order) instead of waiting for each other.
-    let conn: &AsyncPgConnection = conn;
+) -> Result<Parts, ApiError> {
+    use coop_store::event_parts::{appearances, participants, sessions, venues};
     let (venues, sessions, speakers, participants) = tokio::try_join!(
         async {
             if expand.venues {
-                coop_store::event_parts::venues::VenuesTable::list(
-                    conn,
-                    ids.clone(),
-                    None,
-                    None,
-                    None,
-                )
-                .await
+                venues::VenuesTable::list(conn, ids.to_vec(), None, None, None).await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
             if expand.sessions {
-                coop_store::event_parts::sessions::SessionsTable::list(
-                    conn,
-                    ids.clone(),
-                    None,
-                    None,
-                    None,
-                )
-                .await
+                sessions::SessionsTable::list(conn, ids.to_vec(), None, None, None).await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
             if expand.speakers {
-                coop_store::event_parts::appearances::with_speakers(conn, ids.clone()).await
+                appearances::with_speakers(conn, ids.to_vec()).await
             } else {
                 Ok(Vec::new())
             }
         },
         async {
             if expand.participants {
-                coop_store::event_parts::participants::with_companies(conn, ids.clone()).await
+                participants::with_companies(conn, ids.to_vec()).await
             } else {
                 Ok(Vec::new())
             }
         },
     )?;
-    let mut venues = group(venues, |v| v.event_id);
-    let mut sessions = group(sessions, |s| s.event_id);
-    let mut speakers = group(speakers, |a| a.appearance.event_id);
-    let mut participants = group(participants, |p| p.participant.event_id);
-    Ok(rows
-        .into_iter()
+    Ok(Parts {
+        venues,
+        sessions,
+        speakers,
+        participants,
+    })
+}
+
+/// The events with their parts, each embedded where `expand` asks for it.
+fn assemble(rows: Vec<EventRow>, parts: Parts, expand: Expand) -> Vec<EventView> {
+    let mut venues = group(parts.venues, |v| v.event_id);
+    let mut sessions = group(parts.sessions, |s| s.event_id);
+    let mut speakers = group(parts.speakers, |a| a.appearance.event_id);
+    let mut participants = group(parts.participants, |p| p.participant.event_id);
+    rows.into_iter()
         .map(|row| {
             let id = row.id;
             EventView {
@@ -175,5 +180,36 @@ pub async fn expand_events(
                     .then(|| participants.remove(&id).unwrap_or_default()),
             }
         })
-        .collect())
+        .collect()
+}
+
+/// The events with the parts `expand` asks for.
+pub async fn expand_events(
+    conn: &mut AsyncPgConnection,
+    rows: Vec<EventRow>,
+    expand: Expand,
+) -> Result<Vec<EventView>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let parts = read_parts(conn, &ids, expand).await?;
+    Ok(assemble(rows, parts, expand))
+}
+
+/// The event `id` with the parts `expand` asks for, if `caller` may see it (`None` when it
+/// does not exist or is hidden alike). The event and its parts are read in one pipeline, as
+/// the id is all the part queries need; the parts of a hidden event are read and dropped.
+pub async fn expanded_event(
+    conn: &mut AsyncPgConnection,
+    caller: &Caller,
+    id: Uuid,
+    expand: Expand,
+) -> Result<Option<EventView>, ApiError> {
+    let conn: &AsyncPgConnection = conn;
+    let ids = [id];
+    let (row, parts) = tokio::try_join!(
+        async { Ok::<_, ApiError>(store::find_pipelined(conn, id).await?) },
+        read_parts(conn, &ids, expand),
+    )?;
+    Ok(row
+        .filter(|row| row.is_visible_to(caller))
+        .and_then(|row| assemble(vec![row], parts, expand).pop()))
 }

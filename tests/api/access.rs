@@ -420,8 +420,24 @@ async fn draft_events_and_their_parts_exist_only_for_editors_and_admins() {
     .await;
     let editor = m.app.create_key("editor", None).await;
     assert_eq!(m.app.as_key(&editor).get(&path).await.status(), 200);
+    // The expanded event reads its parts beside the event itself: they are dropped with it.
+    let expanded = format!("{path}?expand=participants");
+    let seen: Value = m
+        .app
+        .as_key(&editor)
+        .get(&expanded)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["participants"][0]["id"], participant["id"]);
     for caller in [m.app.anonymous(), m.app.as_key(&m.key_a)] {
         assert_problem(caller.get(&path).await, 404).await;
+        let problem = assert_problem(caller.get(&expanded).await, 404).await;
+        assert!(
+            !problem.to_string().contains(id(&participant).as_str()),
+            "{problem}"
+        );
         assert_problem(caller.get(&format!("{path}/participants")).await, 404).await;
         assert_problem(
             caller

@@ -131,6 +131,20 @@ pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResul
         .await
 }
 
+/// The event `id`, if it exists. It takes the connection shared, so that it pipelines with
+/// the queries of the event's parts.
+pub async fn find_pipelined(
+    mut conn: &AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<EventRow>> {
+    events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .first(&mut conn)
+        .await
+        .optional()
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<EventRow> {
     events::table
         .find(id)
