@@ -356,6 +356,28 @@ BEGIN
     RETURN NULL;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.event_places_add(p_event_id uuid, p_country text)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+    INSERT INTO event_places (event_id, country, starts_at, venues)
+    SELECT e.id, p_country, e.starts_at, 1
+    FROM events AS e WHERE e.id = p_event_id
+    FOR SHARE
+    ON CONFLICT (event_id, country) DO UPDATE SET venues = event_places.venues + 1;
+$function$
+
+CREATE OR REPLACE FUNCTION public.event_places_remove(p_event_id uuid, p_country text)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    UPDATE event_places SET venues = venues - 1
+    WHERE event_id = p_event_id AND country = p_country;
+    DELETE FROM event_places
+    WHERE event_id = p_event_id AND country = p_country AND venues = 0;
+END $function$
+
 CREATE OR REPLACE FUNCTION public.event_places_start()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -370,20 +392,16 @@ CREATE OR REPLACE FUNCTION public.event_places_sync()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        -- The decrement waits for any other on the row and applies to its result; the
-        -- delete then sees this transaction's zero.
-        UPDATE event_places SET venues = venues - 1
-        WHERE event_id = OLD.event_id AND country = OLD.country;
-        DELETE FROM event_places
-        WHERE event_id = OLD.event_id AND country = OLD.country AND venues = 0;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        INSERT INTO event_places (event_id, country, starts_at, venues)
-        SELECT e.id, NEW.country, e.starts_at, 1
-        FROM events AS e WHERE e.id = NEW.event_id
-        FOR SHARE
-        ON CONFLICT (event_id, country) DO UPDATE SET venues = event_places.venues + 1;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM event_places_add(NEW.event_id, NEW.country);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM event_places_remove(OLD.event_id, OLD.country);
+    ELSIF (NEW.event_id, NEW.country) < (OLD.event_id, OLD.country) THEN
+        PERFORM event_places_add(NEW.event_id, NEW.country);
+        PERFORM event_places_remove(OLD.event_id, OLD.country);
+    ELSE
+        PERFORM event_places_remove(OLD.event_id, OLD.country);
+        PERFORM event_places_add(NEW.event_id, NEW.country);
     END IF;
     RETURN NULL;
 END $function$

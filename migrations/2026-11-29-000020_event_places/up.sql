@@ -24,23 +24,42 @@ SELECT v.event_id, v.country, e.starts_at, count(*)
 FROM event_venues AS v JOIN events AS e ON e.id = v.event_id
 GROUP BY v.event_id, v.country, e.starts_at;
 
+-- A venue counted in its event's country.
+CREATE FUNCTION event_places_add(p_event_id uuid, p_country text) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO event_places (event_id, country, starts_at, venues)
+    SELECT e.id, p_country, e.starts_at, 1
+    FROM events AS e WHERE e.id = p_event_id
+    FOR SHARE
+    ON CONFLICT (event_id, country) DO UPDATE SET venues = event_places.venues + 1;
+$$;
+
+-- A venue no longer counted there. The decrement waits for any other on the row and applies
+-- to its result; the delete then sees this transaction's zero.
+CREATE FUNCTION event_places_remove(p_event_id uuid, p_country text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE event_places SET venues = venues - 1
+    WHERE event_id = p_event_id AND country = p_country;
+    DELETE FROM event_places
+    WHERE event_id = p_event_id AND country = p_country AND venues = 0;
+END $$;
+
+-- A venue moved takes its two rows' locks in key order, as every move does, so that two moves
+-- in opposite directions wait for each other instead of deadlocking.
 CREATE FUNCTION event_places_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        -- The decrement waits for any other on the row and applies to its result; the
-        -- delete then sees this transaction's zero.
-        UPDATE event_places SET venues = venues - 1
-        WHERE event_id = OLD.event_id AND country = OLD.country;
-        DELETE FROM event_places
-        WHERE event_id = OLD.event_id AND country = OLD.country AND venues = 0;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        INSERT INTO event_places (event_id, country, starts_at, venues)
-        SELECT e.id, NEW.country, e.starts_at, 1
-        FROM events AS e WHERE e.id = NEW.event_id
-        FOR SHARE
-        ON CONFLICT (event_id, country) DO UPDATE SET venues = event_places.venues + 1;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM event_places_add(NEW.event_id, NEW.country);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM event_places_remove(OLD.event_id, OLD.country);
+    ELSIF (NEW.event_id, NEW.country) < (OLD.event_id, OLD.country) THEN
+        PERFORM event_places_add(NEW.event_id, NEW.country);
+        PERFORM event_places_remove(OLD.event_id, OLD.country);
+    ELSE
+        PERFORM event_places_remove(OLD.event_id, OLD.country);
+        PERFORM event_places_add(NEW.event_id, NEW.country);
     END IF;
     RETURN NULL;
 END $$;

@@ -287,3 +287,43 @@ async fn venues_added_and_removed_at_once_leave_the_places_right() {
     assert_eq!(walk(&app, "country=IT").await, ["Summit"]);
     assert_eq!(walk(&app, "country=FR").await, ["Summit"]);
 }
+
+#[tokio::test]
+async fn venues_swapping_countries_at_once_wait_for_each_other() {
+    let app = spawn_app().await;
+    let summit = created(
+        &app,
+        "/api/v1/events",
+        event("Summit", "2026-06-01T09:00:00Z", "2026-06-02T18:00:00Z"),
+    )
+    .await;
+    let path = format!("/api/v1/events/{summit}/venues");
+    let a = created(&app, &path, venue("Hall A", "Paris", "FR")).await;
+    let b = created(&app, &path, venue("Hall B", "Milan", "IT")).await;
+    // Each round moves the two halls across at once, in opposite directions: each move locks
+    // both countries' rows, in the same order, so neither waits on the other forever.
+    for round in 0..8 {
+        let (to_a, to_b) = if round % 2 == 0 {
+            ("IT", "FR")
+        } else {
+            ("FR", "IT")
+        };
+        let move_to = |hall: &str, country: &'static str| {
+            let app = &app;
+            let path = format!("{path}/{hall}");
+            async move {
+                app.patch_json(&path, &json!({"country": country}))
+                    .await
+                    .status()
+                    .as_u16()
+            }
+        };
+        let statuses = futures_util::future::join(move_to(&a, to_a), move_to(&b, to_b)).await;
+        assert_eq!(statuses, (200, 200), "round {round}");
+    }
+    let (places, truth) = places_and_truth(&app).await;
+    assert_eq!(places, truth);
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert_eq!(walk(&app, "country=FR").await, ["Summit"]);
+    assert_eq!(walk(&app, "country=IT").await, ["Summit"]);
+}
