@@ -65,6 +65,28 @@ async fn places_and_truth(app: &TestApp) -> (Vec<Place>, Vec<Place>) {
     (places, truth)
 }
 
+/// A new event, "Summit", without venues: the path of its venues.
+async fn summit_venues(app: &TestApp) -> String {
+    let summit = created(
+        app,
+        "/api/v1/events",
+        event("Summit", "2026-05-01T09:00:00Z", "2026-05-03T18:00:00Z"),
+    )
+    .await;
+    format!("/api/v1/events/{summit}/venues")
+}
+
+/// Checks that the places agree with the venues, that they are the Summit's in France and in
+/// Italy, and that both countries list it; returns the places.
+async fn summit_in_france_and_italy(app: &TestApp) -> Vec<Place> {
+    let (places, truth) = places_and_truth(app).await;
+    assert_eq!(places, truth);
+    assert_eq!(places.len(), 2, "{places:?}");
+    assert_eq!(walk(app, "country=FR").await, ["Summit"]);
+    assert_eq!(walk(app, "country=IT").await, ["Summit"]);
+    places
+}
+
 #[tokio::test]
 async fn the_country_list_follows_venues_added_moved_and_removed_and_new_start_times() {
     let app = spawn_app().await;
@@ -241,13 +263,7 @@ async fn drafts_stay_out_of_the_country_list_for_readers_but_not_for_editors() {
 #[tokio::test]
 async fn venues_added_and_removed_at_once_leave_the_places_right() {
     let app = spawn_app().await;
-    let summit = created(
-        &app,
-        "/api/v1/events",
-        event("Summit", "2026-05-01T09:00:00Z", "2026-05-03T18:00:00Z"),
-    )
-    .await;
-    let path = format!("/api/v1/events/{summit}/venues");
+    let path = summit_venues(&app).await;
     let mut first = Vec::new();
     for n in 0..10 {
         first.push(created(&app, &path, venue(&format!("Hall {n}"), "Paris", "FR")).await);
@@ -277,27 +293,17 @@ async fn venues_added_and_removed_at_once_leave_the_places_right() {
     .await;
     assert!(removed.iter().all(|status| *status == 204), "{removed:?}");
     assert!(added.iter().all(|status| *status == 201), "{added:?}");
-    let (places, truth) = places_and_truth(&app).await;
-    assert_eq!(places, truth);
-    assert_eq!(places.len(), 2, "{places:?}");
+    let places = summit_in_france_and_italy(&app).await;
     assert!(
         places[0].place.ends_with(" 5") && places[1].place.ends_with(" 5"),
         "{places:?}"
     );
-    assert_eq!(walk(&app, "country=IT").await, ["Summit"]);
-    assert_eq!(walk(&app, "country=FR").await, ["Summit"]);
 }
 
 #[tokio::test]
 async fn venues_swapping_countries_at_once_wait_for_each_other() {
     let app = spawn_app().await;
-    let summit = created(
-        &app,
-        "/api/v1/events",
-        event("Summit", "2026-06-01T09:00:00Z", "2026-06-02T18:00:00Z"),
-    )
-    .await;
-    let path = format!("/api/v1/events/{summit}/venues");
+    let path = summit_venues(&app).await;
     let a = created(&app, &path, venue("Hall A", "Paris", "FR")).await;
     let b = created(&app, &path, venue("Hall B", "Milan", "IT")).await;
     // Each round moves the two halls across at once, in opposite directions: each move locks
@@ -321,9 +327,5 @@ async fn venues_swapping_countries_at_once_wait_for_each_other() {
         let statuses = futures_util::future::join(move_to(&a, to_a), move_to(&b, to_b)).await;
         assert_eq!(statuses, (200, 200), "round {round}");
     }
-    let (places, truth) = places_and_truth(&app).await;
-    assert_eq!(places, truth);
-    assert_eq!(places.len(), 2, "{places:?}");
-    assert_eq!(walk(&app, "country=FR").await, ["Summit"]);
-    assert_eq!(walk(&app, "country=IT").await, ["Summit"]);
+    summit_in_france_and_italy(&app).await;
 }
