@@ -255,7 +255,7 @@ impl ApiError {
                 Vec::new(),
             ),
             Self::Unavailable(_) => (
-                "the database did not answer in time; the request was not carried out".into(),
+                "the database could not carry out the request just now (unreachable, too slow, or in conflict with a concurrent write); retry shortly".into(),
                 Vec::new(),
             ),
             Self::Internal(_) => (
@@ -367,6 +367,11 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
                 Self::Unavailable(error.to_string())
             }
+            // A transaction chosen as a deadlock's victim or failed by serialization was
+            // rolled back whole; the same request succeeds when it runs again.
+            Error::DatabaseError(Kind::SerializationFailure, _) => {
+                Self::Unavailable(error.to_string())
+            }
             // SQLSTATE class 57 (operator intervention) only reaches us as message text.
             Error::DatabaseError(Kind::Unknown, info)
                 if [
@@ -376,6 +381,7 @@ impl From<diesel::result::Error> for ApiError {
                     "cannot connect now",
                     "statement timeout",
                     "lock timeout",
+                    "deadlock detected",
                     // A standby cancels a read that conflicts with the changes it replays.
                     "conflict with recovery",
                 ]
@@ -398,5 +404,45 @@ impl From<coop_store::db::PoolError> for ApiError {
                 Self::Internal(error.to_string())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+
+    fn database_error(kind: Kind, message: &str) -> ApiError {
+        ApiError::from(Error::DatabaseError(kind, Box::new(message.to_string())))
+    }
+
+    #[test]
+    fn a_deadlock_or_a_serialization_failure_is_a_retryable_503_that_names_neither() {
+        for error in [
+            database_error(Kind::Unknown, "deadlock detected"),
+            database_error(
+                Kind::SerializationFailure,
+                "could not serialize access due to concurrent update",
+            ),
+        ] {
+            assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+            let response = error.error_response();
+            assert_eq!(
+                response.headers().get(header::RETRY_AFTER),
+                Some(&HeaderValue::from(RETRY_AFTER_SECS))
+            );
+            let detail = error.problem().detail;
+            assert!(
+                !detail.contains("deadlock") && !detail.contains("serialize"),
+                "{detail}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_database_error_is_a_500_that_does_not_show_its_cause() {
+        let error = database_error(Kind::Unknown, "relation \"offers\" does not exist");
+        assert_eq!(error.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!error.problem().detail.contains("offers"));
     }
 }
