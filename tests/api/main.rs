@@ -22,6 +22,7 @@ mod markets;
 mod matches;
 mod offers;
 mod openapi;
+mod plans;
 mod replicas;
 mod schema;
 mod search;

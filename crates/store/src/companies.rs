@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use coop_domain::Country;
 use coop_domain::companies::CompanyKind;
-use coop_domain::listing::NameListing;
+use coop_domain::listing::{NameListing, NameSort};
 use coop_domain::search::SearchText;
 use coop_domain::text;
 use diesel::prelude::*;
@@ -87,6 +87,33 @@ pub struct CompanyFilter {
     /// Only companies changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
     pub external_id: Option<String>,
+}
+
+impl CompanyFilter {
+    /// Whether one plan serves this list for every value of its filters: no filter (an index
+    /// yields each sort's order), or a country or a kind alone sorted by name (each has an
+    /// index that leads with it, then the name). Sets, text searches and time bounds select
+    /// a share of the rows that depends on the value, and so does a pair of filters or another
+    /// sort; PostgreSQL plans those for their values. See [`crate::listing::LiteralLimit`].
+    pub fn plan_fits_all_values(&self, sort: NameSort) -> bool {
+        // Every filter named: one added here does not compile until it is weighed.
+        let CompanyFilter {
+            country,
+            kind,
+            sector,
+            q,
+            updated_since,
+            external_id,
+        } = self;
+        if sector.is_some() || q.is_some() || updated_since.is_some() || external_id.is_some() {
+            return false;
+        }
+        match (country.is_some(), kind.is_some()) {
+            (false, false) => true,
+            (true, true) => false,
+            _ => sort.by_name(),
+        }
+    }
 }
 
 /// The folded texts that search reads, derived from the row on every write (and never read
@@ -227,14 +254,18 @@ pub async fn list(
             c::search_text,
         ));
     }
-    crate::listing::apply_name_listing!(
+    let query = crate::listing::apply_name_listing!(
         query,
         listing,
         c::sort_name,
         c::created_at,
         c::updated_at,
         c::id
+    );
+    crate::listing::load_page!(
+        query,
+        listing.limit,
+        filter.plan_fits_all_values(listing.sort),
+        conn
     )
-    .load(conn)
-    .await
 }

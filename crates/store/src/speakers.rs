@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use coop_domain::Country;
-use coop_domain::listing::NameListing;
+use coop_domain::listing::{NameListing, NameSort};
 use coop_domain::search::SearchText;
 use coop_domain::text;
 use diesel::prelude::*;
@@ -86,6 +86,32 @@ pub struct SpeakerFilter {
     /// Only speakers changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
     pub external_id: Option<String>,
+}
+
+impl SpeakerFilter {
+    /// Whether one plan serves this list for every value of its filters: no filter (an index
+    /// yields each sort's order), or a company or a country alone sorted by name (each has an
+    /// index that leads with it, then the name). Text searches and time bounds select a share
+    /// of the rows that depends on the value, and so does a pair of filters or another sort;
+    /// PostgreSQL plans those for their values. See [`crate::listing::LiteralLimit`].
+    pub fn plan_fits_all_values(&self, sort: NameSort) -> bool {
+        // Every filter named: one added here does not compile until it is weighed.
+        let SpeakerFilter {
+            company_id,
+            country,
+            q,
+            updated_since,
+            external_id,
+        } = self;
+        if q.is_some() || updated_since.is_some() || external_id.is_some() {
+            return false;
+        }
+        match (company_id.is_some(), country.is_some()) {
+            (false, false) => true,
+            (true, true) => false,
+            _ => sort.by_name(),
+        }
+    }
 }
 
 /// The speaker of `company_id` (or without a company) with this external id, locked until
@@ -206,14 +232,18 @@ pub async fn list(
             s::search_text,
         ));
     }
-    crate::listing::apply_name_listing!(
+    let query = crate::listing::apply_name_listing!(
         query,
         listing,
         s::sort_name,
         s::created_at,
         s::updated_at,
         s::id
+    );
+    crate::listing::load_page!(
+        query,
+        listing.limit,
+        filter.plan_fits_all_values(listing.sort),
+        conn
     )
-    .load(conn)
-    .await
 }
