@@ -316,7 +316,7 @@ pub async fn list(
         // The count stays a parameter (see `crate::listing::LiteralLimit`): a tenth of a
         // country's places is less than a page, so the generic plan, the one wanted here,
         // is costed below the plans made for values and PostgreSQL keeps it. Written in, the
-        // count made every execution planned again (1,600–1,900 pages/s against 2,800–2,900).
+        // count made every execution planned again (docs/PERFORMANCE.md, round six).
         return query.limit(limit + 1).load(conn).await;
     }
     let query = events::table.select(EventRow::as_select()).into_boxed();

@@ -71,8 +71,8 @@ pub const PAGE_ROWS: [i64; 7] = [2, 6, 11, 21, 26, 51, 101];
 /// made for values (plus a charge for planning them). With the count bound as a parameter the
 /// generic plan is costed for a tenth of the matching rows: for a country's hundreds of
 /// companies that is far more than a page, the generic plan never wins, and every execution
-/// is planned again. In pgbench the company page by country ran at 3,900 transactions/s with
-/// the count bound and 7,100 with it written in. Written in, the count lets the comparison
+/// is planned again (in pgbench the company page by country ran at about half the rate with
+/// the count bound; docs/PERFORMANCE.md, round six). Written in, the count lets the comparison
 /// see the generic plan at its real cost; which plan a connection keeps still depends on the
 /// values of its first five executions.
 ///
