@@ -90,11 +90,8 @@ pub struct CompanyFilter {
 }
 
 impl CompanyFilter {
-    /// Whether one plan serves this list for every value of its filters: no filter (an index
-    /// yields each sort's order), or a country or a kind alone sorted by name (each has an
-    /// index that leads with it, then the name). Sets, text searches and time bounds select
-    /// a share of the rows that depends on the value, and so does a pair of filters or another
-    /// sort; PostgreSQL plans those for their values. See [`crate::listing::LiteralLimit`].
+    /// Whether one plan serves this list for every value: a country or a kind alone (each
+    /// leads an index, then the name); see [`crate::listing::name_list_fits_all_values`].
     pub fn plan_fits_all_values(&self, sort: NameSort) -> bool {
         // Every filter named: one added here does not compile until it is weighed.
         let CompanyFilter {
@@ -105,14 +102,11 @@ impl CompanyFilter {
             updated_since,
             external_id,
         } = self;
-        if sector.is_some() || q.is_some() || updated_since.is_some() || external_id.is_some() {
-            return false;
-        }
-        match (country.is_some(), kind.is_some()) {
-            (false, false) => true,
-            (true, true) => false,
-            _ => sort.by_name(),
-        }
+        crate::listing::name_list_fits_all_values(
+            &[country.is_some(), kind.is_some()],
+            sector.is_some() || q.is_some() || updated_since.is_some() || external_id.is_some(),
+            sort,
+        )
     }
 }
 

@@ -136,6 +136,27 @@ macro_rules! load_page {
 
 pub(crate) use load_page;
 
+/// Whether one plan serves a list of named resources for every value of its filters: no
+/// filter (an index yields each sort's order), or one filter of `leading` alone with the list
+/// sorted by name (each has an index that leads with it, then the name). `value_dependent`:
+/// whether a filter is set whose share of the rows depends on its value (sets, text searches,
+/// time bounds); PostgreSQL plans those for their values, and so a pair of filters or another
+/// sort. See [`LiteralLimit`].
+pub(crate) fn name_list_fits_all_values(
+    leading: &[bool],
+    value_dependent: bool,
+    sort: coop_domain::listing::NameSort,
+) -> bool {
+    if value_dependent {
+        return false;
+    }
+    match leading.iter().filter(|&&set| set).count() {
+        0 => true,
+        1 => sort.by_name(),
+        _ => false,
+    }
+}
+
 /// Applies a [`NameListing`]'s keyset condition and order to a boxed diesel query over a table
 /// with `sort_name`, `created_at`, `updated_at` and `id` columns; [`load_page!`] adds the
 /// limit.

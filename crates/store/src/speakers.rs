@@ -89,11 +89,8 @@ pub struct SpeakerFilter {
 }
 
 impl SpeakerFilter {
-    /// Whether one plan serves this list for every value of its filters: no filter (an index
-    /// yields each sort's order), or a company or a country alone sorted by name (each has an
-    /// index that leads with it, then the name). Text searches and time bounds select a share
-    /// of the rows that depends on the value, and so does a pair of filters or another sort;
-    /// PostgreSQL plans those for their values. See [`crate::listing::LiteralLimit`].
+    /// Whether one plan serves this list for every value: a company or a country alone (each
+    /// leads an index, then the name); see [`crate::listing::name_list_fits_all_values`].
     pub fn plan_fits_all_values(&self, sort: NameSort) -> bool {
         // Every filter named: one added here does not compile until it is weighed.
         let SpeakerFilter {
@@ -103,14 +100,11 @@ impl SpeakerFilter {
             updated_since,
             external_id,
         } = self;
-        if q.is_some() || updated_since.is_some() || external_id.is_some() {
-            return false;
-        }
-        match (company_id.is_some(), country.is_some()) {
-            (false, false) => true,
-            (true, true) => false,
-            _ => sort.by_name(),
-        }
+        crate::listing::name_list_fits_all_values(
+            &[company_id.is_some(), country.is_some()],
+            q.is_some() || updated_since.is_some() || external_id.is_some(),
+            sort,
+        )
     }
 }
 
