@@ -258,6 +258,40 @@ BEGIN
     RETURN NULL;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.cooperation_offer_origin_rows(o cooperation_offers)
+ RETURNS SETOF cooperation_offer_origins
+ LANGUAGE sql
+AS $function$
+    SELECT o.id, c.country, o.created_at, o.valid_until
+    FROM companies AS c
+    WHERE c.id = o.company_id AND o.status = 'published'
+    FOR SHARE OF c
+$function$
+
+CREATE OR REPLACE FUNCTION public.cooperation_offer_origins_company()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    UPDATE cooperation_offer_origins SET company_country = NEW.country
+    WHERE offer_id IN (SELECT id FROM cooperation_offers WHERE company_id = NEW.id);
+    RETURN NULL;
+END $function$
+
+CREATE OR REPLACE FUNCTION public.cooperation_offer_origins_sync()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM cooperation_offer_origins WHERE offer_id = OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO cooperation_offer_origins SELECT * FROM cooperation_offer_origin_rows(NEW);
+    END IF;
+    RETURN NULL;
+END $function$
+
 CREATE OR REPLACE FUNCTION public.cooperation_offer_sector_rows(o cooperation_offers)
  RETURNS SETOF cooperation_offer_sectors
  LANGUAGE sql
@@ -281,6 +315,40 @@ BEGIN
         INSERT INTO cooperation_offer_sectors SELECT * FROM cooperation_offer_sector_rows(NEW);
     END IF;
     RETURN NULL;
+END $function$
+
+CREATE OR REPLACE FUNCTION public.cooperation_offers_from_country(p_country text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
+ RETURNS TABLE(id uuid, company_id uuid, kind text, cooperation_types text[], title text, summary text, description text, sectors text[], target_countries text[], language text, status text, published_at timestamp with time zone, valid_until date, event_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, external_id text)
+ LANGUAGE plpgsql
+ STABLE
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    after_at timestamptz := coalesce(p_after_at,
+        CASE WHEN p_descending THEN 'infinity'::timestamptz ELSE '-infinity' END);
+    after_id uuid := coalesce(p_after_id, '00000000-0000-0000-0000-000000000000');
+BEGIN
+    IF p_descending THEN
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at,
+               o.valid_until, o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_origins AS k
+            JOIN cooperation_offers AS o ON o.id = k.offer_id
+            WHERE k.company_country = p_country AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) < (after_at, after_id)
+            ORDER BY k.created_at DESC, k.offer_id DESC
+            LIMIT p_limit;
+    ELSE
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at,
+               o.valid_until, o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_origins AS k
+            JOIN cooperation_offers AS o ON o.id = k.offer_id
+            WHERE k.company_country = p_country AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) > (after_at, after_id)
+            ORDER BY k.created_at ASC, k.offer_id ASC
+            LIMIT p_limit;
+    END IF;
 END $function$
 
 CREATE OR REPLACE FUNCTION public.cooperation_offers_in_market(p_sector text, p_country text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
@@ -335,6 +403,40 @@ BEGIN
     END IF;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.cooperation_offers_in_sector(p_sector text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
+ RETURNS TABLE(id uuid, company_id uuid, kind text, cooperation_types text[], title text, summary text, description text, sectors text[], target_countries text[], language text, status text, published_at timestamp with time zone, valid_until date, event_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, external_id text)
+ LANGUAGE plpgsql
+ STABLE
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    after_at timestamptz := coalesce(p_after_at,
+        CASE WHEN p_descending THEN 'infinity'::timestamptz ELSE '-infinity' END);
+    after_id uuid := coalesce(p_after_id, '00000000-0000-0000-0000-000000000000');
+BEGIN
+    IF p_descending THEN
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at,
+               o.valid_until, o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_sectors AS k
+            JOIN cooperation_offers AS o ON o.id = k.offer_id
+            WHERE k.sector = p_sector AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) < (after_at, after_id)
+            ORDER BY k.created_at DESC, k.offer_id DESC
+            LIMIT p_limit;
+    ELSE
+        RETURN QUERY SELECT o.id, o.company_id, o.kind, o.cooperation_types, o.title, o.summary,
+               o.description, o.sectors, o.target_countries, o.language, o.status, o.published_at,
+               o.valid_until, o.event_id, o.created_at, o.updated_at, o.external_id
+            FROM cooperation_offer_sectors AS k
+            JOIN cooperation_offers AS o ON o.id = k.offer_id
+            WHERE k.sector = p_sector AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) > (after_at, after_id)
+            ORDER BY k.created_at ASC, k.offer_id ASC
+            LIMIT p_limit;
+    END IF;
+END $function$
+
 CREATE OR REPLACE FUNCTION public.cooperation_offers_inserted()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -348,6 +450,8 @@ BEGIN
     SELECT m.* FROM inserted AS n, cooperation_offer_market_rows(n) AS m;
     INSERT INTO cooperation_offer_sectors
     SELECT s.* FROM inserted AS n, cooperation_offer_sector_rows(n) AS s;
+    INSERT INTO cooperation_offer_origins
+    SELECT r.* FROM inserted AS n, cooperation_offer_origin_rows(n) AS r;
     INSERT INTO changes (resource_type, resource_id, parent_id, operation, version,
                          public_before, public_after, audience)
     SELECT 'cooperation_offer', n.id, NULL, 'created', n.updated_at, false,
@@ -417,6 +521,10 @@ CREATE TRIGGER cooperation_offer_counts_sync AFTER DELETE ON cooperation_offers 
 CREATE TRIGGER cooperation_offer_counts_sync_update AFTER UPDATE OF status, kind, sectors, cooperation_types, target_countries, company_id, valid_until ON cooperation_offers FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.kind IS DISTINCT FROM new.kind OR old.sectors IS DISTINCT FROM new.sectors OR old.cooperation_types IS DISTINCT FROM new.cooperation_types OR old.target_countries IS DISTINCT FROM new.target_countries OR old.company_id IS DISTINCT FROM new.company_id OR old.valid_until IS DISTINCT FROM new.valid_until) EXECUTE FUNCTION cooperation_offer_counts_sync();
 
 CREATE TRIGGER cooperation_offer_markets_sync AFTER DELETE OR UPDATE OF status, sectors, target_countries, valid_until, created_at, kind, company_id, cooperation_types ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_markets_sync();
+
+CREATE TRIGGER cooperation_offer_origins_company AFTER UPDATE OF country ON companies FOR EACH ROW WHEN (old.country IS DISTINCT FROM new.country) EXECUTE FUNCTION cooperation_offer_origins_company();
+
+CREATE TRIGGER cooperation_offer_origins_sync AFTER DELETE OR UPDATE OF status, valid_until, created_at, company_id ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_origins_sync();
 
 CREATE TRIGGER cooperation_offer_sectors_sync AFTER DELETE OR UPDATE OF status, sectors, kind, company_id, valid_until, created_at, cooperation_types, target_countries ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_sectors_sync();
 

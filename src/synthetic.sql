@@ -323,11 +323,12 @@ CROSS JOIN LATERAL generate_series(0, g.participants - 1) AS k
 ON CONFLICT DO NOTHING;
 
 -- step: offers
--- The markets, match candidates, facet counts and changes of the new offers are written by
--- the insert's statement trigger, for all of them at once.
+-- The markets, match candidates, origins, facet counts and changes of the new offers are
+-- written by the insert's statement trigger, for all of them at once.
 SELECT pg_temp.drop_indexes('cooperation_offers');
 SELECT pg_temp.drop_indexes('cooperation_offer_markets');
 SELECT pg_temp.drop_indexes('cooperation_offer_sectors');
+SELECT pg_temp.drop_indexes('cooperation_offer_origins');
 
 INSERT INTO cooperation_offers (id, company_id, kind, cooperation_types, title, summary,
     description, sectors, target_countries, language, status, published_at, valid_until,
@@ -379,3 +380,4 @@ SELECT cooperation_offer_counts_fold(current_date);
 SELECT pg_temp.restore_indexes('cooperation_offers');
 SELECT pg_temp.restore_indexes('cooperation_offer_markets');
 SELECT pg_temp.restore_indexes('cooperation_offer_sectors');
+SELECT pg_temp.restore_indexes('cooperation_offer_origins');

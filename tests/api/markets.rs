@@ -1,5 +1,8 @@
-//! The market list (`?sector=..&target_country=..`), served from `cooperation_offer_markets`:
-//! it must follow every change of the offers it mirrors, and page like any other list.
+//! The offer lists read through tables of listed offers kept in order by triggers: the market
+//! (`?sector=..&target_country=..`, `cooperation_offer_markets`), a sector
+//! (`cooperation_offer_sectors`) and the company's country (`cooperation_offer_origins`). Each
+//! must follow every change of the offers (and companies) it mirrors, and page like any other
+//! list.
 
 use serde_json::{Value, json};
 
@@ -158,4 +161,126 @@ async fn the_market_list_follows_status_market_and_validity_changes_and_deletes(
     // One row per (sector, target country) pair of each published offer, and nothing else:
     // kept (2 sectors), published later (1), moved (2 countries), lapsed (1, expired).
     assert_eq!(app.count("cooperation_offer_markets").await, 6);
+}
+
+#[tokio::test]
+async fn the_lists_by_sector_and_by_company_country_page_through_listed_offers_only_newest_first() {
+    let app = spawn_app().await;
+    let exoatlet = company(&app).await;
+    let orpea = app.create_company("Orpea", "company", "FR").await;
+    offer(&app, &exoatlet, "ru one", json!({})).await;
+    offer(
+        &app,
+        &orpea,
+        "fr one",
+        json!({"sectors": ["medtech", "healthcare"]}),
+    )
+    .await;
+    offer(
+        &app,
+        &exoatlet,
+        "ru two",
+        json!({"kind": "business_request"}),
+    )
+    .await;
+    offer(&app, &orpea, "fr two", json!({"target_countries": ["RU"]})).await;
+    offer(&app, &exoatlet, "ru three", json!({})).await;
+    offer(&app, &orpea, "fr draft", json!({"status": "draft"})).await;
+    offer(
+        &app,
+        &exoatlet,
+        "ru expired",
+        json!({"valid_until": "2020-01-31"}),
+    )
+    .await;
+    offer(&app, &orpea, "fr pharma", json!({"sectors": ["pharma"]})).await;
+
+    assert_eq!(
+        all_titles(&app, "sector=medtech").await,
+        ["ru three", "fr two", "ru two", "fr one", "ru one"]
+    );
+    assert_eq!(
+        all_titles(&app, "sector=medtech&sort=created_at").await,
+        ["ru one", "fr one", "ru two", "fr two", "ru three"]
+    );
+    assert_eq!(all_titles(&app, "sector=healthcare").await, ["fr one"]);
+    assert_eq!(
+        all_titles(&app, "company_country=RU").await,
+        ["ru three", "ru two", "ru one"]
+    );
+    assert_eq!(
+        all_titles(&app, "company_country=FR&sort=created_at").await,
+        ["fr one", "fr two", "fr pharma"]
+    );
+    // Other filters on top of the table's own: the same offers as the general path finds.
+    assert_eq!(
+        all_titles(&app, "sector=medtech&kind=business_request").await,
+        ["ru two"]
+    );
+    assert_eq!(
+        all_titles(&app, "sector=medtech&company_country=FR").await,
+        ["fr two", "fr one"]
+    );
+    assert_eq!(
+        all_titles(&app, "company_country=FR&target_country=RU").await,
+        ["fr two"]
+    );
+    assert_eq!(
+        all_titles(&app, "company_country=RU&status=expired").await,
+        ["ru expired"]
+    );
+    assert_eq!(
+        all_titles(&app, "company_country=KZ").await,
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test]
+async fn the_list_by_company_country_follows_offers_and_a_company_that_moves() {
+    let app = spawn_app().await;
+    let exoatlet = company(&app).await;
+    let orpea = app.create_company("Orpea", "company", "FR").await;
+    offer(&app, &exoatlet, "moves with its company", json!({})).await;
+    let draft = offer(
+        &app,
+        &exoatlet,
+        "published later",
+        json!({"status": "draft"}),
+    )
+    .await;
+    let closed = offer(&app, &orpea, "closed later", json!({})).await;
+    let deleted = offer(&app, &orpea, "deleted", json!({})).await;
+    let lapsed = offer(&app, &orpea, "lapsed", json!({})).await;
+    offer(&app, &orpea, "kept", json!({})).await;
+    assert_eq!(
+        all_titles(&app, "company_country=FR").await,
+        ["kept", "lapsed", "deleted", "closed later"]
+    );
+
+    patch(&app, &closed, json!({"status": "closed"})).await;
+    patch(&app, &lapsed, json!({"valid_until": "2021-06-30"})).await;
+    patch(&app, &draft, json!({"status": "published"})).await;
+    let response = app
+        .delete(&format!("/api/v1/cooperation-offers/{deleted}"))
+        .await;
+    assert_eq!(response.status(), 204);
+    let response = app
+        .patch_json(
+            &format!("/api/v1/companies/{exoatlet}"),
+            &json!({"country": "FR"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+
+    assert_eq!(
+        all_titles(&app, "company_country=FR").await,
+        ["kept", "published later", "moves with its company"]
+    );
+    assert_eq!(
+        all_titles(&app, "company_country=RU").await,
+        Vec::<String>::new()
+    );
+    // One row per published offer and nothing else: kept, published later, moved, and lapsed,
+    // which its date leaves out of the list.
+    assert_eq!(app.count("cooperation_offer_origins").await, 4);
 }

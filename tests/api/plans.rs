@@ -4,8 +4,10 @@
 //! parameter and are planned for their values.
 
 use coop_domain::listing::{NameListing, NameSort, Position};
+use coop_domain::offers::OfferSort;
 use coop_domain::search::SearchText;
 use coop_store::companies::{self, CompanyFilter};
+use coop_store::offers::{self, OfferFilter};
 use coop_store::speakers::{self, SpeakerFilter};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
@@ -93,4 +95,70 @@ async fn a_page_of_speakers_by_country_carries_its_row_count() {
         "{statements:?}"
     );
     assert!(statements[0].generic_plans >= 3, "{statements:?}");
+}
+
+#[derive(QueryableByName, Debug)]
+struct Setting {
+    #[diesel(sql_type = Text)]
+    function: String,
+    #[diesel(sql_type = Text)]
+    settings: String,
+}
+
+#[tokio::test]
+async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_generic_plan() {
+    let app = spawn_app().await;
+    let mut conn = app.connection().await;
+    let today = chrono::Utc::now().date_naive();
+    let sectors = ["medtech", "energy", "ai", "pharma"];
+    for (i, sector) in sectors.iter().cycle().take(8).enumerate() {
+        let country = ["FR", "RU"][i % 2];
+        for filter in [
+            OfferFilter {
+                sector: Some(sector.to_string()),
+                target_country: Some(country.into()),
+                ..Default::default()
+            },
+            OfferFilter {
+                sector: Some(sector.to_string()),
+                ..Default::default()
+            },
+            OfferFilter {
+                company_country: Some(country.into()),
+                ..Default::default()
+            },
+        ] {
+            offers::list(&mut conn, &filter, OfferSort::default(), None, 20, today)
+                .await
+                .unwrap();
+        }
+    }
+    // One statement per list on the connection, whatever the values, reading no search vector.
+    for function in [
+        "cooperation_offers_in_market",
+        "cooperation_offers_in_sector",
+        "cooperation_offers_from_country",
+    ] {
+        let statements = prepared(&mut conn, &format!("{function}(")).await;
+        assert_eq!(statements.len(), 1, "{function}: {statements:?}");
+        assert!(
+            !statements[0].statement.contains("search"),
+            "{statements:?}"
+        );
+    }
+    // Their own statements are planned once per connection, generic.
+    let settings: Vec<Setting> = diesel::sql_query(
+        "SELECT proname::text AS function, array_to_string(proconfig, ',') AS settings
+         FROM pg_proc WHERE proretset AND proname LIKE 'cooperation\\_offers\\_%' ORDER BY proname",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(settings.len(), 3, "{settings:?}");
+    for setting in &settings {
+        assert_eq!(
+            setting.settings, "plan_cache_mode=force_generic_plan",
+            "{setting:?}"
+        );
+    }
 }

@@ -93,6 +93,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    cooperation_offer_origins (offer_id) {
+        offer_id -> Uuid,
+        company_country -> Text,
+        created_at -> Timestamptz,
+        valid_until -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     cooperation_offer_sectors (sector, created_at, offer_id) {
         sector -> Text,
         created_at -> Timestamptz,
@@ -348,6 +357,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     companies,
     cooperation_interests,
     cooperation_offer_markets,
+    cooperation_offer_origins,
     cooperation_offer_sectors,
     cooperation_offers,
     event_participants,

@@ -114,27 +114,30 @@ fn the_hand_written_statements_match_their_snapshots() {
     );
 }
 
-/// The match statements and the market function read an offer row by naming its columns
-/// (`m.*` would also carry the search texts and vectors): they must be exactly the row's.
+/// The match statements and the list functions read an offer row by naming its columns (`m.*`
+/// would also carry the search texts and vectors): they must be exactly the row's.
 #[test]
-fn the_match_statements_and_the_market_function_select_every_column_of_an_offer_row() {
+fn the_match_statements_and_the_list_functions_select_every_column_of_an_offer_row() {
     let row = selected(cooperation_offers::table.select(crate::offers::OfferRow::as_select()));
-    // As PostgreSQL prints the function after every migration.
+    // As PostgreSQL prints the functions after every migration.
     let current = include_str!("../../../migrations/current.sql");
-    let returned: BTreeSet<String> = current
-        .split("FUNCTION public.cooperation_offers_in_market(")
-        .nth(1)
-        .and_then(|f| f.split(" RETURNS TABLE(").nth(1))
-        .and_then(|f| f.split(")\n").next())
-        .unwrap_or_default()
-        .split(", ")
-        .filter_map(|column| column.split(' ').next())
-        .map(str::to_string)
-        .collect();
-    assert_eq!(
-        returned, row,
-        "cooperation_offers_in_market returns other columns"
-    );
+    for function in [
+        "cooperation_offers_in_market",
+        "cooperation_offers_in_sector",
+        "cooperation_offers_from_country",
+    ] {
+        let returned: BTreeSet<String> = current
+            .split(&format!("FUNCTION public.{function}("))
+            .nth(1)
+            .and_then(|f| f.split(" RETURNS TABLE(").nth(1))
+            .and_then(|f| f.split(")\n").next())
+            .unwrap_or_default()
+            .split(", ")
+            .filter_map(|column| column.split(' ').next())
+            .map(str::to_string)
+            .collect();
+        assert_eq!(returned, row, "{function} returns other columns");
+    }
     for sql in [
         include_str!("../sql/offer_matches.sql"),
         include_str!("../sql/company_matches.sql"),

@@ -233,7 +233,7 @@ pub async fn facet_counts(
                         country,
                     ))
                     .into_boxed();
-                let query = offer_filters!(query, filter, today, markets: false);
+                let query = offer_filters!(query, filter, today, held: super::Held::NOTHING);
                 count_facets(query.load_stream::<FacetRow>(conn).await?).await
             };
             if filter.q.is_none() {

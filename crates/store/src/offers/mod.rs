@@ -13,7 +13,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::listing::keyset_after;
-use crate::schema::{companies, cooperation_offer_markets, cooperation_offers};
+use crate::schema::{
+    companies, cooperation_offer_markets, cooperation_offer_origins, cooperation_offer_sectors,
+    cooperation_offers,
+};
 use crate::search_sql::SearchColumns;
 
 /// An offer as stored.
@@ -145,22 +148,76 @@ pub struct OfferFilter {
 impl OfferFilter {
     /// True when the filter selects every listed offer, whoever asks.
     pub fn whole_market(&self) -> bool {
-        self.status == StatusFilter::Published
-            && self.only_market()
-            && self.sector.is_none()
-            && self.target_country.is_none()
+        self.status == StatusFilter::Published && self.narrowed_only_by(Held::NOTHING)
     }
 
-    /// True when nothing but a sector and a target country narrows the list.
-    pub fn only_market(&self) -> bool {
-        self.company_id.is_none()
-            && self.company_country.is_none()
-            && self.kind.is_none()
-            && self.cooperation_type.is_none()
-            && self.event_id.is_none()
-            && self.q.is_none()
-            && self.updated_since.is_none()
-            && self.external_id.is_none()
+    /// True when no filter but those `held` narrows the list (its status and the caller's
+    /// scope aside).
+    fn narrowed_only_by(&self, held: Held) -> bool {
+        let OfferFilter {
+            company_id,
+            company_country,
+            kind,
+            cooperation_type,
+            sector,
+            target_country,
+            status: _,
+            event_id,
+            q,
+            external_id,
+            updated_since,
+            scope: _,
+        } = self;
+        company_id.is_none()
+            && (held.company_country || company_country.is_none())
+            && kind.is_none()
+            && cooperation_type.is_none()
+            && (held.sector || sector.is_none())
+            && (held.target_country || target_country.is_none())
+            && event_id.is_none()
+            && q.is_none()
+            && external_id.is_none()
+            && updated_since.is_none()
+    }
+}
+
+/// The filters that a table of listed offers kept in list order already applies: a list read
+/// through it states only the others. Each such table holds listed (published, unexpired by
+/// its `valid_until`) offers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Held {
+    pub sector: bool,
+    pub target_country: bool,
+    pub company_country: bool,
+}
+
+impl Held {
+    /// The offers table itself: it holds no filter.
+    pub const NOTHING: Held = Held {
+        sector: false,
+        target_country: false,
+        company_country: false,
+    };
+    /// `cooperation_offer_markets`: one sector and one target country.
+    pub const MARKET: Held = Held {
+        sector: true,
+        target_country: true,
+        company_country: false,
+    };
+    /// `cooperation_offer_sectors`: one sector.
+    pub const SECTOR: Held = Held {
+        sector: true,
+        ..Held::NOTHING
+    };
+    /// `cooperation_offer_origins`: the company's country.
+    pub const ORIGIN: Held = Held {
+        company_country: true,
+        ..Held::NOTHING
+    };
+
+    /// Whether the table holds listed offers only.
+    pub fn listed(self) -> bool {
+        self != Held::NOTHING
     }
 }
 
@@ -296,24 +353,24 @@ diesel::define_sql_function! {
     ) -> diesel::sql_types::Bool;
 }
 
-/// The list filters, on any boxed query that has the offers table in its FROM clause. With
-/// `markets`, the query reads `cooperation_offer_markets`, which already holds only listed
-/// offers of the sector and target country: repeating those conditions on the offers would
-/// make the planner think the join yields almost nothing and pick a plan that reads every
-/// match.
+/// The list filters, on any boxed query that has the offers table in its FROM clause, but
+/// those `held` by the table of listed offers the query reads through (see [`Held`]):
+/// repeating those conditions on the offers would make the planner think the join yields
+/// almost nothing and pick a plan that reads every match.
 ///
 /// A macro rather than a function generic over the FROM clause: as a function it needs a
 /// diesel bound for each offer column it reads and for the `company_country` subquery on
 /// each join it serves, longer than the body.
 macro_rules! offer_filters {
-    ($query:expr, $filter:expr, $today:expr, markets: $markets:expr) => {{
+    ($query:expr, $filter:expr, $today:expr, held: $held:expr) => {{
         use cooperation_offers::dsl as o;
-        let (filter, today): (&OfferFilter, NaiveDate) = ($filter, $today);
+        let (filter, today, held): (&OfferFilter, NaiveDate, $crate::offers::Held) =
+            ($filter, $today, $held);
         let mut query = $query;
         if let Some(company_id) = filter.company_id {
             query = query.filter(o::company_id.eq(company_id));
         }
-        if let Some(country) = &filter.company_country {
+        if let (false, Some(country)) = (held.company_country, &filter.company_country) {
             query = query.filter(
                 o::company_id.eq_any(
                     companies::table
@@ -328,10 +385,10 @@ macro_rules! offer_filters {
         if let Some(t) = filter.cooperation_type {
             query = query.filter(o::cooperation_types.contains(vec![t]));
         }
-        if let (false, Some(sector)) = ($markets, &filter.sector) {
+        if let (false, Some(sector)) = (held.sector, &filter.sector) {
             query = query.filter(o::sectors.contains(vec![sector.clone()]));
         }
-        if let (false, Some(country)) = ($markets, &filter.target_country) {
+        if let (false, Some(country)) = (held.target_country, &filter.target_country) {
             query = query.filter(o::target_countries.contains(vec![country.clone()]));
         }
         if let Some(event_id) = filter.event_id {
@@ -353,7 +410,7 @@ macro_rules! offer_filters {
                 .and($crate::offers::coop_offer_unexpired(o::valid_until, today))
         };
         let query = match filter.status {
-            StatusFilter::Published if $markets => query,
+            StatusFilter::Published if held.listed() => query,
             StatusFilter::Published => query.filter(listed()),
             StatusFilter::Expired => query
                 .filter(o::status.eq(OfferStatus::Published))
@@ -371,12 +428,47 @@ macro_rules! offer_filters {
     }};
 }
 
+/// One page of a list read through a table of listed offers kept in list order (`$keys`,
+/// with `created_at`, `offer_id` and `valid_until` columns and an index that yields its
+/// `$conditions`' rows in that order), with other filters: those conditions, then the offers'
+/// other filters, and the order of the table's own columns.
+macro_rules! listed_page {
+    ($keys:ident, $conditions:expr, held: $held:expr, $filter:expr, $after:expr, $descending:expr,
+     $limit:expr, $today:expr, $conn:expr) => {{
+        let (filter, today): (&OfferFilter, NaiveDate) = ($filter, $today);
+        let mut query = cooperation_offers::table
+            .inner_join($keys::table.on($keys::offer_id.eq(cooperation_offers::id)))
+            .select(OfferRow::as_select())
+            .filter($conditions)
+            .filter(coop_offer_unexpired($keys::valid_until, today))
+            .into_boxed();
+        query = offer_filters!(query, filter, today, held: $held);
+        if let Some((at, id)) = $after {
+            query = query.filter(keyset_after(
+                $keys::created_at,
+                $keys::offer_id,
+                at,
+                id,
+                $descending,
+            ));
+        }
+        let query = if $descending {
+            query.order(($keys::created_at.desc(), $keys::offer_id.desc()))
+        } else {
+            query.order(($keys::created_at.asc(), $keys::offer_id.asc()))
+        };
+        query.limit($limit + 1).load($conn).await
+    }};
+}
+
 /// One page of offers, `limit + 1` rows, by creation or by last change, either way.
 ///
-/// Listed offers of one sector for one target country (the marketplace's main question) are
-/// read through `cooperation_offer_markets`, whose index yields them in order (through the
-/// `cooperation_offers_in_market` function when no other filter applies, see its migration);
-/// every other combination of filters reads the offers table.
+/// Listed offers by creation are read through a table that holds them in that order, when the
+/// filters name its key: `cooperation_offer_markets` for a sector and a target country (the
+/// marketplace's main question), `cooperation_offer_sectors` for a sector,
+/// `cooperation_offer_origins` for the company's country. With no other filter, through the
+/// table's function ([`ListedIn`]); with others, joined to the offers. Every other
+/// combination of filters reads the offers table.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &OfferFilter,
@@ -385,52 +477,67 @@ pub async fn list(
     limit: i64,
     today: NaiveDate,
 ) -> QueryResult<Vec<OfferRow>> {
-    use cooperation_offer_markets::dsl as m;
     use cooperation_offers::dsl as o;
     let descending = sort.descending();
-    let by_creation = !sort.by_update();
-    match (&filter.sector, &filter.target_country, filter.status) {
-        (Some(sector), Some(country), StatusFilter::Published)
-            if by_creation && filter.only_market() =>
-        {
-            let (after_at, after_id) = after.unzip();
-            InMarket {
-                sector: sector.clone(),
-                country: country.clone(),
-                today,
-                descending,
-                after_at,
-                after_id,
-                limit: i32::try_from(limit + 1).unwrap_or(i32::MAX),
+    let listed_by_creation = !sort.by_update() && filter.status == StatusFilter::Published;
+    let (after_at, after_id) = after.unzip();
+    let listed_in = |list: Keyed| ListedIn {
+        columns: OfferRow::as_select(),
+        list,
+        today,
+        descending,
+        after_at,
+        after_id,
+        limit: i32::try_from(limit + 1).unwrap_or(i32::MAX),
+    };
+    match (
+        &filter.sector,
+        &filter.target_country,
+        &filter.company_country,
+    ) {
+        (Some(sector), Some(country), _) if listed_by_creation => {
+            if filter.narrowed_only_by(Held::MARKET) {
+                let market = Keyed::Market(sector.clone(), country.clone());
+                return listed_in(market).load(conn).await;
             }
-            .load(conn)
-            .await
+            use cooperation_offer_markets as m;
+            listed_page!(
+                m,
+                m::sector.eq(sector.clone()).and(m::target_country.eq(country.clone())),
+                held: Held::MARKET,
+                filter, after, descending, limit, today, conn
+            )
         }
-        (Some(sector), Some(country), StatusFilter::Published) if by_creation => {
-            let mut query = cooperation_offers::table
-                .inner_join(cooperation_offer_markets::table.on(m::offer_id.eq(o::id)))
-                .select(OfferRow::as_select())
-                .filter(m::sector.eq(sector.clone()))
-                .filter(m::target_country.eq(country.clone()))
-                .filter(coop_offer_unexpired(m::valid_until, today))
-                .into_boxed();
-            query = offer_filters!(query, filter, today, markets: true);
-            // The market's own columns, which its index yields in order.
-            if let Some((at, id)) = after {
-                query = query.filter(keyset_after(m::created_at, m::offer_id, at, id, descending));
+        (Some(sector), None, _) if listed_by_creation => {
+            if filter.narrowed_only_by(Held::SECTOR) {
+                return listed_in(Keyed::Sector(sector.clone())).load(conn).await;
             }
-            let query = if descending {
-                query.order((m::created_at.desc(), m::offer_id.desc()))
-            } else {
-                query.order((m::created_at.asc(), m::offer_id.asc()))
-            };
-            query.limit(limit + 1).load(conn).await
+            use cooperation_offer_sectors as s;
+            listed_page!(
+                s,
+                s::sector.eq(sector.clone()),
+                held: Held::SECTOR,
+                filter, after, descending, limit, today, conn
+            )
+        }
+        (_, _, Some(country)) if listed_by_creation => {
+            if filter.narrowed_only_by(Held::ORIGIN) {
+                return listed_in(Keyed::Origin(country.clone())).load(conn).await;
+            }
+            use cooperation_offer_origins as r;
+            listed_page!(
+                r,
+                r::company_country.eq(country.clone()),
+                held: Held::ORIGIN,
+                filter, after, descending, limit, today, conn
+            )
         }
         _ => {
+            let by_creation = !sort.by_update();
             let mut query = cooperation_offers::table
                 .select(OfferRow::as_select())
                 .into_boxed();
-            query = offer_filters!(query, filter, today, markets: false);
+            query = offer_filters!(query, filter, today, held: Held::NOTHING);
             if let Some((at, id)) = after {
                 query = if by_creation {
                     query.filter(keyset_after(o::created_at, o::id, at, id, descending))
@@ -449,12 +556,26 @@ pub async fn list(
     }
 }
 
-/// `SELECT * FROM cooperation_offers_in_market(...)` as a query diesel prepares once per
-/// connection (`sql_query` text is never cached, so every call would be parsed and planned).
+/// The list a function of listed offers reads, by its key.
 #[derive(Debug, Clone)]
-struct InMarket {
-    sector: String,
-    country: String,
+enum Keyed {
+    /// `cooperation_offers_in_market(sector, target country, ...)`.
+    Market(String, String),
+    /// `cooperation_offers_in_sector(sector, ...)`.
+    Sector(String),
+    /// `cooperation_offers_from_country(company country, ...)`.
+    Origin(String),
+}
+
+/// `SELECT <the API's columns> FROM <function>(<key>, today, descending, after_at, after_id,
+/// limit)`: a page of listed offers read by one of the functions whose statements are forced
+/// generic (see migrations 000003 and 000021), as a query diesel prepares once per connection
+/// and function (`sql_query` text is never cached, so every call would be parsed and planned).
+/// It names the row's columns: the functions return whole rows, search vectors included,
+/// which no response shows.
+struct ListedIn {
+    columns: diesel::dsl::AsSelect<OfferRow, diesel::pg::Pg>,
+    list: Keyed,
     today: NaiveDate,
     descending: bool,
     after_at: Option<DateTime<Utc>>,
@@ -462,25 +583,41 @@ struct InMarket {
     limit: i32,
 }
 
-impl diesel::query_builder::QueryId for InMarket {
-    type QueryId = InMarket;
-    const HAS_STATIC_QUERY_ID: bool = true;
+/// Not a static id: the statement cache keys it by its text, which names the function.
+impl diesel::query_builder::QueryId for ListedIn {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl diesel::query_builder::Query for InMarket {
+impl diesel::query_builder::Query for ListedIn {
     type SqlType = diesel::sql_types::Untyped;
 }
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InMarket {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
         use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamptz};
-        out.push_sql("SELECT * FROM cooperation_offers_in_market(");
-        out.push_bind_param::<Text, _>(&self.sector)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.country)?;
+        // The row's columns, qualified by the table's name, which the function's alias takes.
+        out.push_sql("SELECT ");
+        self.columns.walk_ast(out.reborrow())?;
+        match &self.list {
+            Keyed::Market(sector, country) => {
+                out.push_sql(" FROM cooperation_offers_in_market(");
+                out.push_bind_param::<Text, _>(sector)?;
+                out.push_sql(", ");
+                out.push_bind_param::<Text, _>(country)?;
+            }
+            Keyed::Sector(sector) => {
+                out.push_sql(" FROM cooperation_offers_in_sector(");
+                out.push_bind_param::<Text, _>(sector)?;
+            }
+            Keyed::Origin(country) => {
+                out.push_sql(" FROM cooperation_offers_from_country(");
+                out.push_bind_param::<Text, _>(country)?;
+            }
+        }
         out.push_sql(", ");
         out.push_bind_param::<Date, _>(&self.today)?;
         out.push_sql(", ");
@@ -491,7 +628,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InMarket {
         out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
         out.push_sql(", ");
         out.push_bind_param::<Integer, _>(&self.limit)?;
-        out.push_sql(")");
+        out.push_sql(") AS cooperation_offers");
         Ok(())
     }
 }
