@@ -154,7 +154,15 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
     .load(&mut conn)
     .await
     .unwrap();
-    assert_eq!(settings.len(), 3, "{settings:?}");
+    let functions: Vec<&str> = settings.iter().map(|s| s.function.as_str()).collect();
+    assert_eq!(
+        functions,
+        [
+            "cooperation_offers_from_country",
+            "cooperation_offers_in_market",
+            "cooperation_offers_in_sector"
+        ]
+    );
     for setting in &settings {
         assert_eq!(
             setting.settings, "plan_cache_mode=force_generic_plan",
