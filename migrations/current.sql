@@ -261,11 +261,11 @@ END $function$
 CREATE OR REPLACE FUNCTION public.cooperation_offer_origin_rows(o cooperation_offers)
  RETURNS SETOF cooperation_offer_origins
  LANGUAGE sql
+ STABLE
 AS $function$
     SELECT o.id, c.country, o.created_at, o.valid_until
     FROM companies AS c
     WHERE c.id = o.company_id AND o.status = 'published'
-    FOR SHARE OF c
 $function$
 
 CREATE OR REPLACE FUNCTION public.cooperation_offer_origins_company()
@@ -287,6 +287,7 @@ BEGIN
         DELETE FROM cooperation_offer_origins WHERE offer_id = OLD.id;
     END IF;
     IF TG_OP <> 'DELETE' THEN
+        PERFORM FROM companies WHERE id = NEW.company_id FOR SHARE;
         INSERT INTO cooperation_offer_origins SELECT * FROM cooperation_offer_origin_rows(NEW);
     END IF;
     RETURN NULL;
@@ -450,6 +451,8 @@ BEGIN
     SELECT m.* FROM inserted AS n, cooperation_offer_market_rows(n) AS m;
     INSERT INTO cooperation_offer_sectors
     SELECT s.* FROM inserted AS n, cooperation_offer_sector_rows(n) AS s;
+    -- In key order, so that two inserts for the same companies wait instead of deadlocking.
+    PERFORM FROM companies WHERE id IN (SELECT company_id FROM inserted) ORDER BY id FOR SHARE;
     INSERT INTO cooperation_offer_origins
     SELECT r.* FROM inserted AS n, cooperation_offer_origin_rows(n) AS r;
     INSERT INTO changes (resource_type, resource_id, parent_id, operation, version,

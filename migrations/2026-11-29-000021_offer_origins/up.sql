@@ -15,24 +15,24 @@ CREATE TABLE cooperation_offer_origins (
 CREATE INDEX cooperation_offer_origins_idx ON cooperation_offer_origins
     (company_country, created_at, offer_id) INCLUDE (valid_until);
 
--- The origin row of an offer (none unless it is published). It reads the company's country
--- under a share lock, which a change of that country waits for (and which waits for it), so a
--- country that changes while the offer is written is never kept stale: the company's trigger
--- below sees the offer, or the offer sees the new country.
+-- The origin row of an offer (none unless it is published). Its writers first take a share
+-- lock on the company's row, which a change of the company's country waits for (and which
+-- waits for it), so a country that changes while the offer is written is never kept stale:
+-- the company's trigger below sees the offer, or the offer's row reads the new country. The
+-- lock is a statement of its own so that this function stays inlined into the statement
+-- trigger's insert: a locking function is volatile, called and planned once per row, and
+-- costs creates a tenth to a fifth of their rate (docs/PERFORMANCE.md, round seven).
 CREATE FUNCTION cooperation_offer_origin_rows(o cooperation_offers)
 RETURNS SETOF cooperation_offer_origins
-LANGUAGE sql VOLATILE
+LANGUAGE sql STABLE
 AS $$
     SELECT o.id, c.country, o.created_at, o.valid_until
     FROM companies AS c
     WHERE c.id = o.company_id AND o.status = 'published'
-    FOR SHARE OF c
 $$;
 
 INSERT INTO cooperation_offer_origins
-SELECT o.id, c.country, o.created_at, o.valid_until
-FROM cooperation_offers AS o JOIN companies AS c ON c.id = o.company_id
-WHERE o.status = 'published';
+SELECT r.* FROM cooperation_offers AS o, cooperation_offer_origin_rows(o) AS r;
 
 CREATE FUNCTION cooperation_offer_origins_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -41,6 +41,7 @@ BEGIN
         DELETE FROM cooperation_offer_origins WHERE offer_id = OLD.id;
     END IF;
     IF TG_OP <> 'DELETE' THEN
+        PERFORM FROM companies WHERE id = NEW.company_id FOR SHARE;
         INSERT INTO cooperation_offer_origins SELECT * FROM cooperation_offer_origin_rows(NEW);
     END IF;
     RETURN NULL;
@@ -76,6 +77,8 @@ BEGIN
     SELECT m.* FROM inserted AS n, cooperation_offer_market_rows(n) AS m;
     INSERT INTO cooperation_offer_sectors
     SELECT s.* FROM inserted AS n, cooperation_offer_sector_rows(n) AS s;
+    -- In key order, so that two inserts for the same companies wait instead of deadlocking.
+    PERFORM FROM companies WHERE id IN (SELECT company_id FROM inserted) ORDER BY id FOR SHARE;
     INSERT INTO cooperation_offer_origins
     SELECT r.* FROM inserted AS n, cooperation_offer_origin_rows(n) AS r;
     INSERT INTO changes (resource_type, resource_id, parent_id, operation, version,

@@ -4,6 +4,7 @@
 //! must follow every change of the offers (and companies) it mirrors, and page like any other
 //! list.
 
+use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
@@ -283,4 +284,34 @@ async fn the_list_by_company_country_follows_offers_and_a_company_that_moves() {
     // One row per published offer and nothing else: kept, published later, moved, and lapsed,
     // which its date leaves out of the list.
     assert_eq!(app.count("cooperation_offer_origins").await, 4);
+}
+
+#[tokio::test]
+async fn an_offer_created_while_its_company_moves_is_listed_under_the_new_country() {
+    let app = spawn_app().await;
+    let exoatlet = company(&app).await;
+    // The move is written and its transaction stays open while the offer is created.
+    let mut mover = app.connection().await;
+    mover.batch_execute("BEGIN").await.unwrap();
+    mover
+        .batch_execute(&format!(
+            "UPDATE companies SET country = 'FR', updated_at = now() WHERE id = '{exoatlet}'"
+        ))
+        .await
+        .unwrap();
+    let create = offer(&app, &exoatlet, "created meanwhile", json!({}));
+    let commit = async {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        mover.batch_execute("COMMIT").await.unwrap();
+    };
+    tokio::join!(create, commit);
+
+    assert_eq!(
+        all_titles(&app, "company_country=FR").await,
+        ["created meanwhile"]
+    );
+    assert_eq!(
+        all_titles(&app, "company_country=RU").await,
+        Vec::<String>::new()
+    );
 }
