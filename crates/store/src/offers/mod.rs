@@ -12,12 +12,15 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+mod listed;
+
 use crate::listing::keyset_after;
 use crate::schema::{
     companies, cooperation_offer_markets, cooperation_offer_origins, cooperation_offer_sectors,
     cooperation_offers,
 };
 use crate::search_sql::SearchColumns;
+use listed::{Keyed, ListedIn};
 
 /// An offer as stored.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
@@ -553,83 +556,6 @@ pub async fn list(
             };
             query.limit(limit + 1).load(conn).await
         }
-    }
-}
-
-/// The list a function of listed offers reads, by its key.
-#[derive(Debug, Clone)]
-enum Keyed {
-    /// `cooperation_offers_in_market(sector, target country, ...)`.
-    Market(String, String),
-    /// `cooperation_offers_in_sector(sector, ...)`.
-    Sector(String),
-    /// `cooperation_offers_from_country(company country, ...)`.
-    Origin(String),
-}
-
-/// `SELECT <the API's columns> FROM <function>(<key>, today, descending, after_at, after_id,
-/// limit)`: a page of listed offers read by one of the functions whose statements are forced
-/// generic (see migrations 000003 and 000021), as a query diesel prepares once per connection
-/// and function (`sql_query` text is never cached, so every call would be parsed and planned).
-/// It names the row's columns: the functions return whole rows, search vectors included,
-/// which no response shows.
-struct ListedIn {
-    columns: diesel::dsl::AsSelect<OfferRow, diesel::pg::Pg>,
-    list: Keyed,
-    today: NaiveDate,
-    descending: bool,
-    after_at: Option<DateTime<Utc>>,
-    after_id: Option<Uuid>,
-    limit: i32,
-}
-
-/// Not a static id: the statement cache keys it by its text, which names the function.
-impl diesel::query_builder::QueryId for ListedIn {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl diesel::query_builder::Query for ListedIn {
-    type SqlType = diesel::sql_types::Untyped;
-}
-
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
-    ) -> QueryResult<()> {
-        use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamptz};
-        // The row's columns, qualified by the table's name, which the function's alias takes.
-        out.push_sql("SELECT ");
-        self.columns.walk_ast(out.reborrow())?;
-        match &self.list {
-            Keyed::Market(sector, country) => {
-                out.push_sql(" FROM cooperation_offers_in_market(");
-                out.push_bind_param::<Text, _>(sector)?;
-                out.push_sql(", ");
-                out.push_bind_param::<Text, _>(country)?;
-            }
-            Keyed::Sector(sector) => {
-                out.push_sql(" FROM cooperation_offers_in_sector(");
-                out.push_bind_param::<Text, _>(sector)?;
-            }
-            Keyed::Origin(country) => {
-                out.push_sql(" FROM cooperation_offers_from_country(");
-                out.push_bind_param::<Text, _>(country)?;
-            }
-        }
-        out.push_sql(", ");
-        out.push_bind_param::<Date, _>(&self.today)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Bool, _>(&self.descending)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Timestamptz>, _>(&self.after_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&self.limit)?;
-        out.push_sql(") AS cooperation_offers");
-        Ok(())
     }
 }
 
