@@ -8,6 +8,26 @@ CREATE OR REPLACE FUNCTION public.coop_epoch(at timestamp with time zone)
  IMMUTABLE PARALLEL SAFE
 RETURN EXTRACT(epoch FROM (at - '1970-01-01 00:00:00+00'::timestamp with time zone))
 
+CREATE OR REPLACE FUNCTION public.coop_json_time(at timestamp with time zone)
+ RETURNS text
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+AS $function$
+    SELECT coalesce('"' || to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS')
+        || CASE WHEN us = 0 THEN ''
+                WHEN us % 1000 = 0 THEN '.' || lpad((us / 1000)::text, 3, '0')
+                ELSE '.' || lpad(us::text, 6, '0') END
+        || 'Z"', 'null')
+    FROM (SELECT at AT TIME ZONE 'UTC') AS u (t),
+         LATERAL (SELECT extract(microseconds FROM t)::bigint % 1000000) AS f (us)
+$function$
+
+CREATE OR REPLACE FUNCTION public.coop_offer_item(o cooperation_offers)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+RETURN (((((((((((((((((((((((((((((((((('{"id":"'::text || (o).id) || '","company_id":"'::text) || (o).company_id) || '","kind":'::text) || to_json((o).kind)) || ',"cooperation_types":'::text) || to_json((o).cooperation_types)) || ',"title":'::text) || to_json((o).title)) || ',"summary":'::text) || COALESCE((to_json((o).summary))::text, 'null'::text)) || ',"description":'::text) || COALESCE((to_json((o).description))::text, 'null'::text)) || ',"sectors":'::text) || to_json((o).sectors)) || ',"target_countries":'::text) || to_json((o).target_countries)) || ',"language":'::text) || COALESCE((to_json((o).language))::text, 'null'::text)) || ',"status":'::text) || to_json((o).status)) || ',"published_at":'::text) || coop_json_time((o).published_at)) || ',"valid_until":'::text) || COALESCE((('"'::text || to_char(((o).valid_until)::timestamp with time zone, 'YYYY-MM-DD'::text)) || '"'::text), 'null'::text)) || ',"event_id":'::text) || COALESCE((('"'::text || (o).event_id) || '"'::text), 'null'::text)) || ',"external_id":'::text) || COALESCE((to_json((o).external_id))::text, 'null'::text)) || ',"created_at":'::text) || coop_json_time((o).created_at)) || ',"updated_at":'::text) || coop_json_time((o).updated_at)) || '}'::text)
+
 CREATE OR REPLACE FUNCTION public.coop_offer_listed(status text, valid_until date, today date)
  RETURNS boolean
  LANGUAGE sql
@@ -233,13 +253,43 @@ AS $function$
     UNION ALL SELECT 'company_country', country FROM companies WHERE id = p_company_id
 $function$
 
+CREATE OR REPLACE FUNCTION public.cooperation_offer_items_in_market(p_sector text, p_country text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
+ RETURNS TABLE(created_at timestamp with time zone, id uuid, item text)
+ LANGUAGE plpgsql
+ STABLE
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    after_at timestamptz := coalesce(p_after_at,
+        CASE WHEN p_descending THEN 'infinity'::timestamptz ELSE '-infinity' END);
+    after_id uuid := coalesce(p_after_id, '00000000-0000-0000-0000-000000000000');
+BEGIN
+    IF p_descending THEN
+        RETURN QUERY SELECT m.created_at, m.offer_id, m.item
+            FROM cooperation_offer_markets AS m
+            WHERE m.sector = p_sector AND m.target_country = p_country
+              AND coop_offer_unexpired(m.valid_until, p_today)
+              AND (m.created_at, m.offer_id) < (after_at, after_id)
+            ORDER BY m.created_at DESC, m.offer_id DESC
+            LIMIT p_limit;
+    ELSE
+        RETURN QUERY SELECT m.created_at, m.offer_id, m.item
+            FROM cooperation_offer_markets AS m
+            WHERE m.sector = p_sector AND m.target_country = p_country
+              AND coop_offer_unexpired(m.valid_until, p_today)
+              AND (m.created_at, m.offer_id) > (after_at, after_id)
+            ORDER BY m.created_at ASC, m.offer_id ASC
+            LIMIT p_limit;
+    END IF;
+END $function$
+
 CREATE OR REPLACE FUNCTION public.cooperation_offer_market_rows(o cooperation_offers)
  RETURNS SETOF cooperation_offer_markets
  LANGUAGE sql
  STABLE
 AS $function$
     SELECT s, t, o.created_at, o.id, o.valid_until, o.kind, o.company_id, o.sectors,
-           o.cooperation_types, o.target_countries
+           o.cooperation_types, o.target_countries, coop_offer_item(o)
     FROM unnest(o.sectors) AS s, unnest(o.target_countries) AS t
     WHERE o.status = 'published'
 $function$
@@ -523,7 +573,7 @@ CREATE TRIGGER cooperation_offer_counts_sync AFTER DELETE ON cooperation_offers 
 
 CREATE TRIGGER cooperation_offer_counts_sync_update AFTER UPDATE OF status, kind, sectors, cooperation_types, target_countries, company_id, valid_until ON cooperation_offers FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.kind IS DISTINCT FROM new.kind OR old.sectors IS DISTINCT FROM new.sectors OR old.cooperation_types IS DISTINCT FROM new.cooperation_types OR old.target_countries IS DISTINCT FROM new.target_countries OR old.company_id IS DISTINCT FROM new.company_id OR old.valid_until IS DISTINCT FROM new.valid_until) EXECUTE FUNCTION cooperation_offer_counts_sync();
 
-CREATE TRIGGER cooperation_offer_markets_sync AFTER DELETE OR UPDATE OF status, sectors, target_countries, valid_until, created_at, kind, company_id, cooperation_types ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_markets_sync();
+CREATE TRIGGER cooperation_offer_markets_sync AFTER DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_markets_sync();
 
 CREATE TRIGGER cooperation_offer_origins_company AFTER UPDATE OF country ON companies FOR EACH ROW WHEN (old.country IS DISTINCT FROM new.country) EXECUTE FUNCTION cooperation_offer_origins_company();
 

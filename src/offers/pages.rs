@@ -9,10 +9,11 @@ use uuid::Uuid;
 use super::params::OfferListParams;
 use super::types::Offer;
 use crate::auth::Caller;
+use crate::http::pagination::Rendered;
 use crate::http::pagination::after_time;
 use crate::http::{ApiError, Cursor, Page};
 use coop_domain::offers::{OfferSort, today};
-use coop_store::offers::{self as store, OfferFilter, OfferRow, SortKey};
+use coop_store::offers::{self as store, Listed, OfferFilter, OfferRow, SortKey};
 use coop_store::sectors::SectorCatalog;
 
 /// One page of offers for a list request.
@@ -29,14 +30,25 @@ pub async fn offer_page(
     let after = after_time(p.cursor.take(), sort_name)?;
     let filter = parse_filter(caller, catalog, p)?;
     let today = today();
-    let rows = store::list(conn, &filter, sort, after, limit, today).await?;
-    let page = Page::from_rows(
-        rows,
-        limit,
-        |row| Cursor::at_time(sort_name, sort.key_of(row), row.id),
-        |row| Offer::from_row(row, today),
-    );
-    Ok(page.respond(req))
+    Ok(
+        match store::page(conn, &filter, sort, after, limit, today).await? {
+            Listed::Rows(rows) => Page::from_rows(
+                rows,
+                limit,
+                |row| Cursor::at_time(sort_name, sort.key_of(row), row.id),
+                |row| Offer::from_row(row, today),
+            )
+            .respond(req),
+            // Items are listed offers by creation, the sort key of their cursor.
+            Listed::Items(items) => Page::from_rows(
+                items,
+                limit,
+                |item| Cursor::at_time(sort_name, item.created_at, item.id),
+                |item| Rendered(item.item),
+            )
+            .respond_rendered(req),
+        },
+    )
 }
 
 /// The list filters of a request, parsed.

@@ -2,12 +2,14 @@
 //! (`?sector=..&target_country=..`, `cooperation_offer_markets`), a sector
 //! (`cooperation_offer_sectors`) and the company's country (`cooperation_offer_origins`). Each
 //! must follow every change of the offers (and companies) it mirrors, and page like any other
-//! list.
+//! list. A market's rows also carry each offer's JSON as the list serves it, which must be the
+//! offer's own representation, byte for byte, after any change.
 
+use coopapi::config::WebhookSettings;
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, created, replica_of, spawn_app};
 
 async fn company(app: &TestApp) -> String {
     app.create_company("ExoAtlet", "startup", "RU").await
@@ -314,4 +316,135 @@ async fn an_offer_created_while_its_company_moves_is_listed_under_the_new_countr
         all_titles(&app, "company_country=RU").await,
         Vec::<String>::new()
     );
+}
+
+/// The market page's text, and what it must be: the page written around each of its offers as
+/// `GET /cooperation-offers/{id}` serves it, in the page's order.
+async fn market_page_and_offers_read_one_by_one(reader: &TestApp, query: &str) -> (String, String) {
+    let page = reader
+        .get(&format!("/api/v1/cooperation-offers?{query}"))
+        .await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "application/json");
+    let page = page.text().await.unwrap();
+    let parsed: Value = serde_json::from_str(&page).unwrap();
+    let mut offers = Vec::new();
+    for item in parsed["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        let offer = reader
+            .get(&format!("/api/v1/cooperation-offers/{id}"))
+            .await;
+        assert_eq!(offer.status(), 200);
+        offers.push(offer.text().await.unwrap());
+    }
+    let next = match parsed["next_cursor"].as_str() {
+        Some(cursor) => format!("\"{cursor}\""),
+        None => "null".into(),
+    };
+    let expected = format!(
+        "{{\"items\":[{}],\"next_cursor\":{next}}}",
+        offers.join(",")
+    );
+    (page, expected)
+}
+
+#[tokio::test]
+async fn a_market_page_is_its_offers_as_read_one_by_one_byte_for_byte() {
+    let app = spawn_app().await;
+    let exoatlet = company(&app).await;
+    let event = created(
+        &app,
+        "/api/v1/events",
+        json!({
+            "title": "Moscow-Paris", "kind": "conference", "format": "hybrid",
+            "status": "scheduled", "starts_at": "2026-12-10T09:00:00Z",
+            "ends_at": "2026-12-10T13:00:00Z", "timezone": "Europe/Paris",
+            "languages": ["fr", "ru"], "sectors": ["medtech"]
+        }),
+    )
+    .await;
+    let everything = offer(
+        &app,
+        &exoatlet,
+        "Экзоскелет « ExoAtlet » \"II\" \\ C:\\ 🦾 </script>",
+        json!({
+            "kind": "technology_offer",
+            "cooperation_types": ["licensing", "distribution", "joint_venture"],
+            "summary": "Réadaptation\tà domicile\nSecond line\r\n\u{2028}end",
+            "description": "Long text with \"quotes\", a / slash and ü, ß, 中文.",
+            "sectors": ["medtech", "pharma"],
+            "target_countries": ["FR", "RU"],
+            "language": "ru",
+            "valid_until": "2099-12-31",
+            "event_id": event,
+            "external_id": "ref:exo-1.A~"
+        }),
+    )
+    .await;
+    let bare = offer(&app, &exoatlet, "bare", json!({})).await;
+    // What the API cannot be sent but a row may hold: control characters, and timestamps on a
+    // whole second or millisecond (a serialiser writes 0, 3 or 6 decimals).
+    let mut conn = app.connection().await;
+    conn.batch_execute(&format!(
+        "UPDATE cooperation_offers SET description = E'bell \\u0007 nul-less \\u001f del \\u007f',
+             created_at = '2026-01-02T03:04:05Z', published_at = '2026-01-02T03:04:05.120Z',
+             updated_at = '2026-01-02T03:04:06.000123Z'
+         WHERE id = '{bare}'"
+    ))
+    .await
+    .unwrap();
+
+    for query in [
+        format!("{MARKET}"),
+        format!("{MARKET}&sort=created_at"),
+        format!("{MARKET}&limit=1"),
+        "sector=pharma&target_country=RU".to_string(),
+    ] {
+        let (page, expected) = market_page_and_offers_read_one_by_one(&app, &query).await;
+        assert_eq!(page, expected, "{query}");
+    }
+    // Any column written, even one no market depends on, rewrites the items.
+    conn.batch_execute(&format!(
+        "UPDATE cooperation_offers SET title = 'Renamed in SQL' WHERE id = '{everything}'"
+    ))
+    .await
+    .unwrap();
+    let (page, expected) = market_page_and_offers_read_one_by_one(&app, MARKET).await;
+    assert_eq!(page, expected);
+    assert!(page.contains("Renamed in SQL"));
+    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, [everything, bare]);
+}
+
+#[tokio::test]
+async fn a_market_page_shows_a_change_made_through_another_replica_at_once() {
+    let app = spawn_app().await;
+    let other = replica_of(&app, WebhookSettings::default()).await;
+    let exoatlet = company(&app).await;
+    let id = offer(&app, &exoatlet, "ExoAtlet II", json!({"summary": "first"})).await;
+    let (page, expected) = market_page_and_offers_read_one_by_one(&other, MARKET).await;
+    assert_eq!(page, expected);
+    assert!(page.contains("ExoAtlet II"));
+
+    // A change that keeps the offer in its market rewrites its item.
+    patch(&app, &id, json!({"title": "ExoAtlet Pro", "summary": null})).await;
+    let (page, expected) = market_page_and_offers_read_one_by_one(&other, MARKET).await;
+    assert_eq!(page, expected);
+    assert!(page.contains("ExoAtlet Pro") && !page.contains("ExoAtlet II"));
+    assert!(page.contains("\"summary\":null"));
+
+    // Closed, it leaves the market.
+    patch(&app, &id, json!({"status": "closed"})).await;
+    let page: Value = other
+        .get(&format!("/api/v1/cooperation-offers?{MARKET}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"], json!([]));
 }

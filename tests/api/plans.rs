@@ -131,10 +131,15 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
             offers::list(&mut conn, &filter, OfferSort::default(), None, 20, today)
                 .await
                 .unwrap();
+            // The offer list's own read: a market's items, the others' rows.
+            offers::page(&mut conn, &filter, OfferSort::default(), None, 20, today)
+                .await
+                .unwrap();
         }
     }
     // One statement per list on the connection, whatever the values, reading no search vector.
     for function in [
+        "cooperation_offer_items_in_market",
         "cooperation_offers_in_market",
         "cooperation_offers_in_sector",
         "cooperation_offers_from_country",
@@ -149,7 +154,8 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
     // Their own statements are planned once per connection, generic.
     let settings: Vec<Setting> = diesel::sql_query(
         "SELECT proname::text AS function, array_to_string(proconfig, ',') AS settings
-         FROM pg_proc WHERE proretset AND proname LIKE 'cooperation\\_offers\\_%' ORDER BY proname",
+         FROM pg_proc WHERE proretset AND prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+         ORDER BY proname",
     )
     .load(&mut conn)
     .await
@@ -158,6 +164,7 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
     assert_eq!(
         functions,
         [
+            "cooperation_offer_items_in_market",
             "cooperation_offers_from_country",
             "cooperation_offers_in_market",
             "cooperation_offers_in_sector"

@@ -89,6 +89,7 @@ diesel::table! {
         sectors -> Array<Text>,
         cooperation_types -> Array<Text>,
         target_countries -> Array<Text>,
+        item -> Text,
     }
 }
 

@@ -1,5 +1,6 @@
 //! A page of listed offers read by one of the PL/pgSQL list functions (a market, a sector, a
-//! company's country), whose statements are planned once per connection and forced generic.
+//! company's country), whose statements are planned once per connection and forced generic:
+//! as rows ([`ListedIn`]), or for a market as the items the API serves ([`MarketItems`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::result::QueryResult;
@@ -80,6 +81,68 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
         out.push_sql(", ");
         out.push_bind_param::<Integer, _>(&self.limit)?;
         out.push_sql(") AS cooperation_offers");
+        Ok(())
+    }
+}
+
+/// A listed offer as the list serves it: its JSON, rendered by PostgreSQL when the offer was
+/// written (`coop_offer_item`, migration 000022), with the keys of its place in the list.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct OfferItem {
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    /// The offer's JSON object, exactly as `GET /cooperation-offers/{id}` serves a listed
+    /// offer.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub item: String,
+}
+
+/// `SELECT created_at, id, item FROM cooperation_offer_items_in_market(sector, country, today,
+/// descending, after_at, after_id, limit)`: a page of a market read off the market's index
+/// alone, with no offer fetched.
+pub(super) struct MarketItems<'a> {
+    pub sector: &'a str,
+    pub country: &'a str,
+    pub today: NaiveDate,
+    pub descending: bool,
+    pub after_at: Option<DateTime<Utc>>,
+    pub after_id: Option<Uuid>,
+    pub limit: i32,
+}
+
+/// One text whatever the market: prepared once per connection.
+impl diesel::query_builder::QueryId for MarketItems<'_> {
+    type QueryId = MarketItems<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for MarketItems<'_> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for MarketItems<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamptz};
+        out.push_sql("SELECT created_at, id, item FROM cooperation_offer_items_in_market(");
+        out.push_bind_param::<Text, _>(self.sector)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.country)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&self.today)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Bool, _>(&self.descending)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Timestamptz>, _>(&self.after_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&self.limit)?;
+        out.push_sql(")");
         Ok(())
     }
 }

@@ -20,7 +20,8 @@ use crate::schema::{
     cooperation_offers,
 };
 use crate::search_sql::SearchColumns;
-use listed::{Keyed, ListedIn};
+pub use listed::OfferItem;
+use listed::{Keyed, ListedIn, MarketItems};
 
 /// An offer as stored.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
@@ -152,6 +153,21 @@ impl OfferFilter {
     /// True when the filter selects every listed offer, whoever asks.
     pub fn whole_market(&self) -> bool {
         self.status == StatusFilter::Published && self.narrowed_only_by(Held::NOTHING)
+    }
+
+    /// The sector and target country when the list is a market's listed offers by creation
+    /// and no other filter narrows it.
+    fn only_market(&self, sort: OfferSort) -> Option<(&str, &str)> {
+        match (&self.sector, &self.target_country) {
+            (Some(sector), Some(country))
+                if !sort.by_update()
+                    && self.status == StatusFilter::Published
+                    && self.narrowed_only_by(Held::MARKET) =>
+            {
+                Some((sector, country))
+            }
+            _ => None,
+        }
     }
 
     /// True when no filter but those `held` narrows the list (its status and the caller's
@@ -464,6 +480,46 @@ macro_rules! listed_page {
     }};
 }
 
+/// A page of offers as the list reads them: rows, or the items a market serves as they are.
+#[derive(Debug)]
+pub enum Listed {
+    Rows(Vec<OfferRow>),
+    Items(Vec<OfferItem>),
+}
+
+/// One page of offers for the offer list, `limit + 1` of them: a market's listed offers by
+/// creation, with no other filter, as the items its table keeps ready
+/// (`cooperation_offer_items_in_market`); any other list as rows ([`list`]).
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &OfferFilter,
+    sort: OfferSort,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+    today: NaiveDate,
+) -> QueryResult<Listed> {
+    match filter.only_market(sort) {
+        Some((sector, country)) => {
+            let (after_at, after_id) = after.unzip();
+            MarketItems {
+                sector,
+                country,
+                today,
+                descending: sort.descending(),
+                after_at,
+                after_id,
+                limit: i32::try_from(limit + 1).unwrap_or(i32::MAX),
+            }
+            .load(conn)
+            .await
+            .map(Listed::Items)
+        }
+        None => list(conn, filter, sort, after, limit, today)
+            .await
+            .map(Listed::Rows),
+    }
+}
+
 /// One page of offers, `limit + 1` rows, by creation or by last change, either way.
 ///
 /// Listed offers by creation are read through a table that holds them in that order, when the
@@ -499,7 +555,7 @@ pub async fn list(
         &filter.company_country,
     ) {
         (Some(sector), Some(country), _) if listed_by_creation => {
-            if filter.narrowed_only_by(Held::MARKET) {
+            if filter.only_market(sort).is_some() {
                 let market = Keyed::Market(sector.clone(), country.clone());
                 return listed_in(market).load(conn).await;
             }
