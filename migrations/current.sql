@@ -12,15 +12,7 @@ CREATE OR REPLACE FUNCTION public.coop_json_time(at timestamp with time zone)
  RETURNS text
  LANGUAGE sql
  STABLE PARALLEL SAFE
-AS $function$
-    SELECT coalesce('"' || to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS')
-        || CASE WHEN us = 0 THEN ''
-                WHEN us % 1000 = 0 THEN '.' || lpad((us / 1000)::text, 3, '0')
-                ELSE '.' || lpad(us::text, 6, '0') END
-        || 'Z"', 'null')
-    FROM (SELECT at AT TIME ZONE 'UTC') AS u (t),
-         LATERAL (SELECT extract(microseconds FROM t)::bigint % 1000000) AS f (us)
-$function$
+RETURN COALESCE(((('"'::text || to_char((at AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS'::text)) || CASE WHEN (((EXTRACT(microseconds FROM (at AT TIME ZONE 'UTC'::text)))::bigint % (1000000)::bigint) = 0) THEN ''::text WHEN (((EXTRACT(microseconds FROM (at AT TIME ZONE 'UTC'::text)))::bigint % (1000)::bigint) = 0) THEN ('.'::text || lpad(((((EXTRACT(microseconds FROM (at AT TIME ZONE 'UTC'::text)))::bigint % (1000000)::bigint) / 1000))::text, 3, '0'::text)) ELSE ('.'::text || lpad((((EXTRACT(microseconds FROM (at AT TIME ZONE 'UTC'::text)))::bigint % (1000000)::bigint))::text, 6, '0'::text)) END) || 'Z"'::text), 'null'::text)
 
 CREATE OR REPLACE FUNCTION public.coop_offer_item(o cooperation_offers)
  RETURNS text
