@@ -395,7 +395,7 @@ async fn a_market_page_is_its_offers_as_read_one_by_one_byte_for_byte() {
     .unwrap();
 
     for query in [
-        format!("{MARKET}"),
+        MARKET.to_string(),
         format!("{MARKET}&sort=created_at"),
         format!("{MARKET}&limit=1"),
         "sector=pharma&target_country=RU".to_string(),
