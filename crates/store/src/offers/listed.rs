@@ -50,7 +50,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamptz};
+        use diesel::sql_types::Text;
         // The row's columns, qualified by the table's name, which the function's alias takes.
         out.push_sql("SELECT ");
         self.columns.walk_ast(out.reborrow())?;
@@ -70,19 +70,41 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
                 out.push_bind_param::<Text, _>(country)?;
             }
         }
-        out.push_sql(", ");
-        out.push_bind_param::<Date, _>(&self.today)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Bool, _>(&self.descending)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Timestamptz>, _>(&self.after_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&self.limit)?;
+        push_page_arguments(
+            out.reborrow(),
+            &self.today,
+            &self.descending,
+            &self.after_at,
+            &self.after_id,
+            &self.limit,
+        )?;
         out.push_sql(") AS cooperation_offers");
         Ok(())
     }
+}
+
+/// `, today, descending, after_at, after_id, limit`: the arguments every list function takes
+/// after its key.
+fn push_page_arguments<'b>(
+    mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    today: &'b NaiveDate,
+    descending: &'b bool,
+    after_at: &'b Option<DateTime<Utc>>,
+    after_id: &'b Option<Uuid>,
+    limit: &'b i32,
+) -> QueryResult<()> {
+    use diesel::sql_types::{Bool, Date, Integer, Nullable, Timestamptz};
+    out.push_sql(", ");
+    out.push_bind_param::<Date, _>(today)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Bool, _>(descending)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Nullable<Timestamptz>, _>(after_at)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(after_id)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Integer, _>(limit)?;
+    Ok(())
 }
 
 /// A listed offer as the list serves it: its JSON, rendered by PostgreSQL when the offer was
@@ -127,21 +149,19 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for MarketItems<'_> {
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        use diesel::sql_types::{Bool, Date, Integer, Nullable, Text, Timestamptz};
+        use diesel::sql_types::Text;
         out.push_sql("SELECT created_at, id, item FROM cooperation_offer_items_in_market(");
         out.push_bind_param::<Text, _>(self.sector)?;
         out.push_sql(", ");
         out.push_bind_param::<Text, _>(self.country)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Date, _>(&self.today)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Bool, _>(&self.descending)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<Timestamptz>, _>(&self.after_at)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&self.limit)?;
+        push_page_arguments(
+            out.reborrow(),
+            &self.today,
+            &self.descending,
+            &self.after_at,
+            &self.after_id,
+            &self.limit,
+        )?;
         out.push_sql(")");
         Ok(())
     }
