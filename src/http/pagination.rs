@@ -193,3 +193,47 @@ impl Page<Rendered> {
         response.content_type("application/json").body(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::to_bytes;
+    use actix_web::test::TestRequest;
+    use serde_json::json;
+
+    use super::*;
+
+    /// The same page, serialised and rendered: status, headers and bytes.
+    async fn both(items: Vec<serde_json::Value>, next_cursor: Option<String>) {
+        let req = TestRequest::get()
+            .uri("/api/v1/cooperation-offers?sector=medtech&limit=2")
+            .to_http_request();
+        let rendered = Page {
+            items: items.iter().map(|v| Rendered(v.to_string())).collect(),
+            next_cursor: next_cursor.clone(),
+        }
+        .respond_rendered(&req);
+        let serialised = Page { items, next_cursor }.respond(&req);
+        assert_eq!(rendered.status(), serialised.status());
+        for name in [header::CONTENT_TYPE, header::LINK] {
+            assert_eq!(
+                rendered.headers().get(&name),
+                serialised.headers().get(&name)
+            );
+        }
+        let rendered = to_bytes(rendered.into_body()).await.unwrap();
+        let serialised = to_bytes(serialised.into_body()).await.unwrap();
+        assert_eq!(rendered, serialised);
+    }
+
+    #[actix_web::test]
+    async fn a_rendered_page_is_the_same_bytes_as_the_page_serialised() {
+        both(Vec::new(), None).await;
+        let items = vec![
+            json!({"id": "a", "title": "Экзо \"II\""}),
+            json!({"id": "b"}),
+        ];
+        both(items.clone(), None).await;
+        let cursor = Cursor::at_time("-created_at", chrono::Utc::now(), uuid::Uuid::nil());
+        both(items, Some(cursor.encode())).await;
+    }
+}
