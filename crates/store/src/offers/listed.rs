@@ -28,11 +28,7 @@ pub(super) enum Keyed {
 pub(super) struct ListedIn {
     pub columns: diesel::dsl::AsSelect<OfferRow, diesel::pg::Pg>,
     pub list: Keyed,
-    pub today: NaiveDate,
-    pub descending: bool,
-    pub after_at: Option<DateTime<Utc>>,
-    pub after_id: Option<Uuid>,
-    pub limit: i32,
+    pub page: PageArguments,
 }
 
 /// Not a static id: the statement cache keys it by its text, which names the function.
@@ -70,41 +66,58 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
                 out.push_bind_param::<Text, _>(country)?;
             }
         }
-        push_page_arguments(
-            out.reborrow(),
-            &self.today,
-            &self.descending,
-            &self.after_at,
-            &self.after_id,
-            &self.limit,
-        )?;
+        self.page.walk_ast(out.reborrow())?;
         out.push_sql(") AS cooperation_offers");
         Ok(())
     }
 }
 
-/// `, today, descending, after_at, after_id, limit`: the arguments every list function takes
-/// after its key.
-fn push_page_arguments<'b>(
-    mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
-    today: &'b NaiveDate,
-    descending: &'b bool,
-    after_at: &'b Option<DateTime<Utc>>,
-    after_id: &'b Option<Uuid>,
-    limit: &'b i32,
-) -> QueryResult<()> {
-    use diesel::sql_types::{Bool, Date, Integer, Nullable, Timestamptz};
-    out.push_sql(", ");
-    out.push_bind_param::<Date, _>(today)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Bool, _>(descending)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Nullable<Timestamptz>, _>(after_at)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(after_id)?;
-    out.push_sql(", ");
-    out.push_bind_param::<Integer, _>(limit)?;
-    Ok(())
+/// The arguments every list function takes after its key: `today, descending, after_at,
+/// after_id, limit`.
+pub(super) struct PageArguments {
+    pub today: NaiveDate,
+    pub descending: bool,
+    pub after_at: Option<DateTime<Utc>>,
+    pub after_id: Option<Uuid>,
+    /// The page's size and one more, which tells whether a next page exists.
+    pub limit: i32,
+}
+
+impl PageArguments {
+    pub fn new(
+        today: NaiveDate,
+        descending: bool,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> Self {
+        let (after_at, after_id) = after.unzip();
+        PageArguments {
+            today,
+            descending,
+            after_at,
+            after_id,
+            limit: i32::try_from(limit + 1).unwrap_or(i32::MAX),
+        }
+    }
+
+    /// `, today, descending, after_at, after_id, limit`.
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Bool, Date, Integer, Nullable, Timestamptz};
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&self.today)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Bool, _>(&self.descending)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Timestamptz>, _>(&self.after_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<diesel::sql_types::Uuid>, _>(&self.after_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&self.limit)?;
+        Ok(())
+    }
 }
 
 /// A listed offer as the list serves it: its JSON, rendered by PostgreSQL when the offer was
@@ -127,11 +140,7 @@ pub struct OfferItem {
 pub(super) struct MarketItems<'a> {
     pub sector: &'a str,
     pub country: &'a str,
-    pub today: NaiveDate,
-    pub descending: bool,
-    pub after_at: Option<DateTime<Utc>>,
-    pub after_id: Option<Uuid>,
-    pub limit: i32,
+    pub page: PageArguments,
 }
 
 /// One text whatever the market: prepared once per connection.
@@ -154,14 +163,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for MarketItems<'_> {
         out.push_bind_param::<Text, _>(self.sector)?;
         out.push_sql(", ");
         out.push_bind_param::<Text, _>(self.country)?;
-        push_page_arguments(
-            out.reborrow(),
-            &self.today,
-            &self.descending,
-            &self.after_at,
-            &self.after_id,
-            &self.limit,
-        )?;
+        self.page.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())
     }
