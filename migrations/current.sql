@@ -245,6 +245,34 @@ AS $function$
     UNION ALL SELECT 'company_country', country FROM companies WHERE id = p_company_id
 $function$
 
+CREATE OR REPLACE FUNCTION public.cooperation_offer_items_from_country(p_country text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
+ RETURNS TABLE(created_at timestamp with time zone, id uuid, item text)
+ LANGUAGE plpgsql
+ STABLE
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    after_at timestamptz := coalesce(p_after_at,
+        CASE WHEN p_descending THEN 'infinity'::timestamptz ELSE '-infinity' END);
+    after_id uuid := coalesce(p_after_id, '00000000-0000-0000-0000-000000000000');
+BEGIN
+    IF p_descending THEN
+        RETURN QUERY SELECT k.created_at, k.offer_id, k.item
+            FROM cooperation_offer_origins AS k
+            WHERE k.company_country = p_country AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) < (after_at, after_id)
+            ORDER BY k.created_at DESC, k.offer_id DESC
+            LIMIT p_limit;
+    ELSE
+        RETURN QUERY SELECT k.created_at, k.offer_id, k.item
+            FROM cooperation_offer_origins AS k
+            WHERE k.company_country = p_country AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) > (after_at, after_id)
+            ORDER BY k.created_at ASC, k.offer_id ASC
+            LIMIT p_limit;
+    END IF;
+END $function$
+
 CREATE OR REPLACE FUNCTION public.cooperation_offer_items_in_market(p_sector text, p_country text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
  RETURNS TABLE(created_at timestamp with time zone, id uuid, item text)
  LANGUAGE plpgsql
@@ -271,6 +299,34 @@ BEGIN
               AND coop_offer_unexpired(m.valid_until, p_today)
               AND (m.created_at, m.offer_id) > (after_at, after_id)
             ORDER BY m.created_at ASC, m.offer_id ASC
+            LIMIT p_limit;
+    END IF;
+END $function$
+
+CREATE OR REPLACE FUNCTION public.cooperation_offer_items_in_sector(p_sector text, p_today date, p_descending boolean, p_after_at timestamp with time zone, p_after_id uuid, p_limit integer)
+ RETURNS TABLE(created_at timestamp with time zone, id uuid, item text)
+ LANGUAGE plpgsql
+ STABLE
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    after_at timestamptz := coalesce(p_after_at,
+        CASE WHEN p_descending THEN 'infinity'::timestamptz ELSE '-infinity' END);
+    after_id uuid := coalesce(p_after_id, '00000000-0000-0000-0000-000000000000');
+BEGIN
+    IF p_descending THEN
+        RETURN QUERY SELECT k.created_at, k.offer_id, k.item
+            FROM cooperation_offer_sectors AS k
+            WHERE k.sector = p_sector AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) < (after_at, after_id)
+            ORDER BY k.created_at DESC, k.offer_id DESC
+            LIMIT p_limit;
+    ELSE
+        RETURN QUERY SELECT k.created_at, k.offer_id, k.item
+            FROM cooperation_offer_sectors AS k
+            WHERE k.sector = p_sector AND coop_offer_unexpired(k.valid_until, p_today)
+              AND (k.created_at, k.offer_id) > (after_at, after_id)
+            ORDER BY k.created_at ASC, k.offer_id ASC
             LIMIT p_limit;
     END IF;
 END $function$
@@ -305,7 +361,7 @@ CREATE OR REPLACE FUNCTION public.cooperation_offer_origin_rows(o cooperation_of
  LANGUAGE sql
  STABLE
 AS $function$
-    SELECT o.id, c.country, o.created_at, o.valid_until
+    SELECT o.id, c.country, o.created_at, o.valid_until, coop_offer_item(o)
     FROM companies AS c
     WHERE c.id = o.company_id AND o.status = 'published'
 $function$
@@ -341,7 +397,7 @@ CREATE OR REPLACE FUNCTION public.cooperation_offer_sector_rows(o cooperation_of
  STABLE
 AS $function$
     SELECT s, o.created_at, o.id, o.kind, o.company_id, o.valid_until, o.sectors,
-           o.cooperation_types, o.target_countries
+           o.cooperation_types, o.target_countries, coop_offer_item(o)
     FROM unnest(o.sectors) AS s
     WHERE o.status = 'published'
 $function$
@@ -569,9 +625,9 @@ CREATE TRIGGER cooperation_offer_markets_sync AFTER DELETE OR UPDATE ON cooperat
 
 CREATE TRIGGER cooperation_offer_origins_company AFTER UPDATE OF country ON companies FOR EACH ROW WHEN (old.country IS DISTINCT FROM new.country) EXECUTE FUNCTION cooperation_offer_origins_company();
 
-CREATE TRIGGER cooperation_offer_origins_sync AFTER DELETE OR UPDATE OF status, valid_until, created_at, company_id ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_origins_sync();
+CREATE TRIGGER cooperation_offer_origins_sync AFTER DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_origins_sync();
 
-CREATE TRIGGER cooperation_offer_sectors_sync AFTER DELETE OR UPDATE OF status, sectors, kind, company_id, valid_until, created_at, cooperation_types, target_countries ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_sectors_sync();
+CREATE TRIGGER cooperation_offer_sectors_sync AFTER DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION cooperation_offer_sectors_sync();
 
 CREATE TRIGGER cooperation_offers_change AFTER DELETE OR UPDATE ON cooperation_offers FOR EACH ROW EXECUTE FUNCTION coop_record_change('cooperation_offer');
 

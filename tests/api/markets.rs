@@ -2,7 +2,7 @@
 //! (`?sector=..&target_country=..`, `cooperation_offer_markets`), a sector
 //! (`cooperation_offer_sectors`) and the company's country (`cooperation_offer_origins`). Each
 //! must follow every change of the offers (and companies) it mirrors, and page like any other
-//! list. A market's rows also carry each offer's JSON as the list serves it, which must be the
+//! list. Their rows also carry each offer's JSON as the list serves it, which must be the
 //! offer's own representation, byte for byte, after any change.
 
 use coopapi::config::WebhookSettings;
@@ -318,9 +318,9 @@ async fn an_offer_created_while_its_company_moves_is_listed_under_the_new_countr
     );
 }
 
-/// The market page's text, and what it must be: the page written around each of its offers as
+/// A list page's text, and what it must be: the page written around each of its offers as
 /// `GET /cooperation-offers/{id}` serves it, in the page's order.
-async fn market_page_and_offers_read_one_by_one(reader: &TestApp, query: &str) -> (String, String) {
+async fn page_and_offers_read_one_by_one(reader: &TestApp, query: &str) -> (String, String) {
     let page = reader
         .get(&format!("/api/v1/cooperation-offers?{query}"))
         .await;
@@ -349,7 +349,7 @@ async fn market_page_and_offers_read_one_by_one(reader: &TestApp, query: &str) -
 }
 
 #[tokio::test]
-async fn a_market_page_is_its_offers_as_read_one_by_one_byte_for_byte() {
+async fn a_page_of_a_market_a_sector_or_a_company_country_is_its_offers_read_one_by_one() {
     let app = spawn_app().await;
     let exoatlet = company(&app).await;
     let event = created(
@@ -394,14 +394,22 @@ async fn a_market_page_is_its_offers_as_read_one_by_one_byte_for_byte() {
     .await
     .unwrap();
 
-    for query in [
-        MARKET.to_string(),
-        format!("{MARKET}&sort=created_at"),
-        format!("{MARKET}&limit=1"),
-        "sector=pharma&target_country=RU".to_string(),
-    ] {
-        let (page, expected) = market_page_and_offers_read_one_by_one(&app, &query).await;
+    let lists = [MARKET, "sector=medtech", "company_country=RU"];
+    for list in lists {
+        for query in [
+            list.to_string(),
+            format!("{list}&sort=created_at"),
+            format!("{list}&limit=1"),
+        ] {
+            let (page, expected) = page_and_offers_read_one_by_one(&app, &query).await;
+            assert_eq!(page, expected, "{query}");
+            assert!(page.contains("ExoAtlet"), "{query}: {page}");
+        }
+    }
+    for query in ["sector=pharma&target_country=RU", "sector=pharma"] {
+        let (page, expected) = page_and_offers_read_one_by_one(&app, query).await;
         assert_eq!(page, expected, "{query}");
+        assert!(page.contains("ExoAtlet"), "{query}: {page}");
     }
     // Any column written, even one no market depends on, rewrites the items.
     conn.batch_execute(&format!(
@@ -409,42 +417,51 @@ async fn a_market_page_is_its_offers_as_read_one_by_one_byte_for_byte() {
     ))
     .await
     .unwrap();
-    let (page, expected) = market_page_and_offers_read_one_by_one(&app, MARKET).await;
-    assert_eq!(page, expected);
-    assert!(page.contains("Renamed in SQL"));
-    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, [everything, bare]);
+    for list in lists {
+        let (page, expected) = page_and_offers_read_one_by_one(&app, list).await;
+        assert_eq!(page, expected, "{list}");
+        assert!(page.contains("Renamed in SQL"), "{list}");
+        let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids, [everything.as_str(), bare.as_str()], "{list}");
+    }
 }
 
 #[tokio::test]
-async fn a_market_page_shows_a_change_made_through_another_replica_at_once() {
+async fn a_list_page_shows_a_change_made_through_another_replica_at_once() {
     let app = spawn_app().await;
     let other = replica_of(&app, WebhookSettings::default()).await;
     let exoatlet = company(&app).await;
     let id = offer(&app, &exoatlet, "ExoAtlet II", json!({"summary": "first"})).await;
-    let (page, expected) = market_page_and_offers_read_one_by_one(&other, MARKET).await;
-    assert_eq!(page, expected);
-    assert!(page.contains("ExoAtlet II"));
+    let lists = [MARKET, "sector=medtech", "company_country=RU"];
+    for list in lists {
+        let (page, expected) = page_and_offers_read_one_by_one(&other, list).await;
+        assert_eq!(page, expected, "{list}");
+        assert!(page.contains("ExoAtlet II"), "{list}");
+    }
 
-    // A change that keeps the offer in its market rewrites its item.
+    // A change that keeps the offer in its lists rewrites its items.
     patch(&app, &id, json!({"title": "ExoAtlet Pro", "summary": null})).await;
-    let (page, expected) = market_page_and_offers_read_one_by_one(&other, MARKET).await;
-    assert_eq!(page, expected);
-    assert!(page.contains("ExoAtlet Pro") && !page.contains("ExoAtlet II"));
-    assert!(page.contains("\"summary\":null"));
+    for list in lists {
+        let (page, expected) = page_and_offers_read_one_by_one(&other, list).await;
+        assert_eq!(page, expected, "{list}");
+        assert!(page.contains("ExoAtlet Pro") && !page.contains("ExoAtlet II"));
+        assert!(page.contains("\"summary\":null"), "{list}");
+    }
 
-    // Closed, it leaves the market.
+    // Closed, it leaves them.
     patch(&app, &id, json!({"status": "closed"})).await;
-    let page: Value = other
-        .get(&format!("/api/v1/cooperation-offers?{MARKET}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["items"], json!([]));
+    for list in lists {
+        let page: Value = other
+            .get(&format!("/api/v1/cooperation-offers?{list}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["items"], json!([]), "{list}");
+    }
 }

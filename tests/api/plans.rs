@@ -131,7 +131,7 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
             offers::list(&mut conn, &filter, OfferSort::default(), None, 20, today)
                 .await
                 .unwrap();
-            // The offer list's own read: a market's items, the others' rows.
+            // The offer list's own read: the items each table keeps.
             offers::page(&mut conn, &filter, OfferSort::default(), None, 20, today)
                 .await
                 .unwrap();
@@ -140,6 +140,8 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
     // One statement per list on the connection, whatever the values, reading no search vector.
     for function in [
         "cooperation_offer_items_in_market",
+        "cooperation_offer_items_in_sector",
+        "cooperation_offer_items_from_country",
         "cooperation_offers_in_market",
         "cooperation_offers_in_sector",
         "cooperation_offers_from_country",
@@ -164,7 +166,9 @@ async fn a_page_of_offers_by_market_sector_or_company_country_is_one_call_of_a_g
     assert_eq!(
         functions,
         [
+            "cooperation_offer_items_from_country",
             "cooperation_offer_items_in_market",
+            "cooperation_offer_items_in_sector",
             "cooperation_offers_from_country",
             "cooperation_offers_in_market",
             "cooperation_offers_in_sector"

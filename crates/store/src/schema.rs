@@ -99,6 +99,7 @@ diesel::table! {
         company_country -> Text,
         created_at -> Timestamptz,
         valid_until -> Nullable<Date>,
+        item -> Text,
     }
 }
 
@@ -113,6 +114,7 @@ diesel::table! {
         sectors -> Array<Text>,
         cooperation_types -> Array<Text>,
         target_countries -> Array<Text>,
+        item -> Text,
     }
 }
 

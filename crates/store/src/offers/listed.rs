@@ -1,22 +1,60 @@
 //! A page of listed offers read by one of the PL/pgSQL list functions (a market, a sector, a
 //! company's country), whose statements are planned once per connection and forced generic:
-//! as rows ([`ListedIn`]), or for a market as the items the API serves ([`MarketItems`]).
+//! as rows ([`ListedIn`]), or as the items the API serves ([`ItemsIn`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::result::QueryResult;
 use uuid::Uuid;
 
-use super::OfferRow;
+use super::{Held, OfferRow};
 
-/// The list a function of listed offers reads, by its key.
-#[derive(Debug, Clone)]
-pub(super) enum Keyed {
-    /// `cooperation_offers_in_market(sector, target country, ...)`.
-    Market(String, String),
-    /// `cooperation_offers_in_sector(sector, ...)`.
-    Sector(String),
-    /// `cooperation_offers_from_country(company country, ...)`.
-    Origin(String),
+/// A table of listed offers kept in list order, by its key: the list a function of listed
+/// offers reads.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Keyed<'a> {
+    /// `cooperation_offer_markets`: a sector and a target country.
+    Market(&'a str, &'a str),
+    /// `cooperation_offer_sectors`: a sector.
+    Sector(&'a str),
+    /// `cooperation_offer_origins`: the company's country.
+    Origin(&'a str),
+}
+
+impl Keyed<'_> {
+    /// The filters the table holds.
+    pub fn held(self) -> Held {
+        match self {
+            Keyed::Market(..) => Held::MARKET,
+            Keyed::Sector(_) => Held::SECTOR,
+            Keyed::Origin(_) => Held::ORIGIN,
+        }
+    }
+
+    /// `<function>(<key>`: the call of the table's function that reads its rows, or its
+    /// items, up to the key.
+    fn walk_ast<'b>(
+        &'b self,
+        items: bool,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Text;
+        out.push_sql(match (self, items) {
+            (Keyed::Market(..), false) => "cooperation_offers_in_market(",
+            (Keyed::Market(..), true) => "cooperation_offer_items_in_market(",
+            (Keyed::Sector(_), false) => "cooperation_offers_in_sector(",
+            (Keyed::Sector(_), true) => "cooperation_offer_items_in_sector(",
+            (Keyed::Origin(_), false) => "cooperation_offers_from_country(",
+            (Keyed::Origin(_), true) => "cooperation_offer_items_from_country(",
+        });
+        match self {
+            Keyed::Market(sector, country) => {
+                out.push_bind_param::<Text, _>(sector)?;
+                out.push_sql(", ");
+                out.push_bind_param::<Text, _>(country)
+            }
+            Keyed::Sector(key) | Keyed::Origin(key) => out.push_bind_param::<Text, _>(key),
+        }
+    }
 }
 
 /// `SELECT <the API's columns> FROM <function>(<key>, today, descending, after_at, after_id,
@@ -25,47 +63,32 @@ pub(super) enum Keyed {
 /// and function (`sql_query` text is never cached, so every call would be parsed and planned).
 /// Its columns are `OfferRow`'s, qualified by the table's name, which the function takes as
 /// its alias.
-pub(super) struct ListedIn {
+pub(super) struct ListedIn<'a> {
     pub columns: diesel::dsl::AsSelect<OfferRow, diesel::pg::Pg>,
-    pub list: Keyed,
+    pub list: Keyed<'a>,
     pub page: PageArguments,
 }
 
 /// Not a static id: the statement cache keys it by its text, which names the function.
-impl diesel::query_builder::QueryId for ListedIn {
+impl diesel::query_builder::QueryId for ListedIn<'_> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl diesel::query_builder::Query for ListedIn {
+impl diesel::query_builder::Query for ListedIn<'_> {
     type SqlType = diesel::sql_types::Untyped;
 }
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ListedIn<'_> {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        use diesel::sql_types::Text;
         // The row's columns, qualified by the table's name, which the function's alias takes.
         out.push_sql("SELECT ");
         self.columns.walk_ast(out.reborrow())?;
-        match &self.list {
-            Keyed::Market(sector, country) => {
-                out.push_sql(" FROM cooperation_offers_in_market(");
-                out.push_bind_param::<Text, _>(sector)?;
-                out.push_sql(", ");
-                out.push_bind_param::<Text, _>(country)?;
-            }
-            Keyed::Sector(sector) => {
-                out.push_sql(" FROM cooperation_offers_in_sector(");
-                out.push_bind_param::<Text, _>(sector)?;
-            }
-            Keyed::Origin(country) => {
-                out.push_sql(" FROM cooperation_offers_from_country(");
-                out.push_bind_param::<Text, _>(country)?;
-            }
-        }
+        out.push_sql(" FROM ");
+        self.list.walk_ast(false, out.reborrow())?;
         self.page.walk_ast(out.reborrow())?;
         out.push_sql(") AS cooperation_offers");
         Ok(())
@@ -134,35 +157,31 @@ pub struct OfferItem {
     pub item: String,
 }
 
-/// `SELECT created_at, id, item FROM cooperation_offer_items_in_market(sector, country, today,
-/// descending, after_at, after_id, limit)`: a page of a market read off the market's index
-/// alone, with no offer fetched.
-pub(super) struct MarketItems<'a> {
-    pub sector: &'a str,
-    pub country: &'a str,
+/// `SELECT created_at, id, item FROM <items function>(<key>, today, descending, after_at,
+/// after_id, limit)`: a page of a market, a sector or a company country read off that table's
+/// index alone, with no offer fetched.
+pub(super) struct ItemsIn<'a> {
+    pub list: Keyed<'a>,
     pub page: PageArguments,
 }
 
-/// One text whatever the market: prepared once per connection.
-impl diesel::query_builder::QueryId for MarketItems<'_> {
-    type QueryId = MarketItems<'static>;
-    const HAS_STATIC_QUERY_ID: bool = true;
+/// Not a static id: the statement cache keys it by its text, which names the function.
+impl diesel::query_builder::QueryId for ItemsIn<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl diesel::query_builder::Query for MarketItems<'_> {
+impl diesel::query_builder::Query for ItemsIn<'_> {
     type SqlType = diesel::sql_types::Untyped;
 }
 
-impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for MarketItems<'_> {
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ItemsIn<'_> {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
     ) -> QueryResult<()> {
-        use diesel::sql_types::Text;
-        out.push_sql("SELECT created_at, id, item FROM cooperation_offer_items_in_market(");
-        out.push_bind_param::<Text, _>(self.sector)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(self.country)?;
+        out.push_sql("SELECT created_at, id, item FROM ");
+        self.list.walk_ast(true, out.reborrow())?;
         self.page.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())

@@ -9,7 +9,7 @@ use diesel::result::QueryResult;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::listed::{Keyed, ListedIn, MarketItems, OfferItem, PageArguments};
+use super::listed::{ItemsIn, Keyed, ListedIn, OfferItem, PageArguments};
 use super::{Held, OfferFilter, OfferRow, coop_offer_unexpired};
 use crate::listing::keyset_after;
 use crate::schema::{
@@ -125,16 +125,18 @@ macro_rules! listed_page {
     }};
 }
 
-/// A page of offers as the list reads them: rows, or the items a market serves as they are.
+/// A page of offers as the list reads them: rows, or the items a table of listed offers
+/// keeps ready to serve.
 #[derive(Debug)]
 pub enum Listed {
     Rows(Vec<OfferRow>),
     Items(Vec<OfferItem>),
 }
 
-/// One page of offers for the offer list, `limit + 1` of them: a market's listed offers by
-/// creation, with no other filter, as the items its table keeps ready
-/// (`cooperation_offer_items_in_market`); any other list as rows ([`list`]).
+/// One page of offers for the offer list, `limit + 1` of them: all the listed offers of a
+/// market, a sector or a company's country by creation, with no other filter, as the items
+/// their table keeps (`cooperation_offer_items_in_market`, `_in_sector`, `_from_country`);
+/// any other list as rows ([`list`]).
 pub async fn page(
     conn: &mut AsyncPgConnection,
     filter: &OfferFilter,
@@ -143,10 +145,9 @@ pub async fn page(
     limit: i64,
     today: NaiveDate,
 ) -> QueryResult<Listed> {
-    match filter.only_market(sort) {
-        Some((sector, country)) => MarketItems {
-            sector,
-            country,
+    match filter.only_keyed(sort) {
+        Some(list) => ItemsIn {
+            list,
             page: PageArguments::new(today, sort.descending(), after, limit),
         }
         .load(conn)
@@ -176,55 +177,44 @@ pub async fn list(
 ) -> QueryResult<Vec<OfferRow>> {
     use cooperation_offers::dsl as o;
     let descending = sort.descending();
-    let listed_by_creation = !sort.by_update() && filter.status == StatusFilter::Published;
-    let listed_in = |list: Keyed| ListedIn {
-        columns: OfferRow::as_select(),
-        list,
-        page: PageArguments::new(today, descending, after, limit),
-    };
-    match (
-        &filter.sector,
-        &filter.target_country,
-        &filter.company_country,
-    ) {
-        (Some(sector), Some(country), _) if listed_by_creation => {
-            if filter.only_market(sort).is_some() {
-                let market = Keyed::Market(sector.clone(), country.clone());
-                return listed_in(market).load(conn).await;
+    match filter.read_through(sort) {
+        Some(list) if filter.narrowed_only_by(list.held()) => {
+            ListedIn {
+                columns: OfferRow::as_select(),
+                list,
+                page: PageArguments::new(today, descending, after, limit),
             }
+            .load(conn)
+            .await
+        }
+        Some(list @ Keyed::Market(sector, country)) => {
             use cooperation_offer_markets as m;
             listed_page!(
                 m,
-                m::sector.eq(sector.clone()).and(m::target_country.eq(country.clone())),
-                held: Held::MARKET,
+                m::sector.eq(sector).and(m::target_country.eq(country)),
+                held: list.held(),
                 filter, after, descending, limit, today, conn
             )
         }
-        (Some(sector), None, _) if listed_by_creation => {
-            if filter.narrowed_only_by(Held::SECTOR) {
-                return listed_in(Keyed::Sector(sector.clone())).load(conn).await;
-            }
+        Some(list @ Keyed::Sector(sector)) => {
             use cooperation_offer_sectors as s;
             listed_page!(
                 s,
-                s::sector.eq(sector.clone()),
-                held: Held::SECTOR,
+                s::sector.eq(sector),
+                held: list.held(),
                 filter, after, descending, limit, today, conn
             )
         }
-        (_, _, Some(country)) if listed_by_creation => {
-            if filter.narrowed_only_by(Held::ORIGIN) {
-                return listed_in(Keyed::Origin(country.clone())).load(conn).await;
-            }
+        Some(list @ Keyed::Origin(country)) => {
             use cooperation_offer_origins as r;
             listed_page!(
                 r,
-                r::company_country.eq(country.clone()),
-                held: Held::ORIGIN,
+                r::company_country.eq(country),
+                held: list.held(),
                 filter, after, descending, limit, today, conn
             )
         }
-        _ => {
+        None => {
             let by_creation = !sort.by_update();
             let mut query = cooperation_offers::table
                 .select(OfferRow::as_select())

@@ -16,6 +16,7 @@ mod listed;
 
 use crate::schema::cooperation_offers;
 use crate::search_sql::SearchColumns;
+use listed::Keyed;
 pub use listed::OfferItem;
 
 /// An offer as stored.
@@ -150,19 +151,26 @@ impl OfferFilter {
         self.status == StatusFilter::Published && self.narrowed_only_by(Held::NOTHING)
     }
 
-    /// The sector and target country when the list is a market's listed offers by creation
-    /// and no other filter narrows it.
-    fn only_market(&self, sort: OfferSort) -> Option<(&str, &str)> {
-        match (&self.sector, &self.target_country) {
-            (Some(sector), Some(country))
-                if !sort.by_update()
-                    && self.status == StatusFilter::Published
-                    && self.narrowed_only_by(Held::MARKET) =>
-            {
-                Some((sector, country))
-            }
+    /// The table of listed offers kept in list order that the list reads through, by its
+    /// key: a market for a sector and a target country, else a sector, else the company's
+    /// country; none unless the list is of listed offers by creation.
+    fn read_through(&self, sort: OfferSort) -> Option<Keyed<'_>> {
+        if sort.by_update() || self.status != StatusFilter::Published {
+            return None;
+        }
+        match (&self.sector, &self.target_country, &self.company_country) {
+            (Some(sector), Some(country), _) => Some(Keyed::Market(sector, country)),
+            (Some(sector), None, _) => Some(Keyed::Sector(sector)),
+            (_, _, Some(country)) => Some(Keyed::Origin(country)),
             _ => None,
         }
+    }
+
+    /// The table's key when the list is all of that table's offers: no other filter narrows
+    /// it.
+    fn only_keyed(&self, sort: OfferSort) -> Option<Keyed<'_>> {
+        self.read_through(sort)
+            .filter(|list| self.narrowed_only_by(list.held()))
     }
 
     /// True when no filter but those `held` narrows the list (its status and the caller's
