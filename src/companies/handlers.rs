@@ -14,6 +14,7 @@ use super::upsert::{CompanyImport, UNIQUE, upsert_company};
 use crate::auth::Caller;
 use crate::exports;
 use crate::http::listing::{NameKeyed, name_cursor, parse_name_listing, position_after};
+use crate::http::pagination::Rendered;
 use crate::http::params::Limit;
 use crate::http::upsert::{self, Preconditions, path_external_id};
 use crate::http::{
@@ -426,14 +427,14 @@ pub async fn list_companies(
     let listing = parse_name_listing(params.limit, params.sort, params.cursor.take())?;
     let filter = company_filter(&catalog, params)?;
     let mut conn = pool.get().await?;
-    let rows = store::list(&mut conn, &filter, &listing).await?;
+    let items = store::page(&mut conn, &filter, &listing).await?;
     let page = Page::from_rows(
-        rows,
+        items,
         listing.limit,
-        |row| name_cursor(&listing, row.name_keys()),
-        Company::from,
+        |item| name_cursor(&listing, item.name_keys()),
+        |item| Rendered(item.item),
     );
-    Ok(page.respond(&req))
+    Ok(page.respond_rendered(&req))
 }
 
 /// List the events of a company

@@ -55,6 +55,17 @@ impl NameKeyed for coop_store::companies::CompanyRow {
     }
 }
 
+impl NameKeyed for coop_store::companies::CompanyItem {
+    fn name_keys(&self) -> NameKeys<'_> {
+        NameKeys {
+            sort_name: &self.sort_name,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            id: self.id,
+        }
+    }
+}
+
 impl NameKeyed for coop_store::speakers::SpeakerRow {
     fn name_keys(&self) -> NameKeys<'_> {
         NameKeys {

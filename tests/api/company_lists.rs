@@ -1,10 +1,13 @@
-//! The company list: filters, text search, keyset pages and sort orders, and its parameter
-//! errors.
+//! The company list: filters, text search, keyset pages and sort orders, its parameter
+//! errors, and its items (rendered by PostgreSQL) against the companies read by id.
 
 use serde_json::{Value, json};
 
+use diesel_async::SimpleAsyncConnection;
+
 use crate::helpers::{
-    TestApp, assert_problem, create, error_fields, item_names as names, spawn_app,
+    TestApp, assert_problem, create, created, error_fields, item_names as names,
+    page_and_reads_by_id, spawn_app,
 };
 
 async fn list(app: &TestApp, query: &str) -> Value {
@@ -169,4 +172,71 @@ async fn invalid_list_parameters_return_400_naming_the_parameter() {
             assert_problem(app.get(&format!("/api/v1/companies{query}")).await, 400).await;
         assert_eq!(error_fields(&problem), [field], "{query}");
     }
+}
+
+#[tokio::test]
+async fn a_company_page_is_its_companies_as_read_one_by_one_byte_for_byte() {
+    let app = spawn_app().await;
+    let everything = created(
+        &app,
+        "/api/v1/companies",
+        json!({
+            "name": "Экзоатлет « ExoAtlet » \"II\" \\ C:\\ 🦾 </script>",
+            "native_name": "ЭкзоАтлет «тест»",
+            "kind": "chamber_of_commerce",
+            "country": "RU",
+            "city": "Moscou / Москва",
+            "website": "https://exoatlet.example/a?b=c&d=e",
+            "description": "Long text with \"quotes\",\ta / slash\r\nand ü, ß, 中文\u{2028}.",
+            "sectors": ["medtech", "healthcare"],
+            "external_id": "ref:exo-1.A~"
+        }),
+    )
+    .await;
+    let bare = created(
+        &app,
+        "/api/v1/companies",
+        json!({"name": "Bare", "kind": "startup", "country": "RU"}),
+    )
+    .await;
+    // What the API cannot be sent but a row may hold: control characters, and times on a
+    // whole second or millisecond (a serialiser writes 0, 3 or 6 decimals).
+    let mut conn = app.connection().await;
+    conn.batch_execute(&format!(
+        "UPDATE companies SET description = E'bell \\u0007 nul-less \\u001f del \\u007f',
+             created_at = '2026-01-02T03:04:05Z', updated_at = '2026-01-02T03:04:06.120Z'
+         WHERE id = '{bare}'"
+    ))
+    .await
+    .unwrap();
+
+    for query in [
+        "country=RU",
+        "country=RU&sort=-name",
+        "country=RU&sort=created_at&limit=1",
+        "sort=-updated_at",
+        "q=exoatlet",
+        "kind=startup",
+    ] {
+        let (page, expected) = page_and_reads_by_id(&app, "/api/v1/companies", query).await;
+        assert_eq!(page, expected, "{query}");
+        assert!(page.contains("\"id\""), "{query}: {page}");
+    }
+    // Any column written by SQL alone rewrites the item.
+    conn.batch_execute(&format!(
+        "UPDATE companies SET name = 'Renamed in SQL', sort_name = 'renamed in sql'
+         WHERE id = '{everything}'"
+    ))
+    .await
+    .unwrap();
+    let (page, expected) = page_and_reads_by_id(&app, "/api/v1/companies", "country=RU").await;
+    assert_eq!(page, expected);
+    assert!(page.contains("Renamed in SQL"));
+    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, [bare, everything]);
 }

@@ -516,3 +516,27 @@ pub fn item_names(page: &Value) -> Vec<String> {
         .map(|item| item["name"].as_str().expect("a name").to_string())
         .collect()
 }
+
+/// A list page's text, and what it must be: the page written around each of its items as
+/// `GET {path}/{id}` serves it, in the page's order. For the lists that serve items rendered
+/// by PostgreSQL, which must be the resource's own representation, byte for byte.
+pub async fn page_and_reads_by_id(reader: &TestApp, path: &str, query: &str) -> (String, String) {
+    let page = reader.get(&format!("{path}?{query}")).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "application/json");
+    let page = page.text().await.unwrap();
+    let parsed: Value = serde_json::from_str(&page).unwrap();
+    let mut items = Vec::new();
+    for item in parsed["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        let read = reader.get(&format!("{path}/{id}")).await;
+        assert_eq!(read.status(), 200);
+        items.push(read.text().await.unwrap());
+    }
+    let next = match parsed["next_cursor"].as_str() {
+        Some(cursor) => format!("\"{cursor}\""),
+        None => "null".into(),
+    };
+    let expected = format!("{{\"items\":[{}],\"next_cursor\":{next}}}", items.join(","));
+    (page, expected)
+}

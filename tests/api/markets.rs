@@ -9,7 +9,7 @@ use coopapi::config::WebhookSettings;
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, created, replica_of, spawn_app};
+use crate::helpers::{TestApp, created, page_and_reads_by_id, replica_of, spawn_app};
 
 async fn company(app: &TestApp) -> String {
     app.create_company("ExoAtlet", "startup", "RU").await
@@ -318,34 +318,8 @@ async fn an_offer_created_while_its_company_moves_is_listed_under_the_new_countr
     );
 }
 
-/// A list page's text, and what it must be: the page written around each of its offers as
-/// `GET /cooperation-offers/{id}` serves it, in the page's order.
 async fn page_and_offers_read_one_by_one(reader: &TestApp, query: &str) -> (String, String) {
-    let page = reader
-        .get(&format!("/api/v1/cooperation-offers?{query}"))
-        .await;
-    assert_eq!(page.status(), 200);
-    assert_eq!(page.headers()["content-type"], "application/json");
-    let page = page.text().await.unwrap();
-    let parsed: Value = serde_json::from_str(&page).unwrap();
-    let mut offers = Vec::new();
-    for item in parsed["items"].as_array().unwrap() {
-        let id = item["id"].as_str().unwrap();
-        let offer = reader
-            .get(&format!("/api/v1/cooperation-offers/{id}"))
-            .await;
-        assert_eq!(offer.status(), 200);
-        offers.push(offer.text().await.unwrap());
-    }
-    let next = match parsed["next_cursor"].as_str() {
-        Some(cursor) => format!("\"{cursor}\""),
-        None => "null".into(),
-    };
-    let expected = format!(
-        "{{\"items\":[{}],\"next_cursor\":{next}}}",
-        offers.join(",")
-    );
-    (page, expected)
+    page_and_reads_by_id(reader, "/api/v1/cooperation-offers", query).await
 }
 
 #[tokio::test]

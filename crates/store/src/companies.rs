@@ -215,51 +215,82 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
         .await
 }
 
-/// One page of companies in keyset order; fetches `limit + 1` rows so the caller can tell
-/// whether another page follows.
+/// A company as a list serves it: its JSON, rendered by PostgreSQL whenever the company is
+/// written (`coop_company_item`, migration 000024), with the keys of its place in any list.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::companies)]
+pub struct CompanyItem {
+    pub id: Uuid,
+    pub sort_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The company's JSON object, exactly as `GET /companies/{id}` serves it.
+    pub item: String,
+}
+
+/// One page of companies in keyset order, selecting `$columns`: the list's filters, its
+/// order and `limit + 1` rows, so that the caller can tell whether another page follows.
+///
+/// A macro rather than a function generic over the selection: the boxed query's type names
+/// it, and a bound for each filter on it says more than the body.
+macro_rules! company_page {
+    ($columns:expr, $conn:expr, $filter:expr, $listing:expr) => {{
+        use companies::dsl as c;
+        let (filter, listing): (&CompanyFilter, &NameListing) = ($filter, $listing);
+        let mut query = companies::table.select($columns).into_boxed();
+        if let Some(country) = &filter.country {
+            query = query.filter(c::country.eq(country.clone()));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(c::kind.eq(kind));
+        }
+        if let Some(sector) = &filter.sector {
+            query = query.filter(c::sectors.contains(vec![sector.clone()]));
+        }
+        if let Some(since) = filter.updated_since {
+            query = query.filter(c::updated_at.ge(since));
+        }
+        if let Some(external_id) = &filter.external_id {
+            query = query.filter(c::external_id.eq(external_id.clone()));
+        }
+        if let Some(q) = &filter.q {
+            query = query.filter(crate::search_sql::text_or_name_matches(
+                q,
+                c::search_vector,
+                c::search_text,
+            ));
+        }
+        let query = crate::listing::apply_name_listing!(
+            query,
+            listing,
+            c::sort_name,
+            c::created_at,
+            c::updated_at,
+            c::id
+        );
+        crate::listing::load_page!(
+            query,
+            listing.limit,
+            filter.plan_fits_all_values(listing.sort),
+            $conn
+        )
+    }};
+}
+
+/// One page of companies as rows (the exports read these).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &CompanyFilter,
     listing: &NameListing,
 ) -> QueryResult<Vec<CompanyRow>> {
-    use companies::dsl as c;
-    let mut query = companies::table
-        .select(CompanyRow::as_select())
-        .into_boxed();
-    if let Some(country) = &filter.country {
-        query = query.filter(c::country.eq(country.clone()));
-    }
-    if let Some(kind) = filter.kind {
-        query = query.filter(c::kind.eq(kind));
-    }
-    if let Some(sector) = &filter.sector {
-        query = query.filter(c::sectors.contains(vec![sector.clone()]));
-    }
-    if let Some(since) = filter.updated_since {
-        query = query.filter(c::updated_at.ge(since));
-    }
-    if let Some(external_id) = &filter.external_id {
-        query = query.filter(c::external_id.eq(external_id.clone()));
-    }
-    if let Some(q) = &filter.q {
-        query = query.filter(crate::search_sql::text_or_name_matches(
-            q,
-            c::search_vector,
-            c::search_text,
-        ));
-    }
-    let query = crate::listing::apply_name_listing!(
-        query,
-        listing,
-        c::sort_name,
-        c::created_at,
-        c::updated_at,
-        c::id
-    );
-    crate::listing::load_page!(
-        query,
-        listing.limit,
-        filter.plan_fits_all_values(listing.sort),
-        conn
-    )
+    company_page!(CompanyRow::as_select(), conn, filter, listing)
+}
+
+/// One page of companies as the items the list serves as they are.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &CompanyFilter,
+    listing: &NameListing,
+) -> QueryResult<Vec<CompanyItem>> {
+    company_page!(CompanyItem::as_select(), conn, filter, listing)
 }
