@@ -179,6 +179,12 @@ BEGIN
 END
 $function$
 
+CREATE OR REPLACE FUNCTION public.coop_speaker_item(s speakers)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+RETURN (((((((((((((((((((((('{"id":"'::text || (s).id) || '","full_name":'::text) || to_json((s).full_name)) || ',"native_name":'::text) || COALESCE((to_json((s).native_name))::text, 'null'::text)) || ',"position":'::text) || COALESCE((to_json((s)."position"))::text, 'null'::text)) || ',"company_id":'::text) || COALESCE((('"'::text || (s).company_id) || '"'::text), 'null'::text)) || ',"country":'::text) || COALESCE((to_json((s).country))::text, 'null'::text)) || ',"bio":'::text) || COALESCE((to_json((s).bio))::text, 'null'::text)) || ',"links":'::text) || to_json((s).links)) || ',"external_id":'::text) || COALESCE((to_json((s).external_id))::text, 'null'::text)) || ',"created_at":'::text) || coop_json_time((s).created_at)) || ',"updated_at":'::text) || coop_json_time((s).updated_at)) || '}'::text)
+
 CREATE OR REPLACE FUNCTION public.coop_stems(body text)
  RETURNS tsvector
  LANGUAGE sql
@@ -626,6 +632,15 @@ BEGIN
     RETURN NULL;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.speakers_item()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    NEW.item := coop_speaker_item(NEW);
+    RETURN NEW;
+END $function$
+
 CREATE TRIGGER companies_change AFTER INSERT OR DELETE OR UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION coop_record_change('company');
 
 CREATE TRIGGER companies_item BEFORE INSERT OR UPDATE ON companies FOR EACH ROW EXECUTE FUNCTION companies_item();
@@ -667,3 +682,5 @@ CREATE TRIGGER event_venues_change AFTER INSERT OR DELETE OR UPDATE ON event_ven
 CREATE TRIGGER events_change AFTER INSERT OR DELETE OR UPDATE ON events FOR EACH ROW EXECUTE FUNCTION coop_record_change('event');
 
 CREATE TRIGGER speakers_change AFTER INSERT OR DELETE OR UPDATE ON speakers FOR EACH ROW EXECUTE FUNCTION coop_record_change('speaker');
+
+CREATE TRIGGER speakers_item BEFORE INSERT OR UPDATE ON speakers FOR EACH ROW EXECUTE FUNCTION speakers_item();

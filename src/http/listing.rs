@@ -44,38 +44,28 @@ pub trait NameKeyed {
     fn name_keys(&self) -> NameKeys<'_>;
 }
 
-impl NameKeyed for coop_store::companies::CompanyRow {
-    fn name_keys(&self) -> NameKeys<'_> {
-        NameKeys {
-            sort_name: &self.sort_name,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            id: self.id,
+/// `NameKeyed` for rows and items that carry the keys under their own names.
+macro_rules! name_keyed {
+    ($($row:ty),+) => {$(
+        impl NameKeyed for $row {
+            fn name_keys(&self) -> NameKeys<'_> {
+                NameKeys {
+                    sort_name: &self.sort_name,
+                    created_at: self.created_at,
+                    updated_at: self.updated_at,
+                    id: self.id,
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl NameKeyed for coop_store::companies::CompanyItem {
-    fn name_keys(&self) -> NameKeys<'_> {
-        NameKeys {
-            sort_name: &self.sort_name,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            id: self.id,
-        }
-    }
-}
-
-impl NameKeyed for coop_store::speakers::SpeakerRow {
-    fn name_keys(&self) -> NameKeys<'_> {
-        NameKeys {
-            sort_name: &self.sort_name,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            id: self.id,
-        }
-    }
-}
+name_keyed!(
+    coop_store::companies::CompanyRow,
+    coop_store::companies::CompanyItem,
+    coop_store::speakers::SpeakerRow,
+    coop_store::speakers::SpeakerItem
+);
 
 /// The position after a row with these keys, in a list sorted by `sort`.
 pub fn position_after(sort: NameSort, row: NameKeys<'_>) -> Position {

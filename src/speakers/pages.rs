@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use super::types::*;
 use crate::auth::Caller;
 use crate::http::listing::{NameKeyed, name_cursor, parse_name_listing};
+use crate::http::pagination::Rendered;
 use crate::http::{ApiError, Page};
 use coop_store::speakers::{self as store, SpeakerFilter};
 
@@ -18,6 +19,17 @@ pub async fn speaker_page(
 ) -> Result<HttpResponse, ApiError> {
     let listing = parse_name_listing(params.limit, params.sort, params.cursor.take())?;
     let filter = speaker_filter(params);
+    // Items are what anyone is shown; a caller who may see some contacts is served rows.
+    if caller.sees_nothing_private() {
+        let items = store::page(conn, &filter, &listing).await?;
+        let page = Page::from_rows(
+            items,
+            listing.limit,
+            |item| name_cursor(&listing, item.name_keys()),
+            |item| Rendered(item.item),
+        );
+        return Ok(page.respond_rendered(req));
+    }
     let rows = store::list(conn, &filter, &listing).await?;
     let page = Page::from_rows(
         rows,

@@ -517,10 +517,31 @@ pub fn item_names(page: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Who reads: the test's admin ([`TestApp`]) or another caller ([`As`]).
+pub trait Reader {
+    async fn get(&self, path: &str) -> reqwest::Response;
+}
+
+impl Reader for TestApp {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        TestApp::get(self, path).await
+    }
+}
+
+impl Reader for As<'_> {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        As::get(self, path).await
+    }
+}
+
 /// A list page's text, and what it must be: the page written around each of its items as
 /// `GET {path}/{id}` serves it, in the page's order. For the lists that serve items rendered
 /// by PostgreSQL, which must be the resource's own representation, byte for byte.
-pub async fn page_and_reads_by_id(reader: &TestApp, path: &str, query: &str) -> (String, String) {
+pub async fn page_and_reads_by_id(
+    reader: &impl Reader,
+    path: &str,
+    query: &str,
+) -> (String, String) {
     let page = reader.get(&format!("{path}?{query}")).await;
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["content-type"], "application/json");

@@ -1,6 +1,10 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, create, error_fields, spawn_app};
+use diesel_async::SimpleAsyncConnection;
+
+use crate::helpers::{
+    TestApp, assert_problem, create, created, error_fields, page_and_reads_by_id, spawn_app,
+};
 
 async fn create_company(app: &TestApp, name: &str) -> String {
     app.create_company(name, "government_body", "RU").await
@@ -244,4 +248,77 @@ async fn list_filters_by_company_country_and_name_across_scripts() {
         let problem = assert_problem(app.get(&format!("/api/v1/speakers{query}")).await, 400).await;
         assert_eq!(error_fields(&problem), [field], "{query}");
     }
+}
+
+#[tokio::test]
+async fn a_speaker_page_is_its_speakers_as_read_one_by_one_byte_for_byte_by_whoever_reads() {
+    let app = spawn_app().await;
+    let cci = create_company(&app, "CCI France Russie").await;
+    let dridze = created(
+        &app,
+        "/api/v1/speakers",
+        json!({
+            "full_name": "Evgueny « Dridzé » \"E.\" \\ 🎤 </script>",
+            "native_name": "Евгений Дридзе",
+            "position": "Deputy head, Department of foreign economic relations, Moscow",
+            "company_id": cci,
+            "country": "RU",
+            "bio": "Long text with \"quotes\",\ta / slash\r\nand ü, ß, 中文\u{2028}.",
+            "links": ["https://example.org/a?b=c&d=e", "https://example.org/x"],
+            "email": "dridze@example.org",
+            "phone": "+7 495 123-45-67",
+            "external_id": "ref:spk-1.A~"
+        }),
+    )
+    .await;
+    let bare = created(&app, "/api/v1/speakers", json!({"full_name": "Bare"})).await;
+    // What the API cannot be sent but a row may hold: control characters, and times on a
+    // whole second or millisecond (a serialiser writes 0, 3 or 6 decimals).
+    let mut conn = app.connection().await;
+    conn.batch_execute(&format!(
+        "UPDATE speakers SET bio = E'bell \\u0007 nul-less \\u001f del \\u007f',
+             created_at = '2026-01-02T03:04:05Z', updated_at = '2026-01-02T03:04:06.120Z'
+         WHERE id = '{bare}'"
+    ))
+    .await
+    .unwrap();
+
+    let anonymous = app.anonymous();
+    for query in [
+        "",
+        "sort=-name",
+        "sort=created_at&limit=1",
+        "sort=-updated_at",
+        "country=RU",
+        "q=dridze",
+    ] {
+        let (page, expected) = page_and_reads_by_id(&anonymous, "/api/v1/speakers", query).await;
+        assert_eq!(page, expected, "{query}");
+        assert!(
+            page.contains("\"id\"") && !page.contains("contact"),
+            "{query}: {page}"
+        );
+        // The admin sees the contacts, in the list as by id.
+        let (page, expected) = page_and_reads_by_id(&app, "/api/v1/speakers", query).await;
+        assert_eq!(page, expected, "{query}");
+    }
+    let (page, _) = page_and_reads_by_id(&app, "/api/v1/speakers", "country=RU").await;
+    assert!(page.contains("dridze@example.org"), "{page}");
+    // Any column written by SQL alone rewrites the item.
+    conn.batch_execute(&format!(
+        "UPDATE speakers SET full_name = 'Renamed in SQL', sort_name = 'renamed in sql'
+         WHERE id = '{dridze}'"
+    ))
+    .await
+    .unwrap();
+    let (page, expected) = page_and_reads_by_id(&anonymous, "/api/v1/speakers", "").await;
+    assert_eq!(page, expected);
+    assert!(page.contains("Renamed in SQL"));
+    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, [bare, dridze]);
 }

@@ -89,6 +89,12 @@ impl Caller {
         }
     }
 
+    /// Whether the caller sees the private parts of nothing at all: what it is shown of a
+    /// resource is what anyone is shown.
+    pub fn sees_nothing_private(&self) -> bool {
+        self.scope() == Scope::Public
+    }
+
     fn require_key(&self) -> Result<&Identity, Denied> {
         self.0.as_ref().ok_or(Denied::KeyRequired)
     }

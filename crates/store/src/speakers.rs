@@ -200,44 +200,80 @@ pub async fn appearance_count(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRe
         .await
 }
 
+/// A speaker as a list serves it to a caller who may not see its contact: its JSON,
+/// rendered by PostgreSQL whenever the speaker is written (`coop_speaker_item`, migration
+/// 000025), with the keys of its place in any list.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::speakers)]
+pub struct SpeakerItem {
+    pub id: Uuid,
+    pub sort_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The speaker's JSON object, exactly as `GET /speakers/{id}` serves it without contact.
+    pub item: String,
+}
+
+/// One page of speakers in keyset order, selecting `$columns`: the list's filters, its order
+/// and `limit + 1` rows, so that the caller can tell whether another page follows.
+///
+/// A macro rather than a function generic over the selection: the boxed query's type names
+/// it, and a bound for each filter on it says more than the body.
+macro_rules! speaker_page {
+    ($columns:expr, $conn:expr, $filter:expr, $listing:expr) => {{
+        use speakers::dsl as s;
+        let (filter, listing): (&SpeakerFilter, &NameListing) = ($filter, $listing);
+        let mut query = speakers::table.select($columns).into_boxed();
+        if let Some(company_id) = filter.company_id {
+            query = query.filter(s::company_id.eq(company_id));
+        }
+        if let Some(country) = &filter.country {
+            query = query.filter(s::country.eq(country.clone()));
+        }
+        if let Some(since) = filter.updated_since {
+            query = query.filter(s::updated_at.ge(since));
+        }
+        if let Some(external_id) = &filter.external_id {
+            query = query.filter(s::external_id.eq(external_id.clone()));
+        }
+        if let Some(q) = &filter.q {
+            query = query.filter(crate::search_sql::text_or_name_matches(
+                q,
+                s::search_vector,
+                s::search_text,
+            ));
+        }
+        let query = crate::listing::apply_name_listing!(
+            query,
+            listing,
+            s::sort_name,
+            s::created_at,
+            s::updated_at,
+            s::id
+        );
+        crate::listing::load_page!(
+            query,
+            listing.limit,
+            filter.plan_fits_all_values(listing.sort),
+            $conn
+        )
+    }};
+}
+
+/// One page of speakers as rows (the exports, and callers who may see some contacts).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &SpeakerFilter,
     listing: &NameListing,
 ) -> QueryResult<Vec<SpeakerRow>> {
-    use speakers::dsl as s;
-    let mut query = speakers::table.select(SpeakerRow::as_select()).into_boxed();
-    if let Some(company_id) = filter.company_id {
-        query = query.filter(s::company_id.eq(company_id));
-    }
-    if let Some(country) = &filter.country {
-        query = query.filter(s::country.eq(country.clone()));
-    }
-    if let Some(since) = filter.updated_since {
-        query = query.filter(s::updated_at.ge(since));
-    }
-    if let Some(external_id) = &filter.external_id {
-        query = query.filter(s::external_id.eq(external_id.clone()));
-    }
-    if let Some(q) = &filter.q {
-        query = query.filter(crate::search_sql::text_or_name_matches(
-            q,
-            s::search_vector,
-            s::search_text,
-        ));
-    }
-    let query = crate::listing::apply_name_listing!(
-        query,
-        listing,
-        s::sort_name,
-        s::created_at,
-        s::updated_at,
-        s::id
-    );
-    crate::listing::load_page!(
-        query,
-        listing.limit,
-        filter.plan_fits_all_values(listing.sort),
-        conn
-    )
+    speaker_page!(SpeakerRow::as_select(), conn, filter, listing)
+}
+
+/// One page of speakers as the items a caller who may not see their contacts is served.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &SpeakerFilter,
+    listing: &NameListing,
+) -> QueryResult<Vec<SpeakerItem>> {
+    speaker_page!(SpeakerItem::as_select(), conn, filter, listing)
 }
