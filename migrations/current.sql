@@ -23,6 +23,12 @@ CREATE OR REPLACE FUNCTION public.coop_epoch(at timestamp with time zone)
  IMMUTABLE PARALLEL SAFE
 RETURN EXTRACT(epoch FROM (at - '1970-01-01 00:00:00+00'::timestamp with time zone))
 
+CREATE OR REPLACE FUNCTION public.coop_event_item(e events)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+RETURN (((((((((((((((((((((((((((('{"id":"'::text || (e).id) || '","title":'::text) || to_json((e).title)) || ',"description":'::text) || COALESCE((to_json((e).description))::text, 'null'::text)) || ',"kind":'::text) || to_json((e).kind)) || ',"format":'::text) || to_json((e).format)) || ',"status":'::text) || to_json((e).status)) || ',"starts_at":'::text) || coop_json_time((e).starts_at)) || ',"ends_at":'::text) || coop_json_time((e).ends_at)) || ',"timezone":'::text) || to_json((e).timezone)) || ',"languages":'::text) || to_json((e).languages)) || ',"sectors":'::text) || to_json((e).sectors)) || ',"external_id":'::text) || COALESCE((to_json((e).external_id))::text, 'null'::text)) || ',"created_at":'::text) || coop_json_time((e).created_at)) || ',"updated_at":'::text) || coop_json_time((e).updated_at)) || '}'::text)
+
 CREATE OR REPLACE FUNCTION public.coop_json_time(at timestamp with time zone)
  RETURNS text
  LANGUAGE sql
@@ -632,6 +638,15 @@ BEGIN
     RETURN NULL;
 END $function$
 
+CREATE OR REPLACE FUNCTION public.events_item()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    NEW.item := coop_event_item(NEW);
+    RETURN NEW;
+END $function$
+
 CREATE OR REPLACE FUNCTION public.speakers_item()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -680,6 +695,8 @@ CREATE TRIGGER event_speakers_change AFTER INSERT OR DELETE OR UPDATE ON event_s
 CREATE TRIGGER event_venues_change AFTER INSERT OR DELETE OR UPDATE ON event_venues FOR EACH ROW EXECUTE FUNCTION coop_record_change('event_venue');
 
 CREATE TRIGGER events_change AFTER INSERT OR DELETE OR UPDATE ON events FOR EACH ROW EXECUTE FUNCTION coop_record_change('event');
+
+CREATE TRIGGER events_item BEFORE INSERT OR UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_item();
 
 CREATE TRIGGER speakers_change AFTER INSERT OR DELETE OR UPDATE ON speakers FOR EACH ROW EXECUTE FUNCTION coop_record_change('speaker');
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::params::{EventListParams, Expand};
 use super::types::*;
 use crate::auth::Caller;
-use crate::http::pagination::after_time;
+use crate::http::pagination::{Rendered, after_time};
 use crate::http::{ApiError, Cursor, Page};
 use coop_domain::events::EventSort;
 use coop_store::event_parts::PartTable;
@@ -38,6 +38,16 @@ pub async fn event_page(
     let sort_name: &'static str = sort.into();
     let after = after_time(p.cursor.take(), sort_name)?;
     let filter = parse_filter(caller, catalog, p, scope)?;
+    if expand.is_empty() {
+        let items = store::page(conn, &filter, sort, after, limit).await?;
+        let page = Page::from_rows(
+            items,
+            limit,
+            |item| Cursor::at_time(sort_name, item.sort_key(sort), item.id),
+            |item| Rendered(item.item),
+        );
+        return Ok(page.respond_rendered(req));
+    }
     let mut rows = store::list(conn, &filter, sort, after, limit).await?;
     let next = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);

@@ -24,6 +24,17 @@ pub struct Expand {
 }
 
 impl Expand {
+    /// Whether nothing is to be expanded: the event alone.
+    pub fn is_empty(self) -> bool {
+        let Expand {
+            venues,
+            sessions,
+            speakers,
+            participants,
+        } = self;
+        !(venues || sessions || speakers || participants)
+    }
+
     /// Parses `venues,sessions,speakers,participants` in any order and subset.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let mut expand = Expand::default();

@@ -7,7 +7,7 @@ use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, create, created, spawn_app};
+use crate::helpers::{TestApp, create, created, page_and_reads_by_id, spawn_app};
 
 fn event(title: &str, starts_at: &str, ends_at: &str) -> Value {
     json!({
@@ -328,4 +328,80 @@ async fn venues_swapping_countries_at_once_wait_for_each_other() {
         assert_eq!(statuses, (200, 200), "round {round}");
     }
     summit_in_france_and_italy(&app).await;
+}
+
+#[tokio::test]
+async fn an_event_page_is_its_events_as_read_one_by_one_byte_for_byte() {
+    let app = spawn_app().await;
+    let everything = created(
+        &app,
+        "/api/v1/events",
+        json!({
+            "title": "Moscou « solutions » \"numériques\" \\ C:\\ 🏙 </script>",
+            "description": "Four hours,\tMoscow–Paris\r\nteleconference: ü, ß, 中文\u{2028}.",
+            "kind": "teleconference", "format": "hybrid", "status": "completed",
+            "starts_at": "2019-11-14T10:00:00.123456Z", "ends_at": "2019-11-14T14:00:00.5Z",
+            "timezone": "Europe/Moscow", "languages": ["ru", "fr"],
+            "sectors": ["smart-city", "it"], "external_id": "ref:evt-1.A~"
+        }),
+    )
+    .await;
+    let bare = created(
+        &app,
+        "/api/v1/events",
+        event("Bare", "2026-12-10T09:00:00Z", "2026-12-10T13:00:00Z"),
+    )
+    .await;
+    for id in [&everything, &bare] {
+        create(
+            &app,
+            &format!("/api/v1/events/{id}/venues"),
+            venue("Hall", "Paris", "FR"),
+        )
+        .await;
+    }
+    // What the API cannot be sent but a row may hold: control characters, and times on a
+    // whole second or millisecond (a serialiser writes 0, 3 or 6 decimals).
+    let mut conn = app.connection().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!(
+            "UPDATE events SET description = E'bell \\u0007 nul-less \\u001f del \\u007f',
+                 created_at = '2026-01-02T03:04:05Z', updated_at = '2026-01-02T03:04:06.120Z'
+             WHERE id = '{bare}'"
+        ),
+    )
+    .await
+    .unwrap();
+
+    let anonymous = app.anonymous();
+    for query in [
+        "",
+        "sort=-starts_at",
+        "sort=-updated_at&limit=1",
+        "country=FR",
+        "country=FR&sort=-starts_at&limit=1",
+        "q=moscou",
+    ] {
+        let (page, expected) = page_and_reads_by_id(&anonymous, "/api/v1/events", query).await;
+        assert_eq!(page, expected, "{query}");
+        assert!(page.contains("\"id\""), "{query}: {page}");
+    }
+    // Any column written by SQL alone rewrites the item.
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        &format!("UPDATE events SET title = 'Renamed in SQL' WHERE id = '{everything}'"),
+    )
+    .await
+    .unwrap();
+    let (page, expected) = page_and_reads_by_id(&app, "/api/v1/events", "country=FR").await;
+    assert_eq!(page, expected);
+    assert!(page.contains("Renamed in SQL"));
+    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, [everything, bare]);
 }

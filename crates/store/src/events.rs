@@ -40,10 +40,38 @@ pub struct EventRow {
 
 /// The sort key of a row in a list sorted by `sort` (the keyset position with its id).
 pub fn sort_key(sort: EventSort, row: &EventRow) -> DateTime<Utc> {
+    sort_key_of(sort, row.starts_at, row.updated_at)
+}
+
+fn sort_key_of(
+    sort: EventSort,
+    starts_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+) -> DateTime<Utc> {
     if sort.by_update() {
-        row.updated_at
+        updated_at
     } else {
-        row.starts_at
+        starts_at
+    }
+}
+
+/// An event as a list serves it with nothing expanded: its JSON, rendered by PostgreSQL
+/// whenever the event is written (`coop_event_item`, migration 000026), with the keys of its
+/// place in any list.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = crate::schema::events)]
+pub struct EventItem {
+    pub id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The event's JSON object, exactly as `GET /events/{id}` serves it unexpanded.
+    pub item: String,
+}
+
+impl EventItem {
+    /// The item's sort key in a list sorted by `sort`, as [`sort_key`] for rows.
+    pub fn sort_key(&self, sort: EventSort) -> DateTime<Utc> {
+        sort_key_of(sort, self.starts_at, self.updated_at)
     }
 }
 
@@ -281,6 +309,60 @@ macro_rules! event_filters {
         query
     }};
 }
+/// One page of events selecting `$columns`, `limit + 1` of them, by start or by last change,
+/// either way: through `event_places` for a country by start, else over the events.
+///
+/// A macro rather than a function generic over the selection: the boxed queries' types name
+/// it, and a bound for each filter on them says more than the body.
+macro_rules! event_page {
+    ($columns:expr, $conn:expr, $filter:expr, $sort:expr, $after:expr, $limit:expr) => {{
+        use crate::listing::keyset_after;
+        use event_places::dsl as p;
+        use events::dsl as e;
+        let (filter, sort, after, limit): (&EventFilter, EventSort, Option<(DateTime<Utc>, Uuid)>, i64) =
+            ($filter, $sort, $after, $limit);
+        let descending = sort.descending();
+        if let (Some(country), false) = (&filter.country, sort.by_update()) {
+            let query = events::table
+                .inner_join(event_places::table.on(p::event_id.eq(e::id)))
+                .select($columns)
+                .filter(p::country.eq(country.clone()))
+                .into_boxed();
+            let mut query = event_filters!(query, filter, places: true);
+            // The place's own columns, which its index yields in order.
+            if let Some((at, id)) = after {
+                query = query.filter(keyset_after(p::starts_at, p::event_id, at, id, descending));
+            }
+            let query = if descending {
+                query.order((p::starts_at.desc(), p::event_id.desc()))
+            } else {
+                query.order((p::starts_at.asc(), p::event_id.asc()))
+            };
+            // The count stays a parameter (see `crate::listing::LiteralLimit`): a tenth of a
+            // country's places is less than a page, so the generic plan, the one wanted here,
+            // is costed below the plans made for values and PostgreSQL keeps it. Written in,
+            // the count made every execution planned again (docs/PERFORMANCE.md, round six).
+            query.limit(limit + 1).load($conn).await
+        } else {
+            let query = events::table.select($columns).into_boxed();
+            let mut query = event_filters!(query, filter, places: false);
+            if let Some((at, id)) = after {
+                query = if sort.by_update() {
+                    query.filter(keyset_after(e::updated_at, e::id, at, id, descending))
+                } else {
+                    query.filter(keyset_after(e::starts_at, e::id, at, id, descending))
+                };
+            }
+            query = match sort {
+                EventSort::StartsAt => query.order((e::starts_at.asc(), e::id.asc())),
+                EventSort::StartsAtDesc => query.order((e::starts_at.desc(), e::id.desc())),
+                EventSort::UpdatedAt => query.order((e::updated_at.asc(), e::id.asc())),
+                EventSort::UpdatedAtDesc => query.order((e::updated_at.desc(), e::id.desc())),
+            };
+            query.limit(limit + 1).load($conn).await
+        }
+    }};
+}
 
 /// One page of events, `limit + 1` rows, in `sort` order after `after`.
 ///
@@ -293,48 +375,18 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<EventRow>> {
-    use crate::listing::keyset_after;
-    use event_places::dsl as p;
-    use events::dsl as e;
-    let descending = sort.descending();
-    if let (Some(country), false) = (&filter.country, sort.by_update()) {
-        let query = events::table
-            .inner_join(event_places::table.on(p::event_id.eq(e::id)))
-            .select(EventRow::as_select())
-            .filter(p::country.eq(country.clone()))
-            .into_boxed();
-        let mut query = event_filters!(query, filter, places: true);
-        // The place's own columns, which its index yields in order.
-        if let Some((at, id)) = after {
-            query = query.filter(keyset_after(p::starts_at, p::event_id, at, id, descending));
-        }
-        let query = if descending {
-            query.order((p::starts_at.desc(), p::event_id.desc()))
-        } else {
-            query.order((p::starts_at.asc(), p::event_id.asc()))
-        };
-        // The count stays a parameter (see `crate::listing::LiteralLimit`): a tenth of a
-        // country's places is less than a page, so the generic plan, the one wanted here,
-        // is costed below the plans made for values and PostgreSQL keeps it. Written in, the
-        // count made every execution planned again (docs/PERFORMANCE.md, round six).
-        return query.limit(limit + 1).load(conn).await;
-    }
-    let query = events::table.select(EventRow::as_select()).into_boxed();
-    let mut query = event_filters!(query, filter, places: false);
-    if let Some((at, id)) = after {
-        query = if sort.by_update() {
-            query.filter(keyset_after(e::updated_at, e::id, at, id, descending))
-        } else {
-            query.filter(keyset_after(e::starts_at, e::id, at, id, descending))
-        };
-    }
-    query = match sort {
-        EventSort::StartsAt => query.order((e::starts_at.asc(), e::id.asc())),
-        EventSort::StartsAtDesc => query.order((e::starts_at.desc(), e::id.desc())),
-        EventSort::UpdatedAt => query.order((e::updated_at.asc(), e::id.asc())),
-        EventSort::UpdatedAtDesc => query.order((e::updated_at.desc(), e::id.desc())),
-    };
-    query.limit(limit + 1).load(conn).await
+    event_page!(EventRow::as_select(), conn, filter, sort, after, limit)
+}
+
+/// One page of events, `limit + 1` of them, as the items a list with nothing expanded serves.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    filter: &EventFilter,
+    sort: EventSort,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<EventItem>> {
+    event_page!(EventItem::as_select(), conn, filter, sort, after, limit)
 }
 
 /// Whether no event is stored yet.

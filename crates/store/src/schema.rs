@@ -234,6 +234,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         external_id -> Nullable<Text>,
+        item -> Text,
     }
 }
 
