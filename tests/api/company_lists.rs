@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use diesel_async::SimpleAsyncConnection;
 
 use crate::helpers::{
-    TestApp, assert_problem, create, created, error_fields, item_names as names,
+    TestApp, assert_problem, create, created, error_fields, item_ids, item_names as names,
     page_and_reads_by_id, spawn_app,
 };
 
@@ -232,11 +232,5 @@ async fn a_company_page_is_its_companies_as_read_one_by_one_byte_for_byte() {
     let (page, expected) = page_and_reads_by_id(&app, "/api/v1/companies", "country=RU").await;
     assert_eq!(page, expected);
     assert!(page.contains("Renamed in SQL"));
-    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, [bare, everything]);
+    assert_eq!(item_ids(&page), [bare, everything]);
 }

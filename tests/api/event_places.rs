@@ -7,7 +7,7 @@ use diesel::sql_types::Text;
 use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, create, created, page_and_reads_by_id, spawn_app};
+use crate::helpers::{TestApp, create, created, item_ids, page_and_reads_by_id, spawn_app};
 
 fn event(title: &str, starts_at: &str, ends_at: &str) -> Value {
     json!({
@@ -397,11 +397,5 @@ async fn an_event_page_is_its_events_as_read_one_by_one_byte_for_byte() {
     let (page, expected) = page_and_reads_by_id(&app, "/api/v1/events", "country=FR").await;
     assert_eq!(page, expected);
     assert!(page.contains("Renamed in SQL"));
-    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, [everything, bare]);
+    assert_eq!(item_ids(&page), [everything, bare]);
 }

@@ -517,6 +517,17 @@ pub fn item_names(page: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The ids of a page's items, in order, from the page's text.
+pub fn item_ids(page: &str) -> Vec<String> {
+    let page: Value = serde_json::from_str(page).expect("a page is JSON");
+    page["items"]
+        .as_array()
+        .expect("a page has items")
+        .iter()
+        .map(|item| item["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
 /// Who reads: the test's admin ([`TestApp`]) or another caller ([`As`]).
 pub trait Reader {
     async fn get(&self, path: &str) -> reqwest::Response;

@@ -9,7 +9,7 @@ use coopapi::config::WebhookSettings;
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, created, page_and_reads_by_id, replica_of, spawn_app};
+use crate::helpers::{TestApp, created, item_ids, page_and_reads_by_id, replica_of, spawn_app};
 
 async fn company(app: &TestApp) -> String {
     app.create_company("ExoAtlet", "startup", "RU").await
@@ -395,13 +395,11 @@ async fn a_page_of_a_market_a_sector_or_a_company_country_is_its_offers_read_one
         let (page, expected) = page_and_offers_read_one_by_one(&app, list).await;
         assert_eq!(page, expected, "{list}");
         assert!(page.contains("Renamed in SQL"), "{list}");
-        let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|item| item["id"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(ids, [everything.as_str(), bare.as_str()], "{list}");
+        assert_eq!(
+            item_ids(&page),
+            [everything.as_str(), bare.as_str()],
+            "{list}"
+        );
     }
 }
 

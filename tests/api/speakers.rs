@@ -3,7 +3,8 @@ use serde_json::{Value, json};
 use diesel_async::SimpleAsyncConnection;
 
 use crate::helpers::{
-    TestApp, assert_problem, create, created, error_fields, page_and_reads_by_id, spawn_app,
+    TestApp, assert_problem, create, created, error_fields, item_ids, page_and_reads_by_id,
+    spawn_app,
 };
 
 async fn create_company(app: &TestApp, name: &str) -> String {
@@ -314,11 +315,5 @@ async fn a_speaker_page_is_its_speakers_as_read_one_by_one_byte_for_byte_by_whoe
     let (page, expected) = page_and_reads_by_id(&anonymous, "/api/v1/speakers", "").await;
     assert_eq!(page, expected);
     assert!(page.contains("Renamed in SQL"));
-    let ids: Vec<String> = serde_json::from_str::<Value>(&page).unwrap()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(ids, [bare, dridze]);
+    assert_eq!(item_ids(&page), [bare, dridze]);
 }
